@@ -101,6 +101,9 @@ public sealed class RseExpression
         }
     }
 
+    /// <summary>How attribute values are stored: booleans in any case become true/false, everything else verbatim.</summary>
+    public static string NormaliseAttributeValue(string v) => NormaliseValue(v);
+
     internal static string NormaliseValue(string v) =>
         v.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true" : v.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false" : v;
 

@@ -1,12 +1,169 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ferry.Catalog.Accounts;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Replicas;
+using Ferry.Catalog.Rses;
+using Ferry.Catalog.Rules;
+using Ferry.Catalog.Transfers;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Engine;
+using Ferry.Engine.Daemons;
+using Ferry.Engine.Storage;
+using Ferry.Server.Endpoints;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace Ferry.Server.Hosting;
 
 /// <summary>How to start a server: the data directory and the address to listen on (127.0.0.1 by default).</summary>
-public sealed record ServerOptions(string Home, string Listen);
+public sealed record ServerOptions(string Home, string Listen)
+{
+    public EngineOptions Engine { get; init; } = new();
+}
 
 public static class FerryServerHost
 {
     public const int DefaultPort = 7878;
+    public const string DefaultRse = "LOCAL";
 
     /// <summary>Runs the server with its daemons until <paramref name="ct"/> is cancelled.</summary>
-    public static Task RunAsync(ServerOptions options, CancellationToken ct) => throw new NotImplementedException("server host lands with the server work");
+    public static async Task RunAsync(ServerOptions options, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.Home);
+        var home = Path.GetFullPath(options.Home);
+        // One server per data directory: the embedded catalogue and its leases assume a single process.
+        await using var exclusive = AcquireLock(home);
+        var (host, port) = ParseListen(options.Listen);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Parse(host), port));
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ICatalogDatabase>(new SqliteCatalogDatabase(Path.Combine(home, "catalog.db")));
+        builder.Services.AddSingleton<AccountCatalog>();
+        builder.Services.AddSingleton<RseCatalog>();
+        builder.Services.AddSingleton<DidCatalog>();
+        builder.Services.AddSingleton<ReplicaCatalog>();
+        builder.Services.AddSingleton<RuleCatalog>();
+        builder.Services.AddSingleton<TransferCatalog>();
+        builder.Services.AddSingleton<DeletionQueue>();
+        builder.Services.AddSingleton<RseStorage>();
+        builder.Services.AddSingleton(options.Engine);
+        if (options.Engine.RunDaemons)
+        {
+            builder.Services.AddHostedService<Judge>();
+            builder.Services.AddHostedService<Conveyor>();
+            builder.Services.AddHostedService<Reaper>();
+        }
+
+        var app = builder.Build();
+        await BootstrapAsync(app.Services, home, app.Logger);
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AuthMiddleware>();
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithName("Health").WithTags("Health");
+        app.MapAccounts();
+        app.MapRses();
+        app.MapDids();
+        app.MapReplicas();
+        app.MapRules();
+        app.Map("POST", "/traces", async ctx =>
+        {
+            await ctx.Request.Body.CopyToAsync(Stream.Null);
+            await Wire.Created(ctx);
+        }, "Traces", "Traces");
+        app.MapGet("/ferry/transfers/links", async (TransferCatalog t) => Results.Json(await t.LinkStatsAsync(), Wire.Options))
+            .WithName("TransferLinks").WithTags("Transfers");
+
+        await app.StartAsync(ct);
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await WriteServerInfo(home, url);
+        app.Logger.LogInformation("Ferry {Version} listening on {Url}, data in {Home}", ServerInfo.Version, url, home);
+        // SIGTERM stops the host through its lifetime; Ctrl-C or the caller cancel through ct.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        try { await Task.Delay(Timeout.Infinite, stop.Token); }
+        catch (OperationCanceledException) { }
+        await app.StopAsync(CancellationToken.None);
+        File.Delete(Path.Combine(home, "server.json"));
+    }
+
+    private static async Task BootstrapAsync(IServiceProvider services, string home, ILogger logger)
+    {
+        var accounts = services.GetRequiredService<AccountCatalog>();
+        if (await accounts.FindAsync("root") is null)
+        {
+            var password = Environment.GetEnvironmentVariable("FERRY_ROOT_PASSWORD");
+            if (string.IsNullOrEmpty(password))
+            {
+                password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+                var file = Path.Combine(home, "root-password");
+                await File.WriteAllTextAsync(file, "");
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                await File.WriteAllTextAsync(file, password + "\n");
+                logger.LogInformation("Created account root; its password is in {File}", file);
+            }
+            await accounts.BootstrapRootAsync(password);
+            await accounts.AddScopeAsync("user.root", "root");
+        }
+        var rses = services.GetRequiredService<RseCatalog>();
+        if ((await rses.ListAsync()).Count == 0 && !File.Exists(Path.Combine(home, ".default-rse-created")))
+        {
+            var prefix = Path.Combine(home, "rses", DefaultRse);
+            Directory.CreateDirectory(prefix);
+            await rses.AddAsync(DefaultRse, new RseSettings());
+            await rses.AddProtocolAsync(DefaultRse, PosixProtocol(prefix));
+            await File.WriteAllTextAsync(Path.Combine(home, ".default-rse-created"), "");
+        }
+    }
+
+    public static RseProtocol PosixProtocol(string prefix) => new()
+    {
+        Scheme = "file", Hostname = "localhost", Port = 0, Prefix = prefix, Impl = "rucio.rse.protocols.posix.Default",
+        Domains = """{"lan":{"read":1,"write":1,"delete":1},"wan":{"read":1,"write":1,"delete":1,"third_party_copy_read":1,"third_party_copy_write":1}}""",
+    };
+
+    private static async Task WriteServerInfo(string home, string url)
+    {
+        var path = Path.Combine(home, "server.json");
+        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(new Dictionary<string, object> { ["url"] = url, ["pid"] = Environment.ProcessId }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    public static (string Host, int Port) ParseListen(string listen)
+    {
+        var i = listen.LastIndexOf(':');
+        var host = i < 0 ? "127.0.0.1" : listen[..i];
+        var portText = i < 0 ? listen : listen[(i + 1)..];
+        if (host is "localhost" or "") host = "127.0.0.1";
+        if (!System.Net.IPAddress.TryParse(host, out _) || !int.TryParse(portText, out var port) || port is < 0 or > 65535)
+            throw FerryException.Invalid($"--listen takes IP:PORT, e.g. 127.0.0.1:{DefaultPort}; got '{listen}'");
+        return (host, port);
+    }
+
+    private static FileStream AcquireLock(string home)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(home, "server.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new FerryException("ServerAlreadyRunning", 409, $"Another ferry server is already using {home}");
+        }
+    }
 }

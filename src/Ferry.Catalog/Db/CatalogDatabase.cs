@@ -1,0 +1,116 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Ferry.Catalog.Db;
+
+/// <summary>
+/// Where the catalogue lives. The SQLite implementation is the embedded default; a PostgreSQL one supplies its own
+/// connections and the same schema. Services see only <see cref="ReadAsync"/> and <see cref="WriteAsync"/>.
+/// </summary>
+public interface ICatalogDatabase
+{
+    Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default);
+    /// <summary>Runs <paramref name="work"/> in one transaction: every multi-row change commits whole or not at all.</summary>
+    Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
+}
+
+public sealed class SqliteCatalogDatabase : ICatalogDatabase
+{
+    private readonly string _connectionString;
+    // SQLite has one writer; queueing writers in-process avoids SQLITE_BUSY storms under load.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    static SqliteCatalogDatabase() => DapperSetup.Configure();
+
+    public SqliteCatalogDatabase(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+        }.ToString();
+        using var c = Open();
+        c.Execute("PRAGMA journal_mode=WAL;");
+        Migrate(c);
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        c.Execute("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+        return c;
+    }
+
+    private static void Migrate(SqliteConnection c)
+    {
+        c.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        var current = c.ExecuteScalar<long?>("SELECT MAX(version) FROM schema_version") ?? 0;
+        foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current))
+        {
+            using var tx = c.BeginTransaction();
+            c.Execute(sql, transaction: tx);
+            c.Execute("INSERT INTO schema_version(version) VALUES (@version)", new { version }, tx);
+            tx.Commit();
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var c = Open();
+        return await work(c);
+    }
+
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            await using var c = Open();
+            await using var tx = await c.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            var result = await work(c, tx);
+            await tx.CommitAsync(ct);
+            return result;
+        }
+        finally { _writeGate.Release(); }
+    }
+}
+
+internal static class DapperSetup
+{
+    private static int _done;
+
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 1) return;
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper treats DateTimeOffset as a built-in; removing the map lets the handler store unix milliseconds.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+        SqlMapper.AddTypeHandler(new UnixMillisHandler());
+        SqlMapper.AddTypeHandler(new BoolHandler());
+    }
+
+    private sealed class UnixMillisHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.Int64;
+            parameter.Value = value.ToUnixTimeMilliseconds();
+        }
+
+        public override DateTimeOffset Parse(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private sealed class BoolHandler : SqlMapper.TypeHandler<bool>
+    {
+        public override void SetValue(IDbDataParameter parameter, bool value)
+        {
+            parameter.DbType = DbType.Int64;
+            parameter.Value = value ? 1L : 0L;
+        }
+
+        public override bool Parse(object value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
+}

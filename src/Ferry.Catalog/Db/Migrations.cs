@@ -1,0 +1,112 @@
+namespace Ferry.Catalog.Db;
+
+/// <summary>
+/// Versioned schema. A migration is never edited once released; changes go in a new entry.
+/// Times are unix milliseconds (INTEGER) so that comparisons are numeric in every engine.
+/// Enums are stored as their integer values.
+/// </summary>
+public static class Migrations
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> All =
+    [
+        (1, """
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY, type INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'ACTIVE', email TEXT,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE account_attrs (
+            account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (account, key));
+        CREATE TABLE identities (
+            identity TEXT NOT NULL, authtype TEXT NOT NULL, account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+            password_hash TEXT, salt TEXT, email TEXT, PRIMARY KEY (identity, authtype, account));
+        CREATE TABLE tokens (
+            token TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+            identity TEXT NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE INDEX tokens_expiry ON tokens(expires_at);
+        CREATE TABLE scopes (
+            scope TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name), created_at INTEGER NOT NULL);
+
+        CREATE TABLE dids (
+            scope TEXT NOT NULL REFERENCES scopes(scope), name TEXT NOT NULL, type INTEGER NOT NULL,
+            account TEXT NOT NULL REFERENCES accounts(name), bytes INTEGER, length INTEGER, adler32 TEXT, md5 TEXT,
+            events INTEGER, guid TEXT, is_open INTEGER NOT NULL DEFAULT 1, monotonic INTEGER NOT NULL DEFAULT 0,
+            expired_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, name));
+        CREATE TABLE did_meta (
+            scope TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (scope, name, key), FOREIGN KEY (scope, name) REFERENCES dids(scope, name) ON DELETE CASCADE);
+        CREATE TABLE contents (
+            scope TEXT NOT NULL, name TEXT NOT NULL, child_scope TEXT NOT NULL, child_name TEXT NOT NULL,
+            child_type INTEGER NOT NULL, created_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, name, child_scope, child_name),
+            FOREIGN KEY (scope, name) REFERENCES dids(scope, name),
+            FOREIGN KEY (child_scope, child_name) REFERENCES dids(scope, name));
+        CREATE INDEX contents_child ON contents(child_scope, child_name);
+
+        CREATE TABLE rses (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, rse_type TEXT NOT NULL DEFAULT 'DISK',
+            deterministic INTEGER NOT NULL DEFAULT 1, volatile INTEGER NOT NULL DEFAULT 0, staging_area INTEGER NOT NULL DEFAULT 0,
+            availability_read INTEGER NOT NULL DEFAULT 1, availability_write INTEGER NOT NULL DEFAULT 1,
+            availability_delete INTEGER NOT NULL DEFAULT 1, deleted INTEGER NOT NULL DEFAULT 0, deleted_at INTEGER,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE UNIQUE INDEX rses_live_name ON rses(name) WHERE deleted = 0;
+        CREATE TABLE rse_attrs (
+            rse_id TEXT NOT NULL REFERENCES rses(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (rse_id, key));
+        CREATE TABLE rse_protocols (
+            rse_id TEXT NOT NULL REFERENCES rses(id), scheme TEXT NOT NULL, hostname TEXT NOT NULL, port INTEGER NOT NULL,
+            prefix TEXT NOT NULL, impl TEXT, domains TEXT, extended_attributes TEXT,
+            PRIMARY KEY (rse_id, scheme, hostname, port));
+        CREATE TABLE distances (
+            src_rse_id TEXT NOT NULL REFERENCES rses(id), dest_rse_id TEXT NOT NULL REFERENCES rses(id), distance INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (src_rse_id, dest_rse_id));
+
+        CREATE TABLE replicas (
+            scope TEXT NOT NULL, name TEXT NOT NULL, rse_id TEXT NOT NULL REFERENCES rses(id), state INTEGER NOT NULL,
+            bytes INTEGER NOT NULL, path TEXT, tombstone INTEGER, lock_cnt INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, name, rse_id), FOREIGN KEY (scope, name) REFERENCES dids(scope, name));
+        CREATE INDEX replicas_rse_tombstone ON replicas(rse_id, tombstone) WHERE tombstone IS NOT NULL;
+
+        CREATE TABLE rules (
+            id TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name), scope TEXT NOT NULL, name TEXT NOT NULL,
+            did_type INTEGER NOT NULL, rse_expression TEXT NOT NULL, copies INTEGER NOT NULL, grouping INTEGER NOT NULL,
+            weight TEXT, expires_at INTEGER, locked INTEGER NOT NULL DEFAULT 0, source_replica_expression TEXT,
+            activity TEXT NOT NULL, notification TEXT NOT NULL DEFAULT 'NO', purge_replicas INTEGER NOT NULL DEFAULT 0,
+            ignore_availability INTEGER NOT NULL DEFAULT 0, priority INTEGER NOT NULL DEFAULT 3, comments TEXT,
+            state INTEGER NOT NULL, error TEXT, locks_ok_cnt INTEGER NOT NULL DEFAULT 0,
+            locks_replicating_cnt INTEGER NOT NULL DEFAULT 0, locks_stuck_cnt INTEGER NOT NULL DEFAULT 0, stuck_at INTEGER,
+            needs_eval INTEGER NOT NULL DEFAULT 1, eval_lease_until INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            FOREIGN KEY (scope, name) REFERENCES dids(scope, name));
+        CREATE INDEX rules_did ON rules(scope, name);
+        CREATE INDEX rules_expiry ON rules(expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX rules_eval ON rules(needs_eval) WHERE needs_eval = 1;
+        CREATE TABLE locks (
+            rule_id TEXT NOT NULL REFERENCES rules(id) ON DELETE CASCADE, scope TEXT NOT NULL, name TEXT NOT NULL,
+            rse_id TEXT NOT NULL REFERENCES rses(id), state INTEGER NOT NULL, bytes INTEGER NOT NULL, account TEXT NOT NULL,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (rule_id, scope, name, rse_id));
+        CREATE INDEX locks_replica ON locks(scope, name, rse_id);
+
+        CREATE TABLE requests (
+            id TEXT PRIMARY KEY, scope TEXT NOT NULL, name TEXT NOT NULL, dest_rse_id TEXT NOT NULL REFERENCES rses(id),
+            source_rse_id TEXT, state INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+            bytes INTEGER NOT NULL, adler32 TEXT, md5 TEXT, next_attempt_at INTEGER NOT NULL,
+            lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER);
+        CREATE UNIQUE INDEX requests_active ON requests(scope, name, dest_rse_id) WHERE state IN (0, 1);
+        CREATE INDEX requests_queue ON requests(state, next_attempt_at);
+
+        CREATE TABLE account_usage (
+            account TEXT NOT NULL, rse_id TEXT NOT NULL, files INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (account, rse_id));
+        CREATE TABLE account_limits (
+            account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE, rse_id TEXT NOT NULL REFERENCES rses(id),
+            bytes INTEGER NOT NULL, PRIMARY KEY (account, rse_id));
+        CREATE TABLE rule_history (
+            rule_id TEXT NOT NULL, account TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, rse_expression TEXT NOT NULL,
+            state INTEGER NOT NULL, locks_ok_cnt INTEGER NOT NULL, locks_replicating_cnt INTEGER NOT NULL,
+            locks_stuck_cnt INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE INDEX rule_history_did ON rule_history(scope, name);
+        """),
+    ];
+}

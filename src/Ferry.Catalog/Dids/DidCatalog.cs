@@ -1,0 +1,279 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+
+namespace Ferry.Catalog.Dids;
+
+/// <summary>A child in an attach request; checksums, when given, must equal the catalogue's.</summary>
+public sealed record ChildSpec(string Scope, string Name, long? Bytes = null, string? Adler32 = null, string? Md5 = null);
+
+public sealed record ContentEntry
+{
+    public required string Scope { get; init; }
+    public required string Name { get; init; }
+    public DidType Type { get; init; }
+    public long? Bytes { get; init; }
+    public string? Adler32 { get; init; }
+    public string? Md5 { get; init; }
+}
+
+public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
+{
+    public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
+
+    public async Task<Did> GetAsync(string scope, string name) => await FindAsync(scope, name) ?? throw FerryException.DidNotFound(scope, name);
+
+    /// <summary>Bytes and length recomputed from the files below a collection (Rucio's dynamic_depth=FILE).</summary>
+    public Task<(long Bytes, long Length)> DeepSizeAsync(string scope, string name) => db.ReadAsync(async c =>
+    {
+        var r = await c.QuerySingleAsync<(long, long)>($"{FilesCte} SELECT COALESCE(SUM(d.bytes),0), COUNT(*) FROM files f JOIN dids d ON d.scope=f.scope AND d.name=f.name",
+            new { scope, name });
+        return r;
+    });
+
+    public Task AddCollectionAsync(string scope, string name, DidType type, string account, long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await InsertCollection(c, tx, scope, name, type, account, lifetimeSeconds, meta);
+            return 0;
+        });
+
+    internal async Task InsertCollection(DbConnection c, DbTransaction tx, string scope, string name, DidType type, string account,
+        long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta)
+    {
+        Names.Scope(scope);
+        Names.DidName(name);
+        if (type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", "Files are created by registering replicas, not with add-did");
+        if (lifetimeSeconds is <= 0) throw FerryException.Invalid("Lifetime must be a positive number of seconds");
+        await RequireScope(c, tx, scope);
+        if (await Find(c, tx, scope, name) is not null)
+            throw FerryException.Conflict("DataIdentifierAlreadyExists", $"Data identifier '{scope}:{name}' already exists");
+        var now = clock.GetUtcNow();
+        await c.ExecuteAsync("""
+            INSERT INTO dids(scope,name,type,account,bytes,length,is_open,expired_at,created_at,updated_at)
+            VALUES (@scope,@name,@type,@account,0,0,1,@expires,@now,@now)
+            """, new { scope, name, type, account, expires = lifetimeSeconds is { } l ? now.AddSeconds(l) : (DateTimeOffset?)null, now }, tx);
+        if (meta is not null) await SetMeta(c, tx, scope, name, meta);
+    }
+
+    /// <summary>Creates FILE DIDs that do not exist yet; an existing one must agree on size and checksums.</summary>
+    internal async Task EnsureFile(DbConnection c, DbTransaction tx, string scope, string name, string account, long bytes, string? adler32, string? md5, string? guid)
+    {
+        Names.Scope(scope);
+        Names.DidName(name);
+        var existing = await Find(c, tx, scope, name);
+        if (existing is null)
+        {
+            await RequireScope(c, tx, scope);
+            var now = clock.GetUtcNow();
+            await c.ExecuteAsync("""
+                INSERT INTO dids(scope,name,type,account,bytes,length,adler32,md5,guid,is_open,created_at,updated_at)
+                VALUES (@scope,@name,@type,@account,@bytes,1,@adler32,@md5,@guid,0,@now,@now)
+                """, new { scope, name, type = DidType.File, account, bytes, adler32, md5, guid, now }, tx);
+            return;
+        }
+        if (existing.Type != DidType.File) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is a {existing.Type.Wire()}, not a file");
+        CheckConsistency(existing, new ChildSpec(scope, name, bytes, adler32, md5));
+        if (existing.Md5 is null && md5 is not null)
+            await c.ExecuteAsync("UPDATE dids SET md5=@md5 WHERE scope=@scope AND name=@name", new { md5, scope, name }, tx);
+    }
+
+    public Task AttachAsync(string scope, string name, IReadOnlyList<ChildSpec> children, bool ignoreDuplicate = false) =>
+        db.WriteAsync(async (c, tx) => { await Attach(c, tx, scope, name, children, ignoreDuplicate); return 0; });
+
+    internal async Task Attach(DbConnection c, DbTransaction tx, string scope, string name, IReadOnlyList<ChildSpec> children, bool ignoreDuplicate)
+    {
+        var parent = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        if (parent.Type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is a file: nothing can be attached to it");
+        if (!parent.IsOpen) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is closed: reopen it before attaching");
+        var ancestors = parent.Type == DidType.Container ? await Ancestors(c, tx, scope, name) : [];
+        var now = clock.GetUtcNow();
+        DidType? childKind = null;
+        long addedBytes = 0, addedLength = 0;
+        foreach (var spec in children)
+        {
+            var child = await Find(c, tx, spec.Scope, spec.Name) ?? throw FerryException.DidNotFound(spec.Scope, spec.Name);
+            if (parent.Type == DidType.Dataset && child.Type != DidType.File)
+                throw FerryException.Conflict("UnsupportedOperation", $"Only files can be attached to dataset '{scope}:{name}'; '{spec.Scope}:{spec.Name}' is a {child.Type.Wire()}");
+            if (parent.Type == DidType.Container)
+            {
+                if (child.Type == DidType.File)
+                    throw FerryException.Conflict("UnsupportedOperation", $"A file cannot be attached directly to container '{scope}:{name}': attach it to a dataset");
+                if (childKind is { } k && k != child.Type)
+                    throw FerryException.Conflict("UnsupportedOperation", "A container holds either datasets or containers, not both");
+                childKind = child.Type;
+                if ((child.Scope == scope && child.Name == name) || ancestors.Contains($"{child.Scope}:{child.Name}"))
+                    throw FerryException.Conflict("UnsupportedOperation", $"Attaching '{child.Scope}:{child.Name}' to '{scope}:{name}' would make a cycle");
+            }
+            CheckConsistency(child, spec);
+            var inserted = await c.ExecuteAsync("""
+                INSERT INTO contents(scope,name,child_scope,child_name,child_type,created_at) VALUES (@scope,@name,@cs,@cn,@ct,@now)
+                ON CONFLICT DO NOTHING
+                """, new { scope, name, cs = child.Scope, cn = child.Name, ct = child.Type, now }, tx);
+            if (inserted == 0)
+            {
+                if (ignoreDuplicate) continue;
+                throw FerryException.Conflict(parent.Type == DidType.Dataset ? "FileAlreadyExists" : "DuplicateContent",
+                    $"'{child.Scope}:{child.Name}' is already attached to '{scope}:{name}'");
+            }
+            addedLength++;
+            addedBytes += child.Bytes ?? 0;
+        }
+        if (parent.Type == DidType.Container) addedBytes = 0;
+        await c.ExecuteAsync("UPDATE dids SET length=COALESCE(length,0)+@addedLength, bytes=COALESCE(bytes,0)+@addedBytes, updated_at=@now WHERE scope=@scope AND name=@name",
+            new { addedLength, addedBytes, now, scope, name }, tx);
+        await MarkRulesForEvaluation(c, tx, scope, name);
+    }
+
+    public Task DetachAsync(string scope, string name, IReadOnlyList<ChildSpec> children) => db.WriteAsync(async (c, tx) =>
+    {
+        var parent = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        long removedBytes = 0, removedLength = 0;
+        foreach (var spec in children)
+        {
+            var child = await Find(c, tx, spec.Scope, spec.Name) ?? throw FerryException.DidNotFound(spec.Scope, spec.Name);
+            var n = await c.ExecuteAsync("DELETE FROM contents WHERE scope=@scope AND name=@name AND child_scope=@cs AND child_name=@cn",
+                new { scope, name, cs = child.Scope, cn = child.Name }, tx);
+            if (n == 0) throw FerryException.NotFound("DataIdentifierNotFound", $"'{child.Scope}:{child.Name}' is not attached to '{scope}:{name}'");
+            removedLength++;
+            if (parent.Type == DidType.Dataset) removedBytes += child.Bytes ?? 0;
+        }
+        await c.ExecuteAsync("UPDATE dids SET length=length-@removedLength, bytes=bytes-@removedBytes, updated_at=@now WHERE scope=@scope AND name=@name",
+            new { removedLength, removedBytes, now = clock.GetUtcNow(), scope, name }, tx);
+        await MarkRulesForEvaluation(c, tx, scope, name);
+        return 0;
+    });
+
+    public Task SetOpenAsync(string scope, string name, bool open) => db.WriteAsync(async (c, tx) =>
+    {
+        var did = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        if (did.Type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", "Files have no open/closed status");
+        return await c.ExecuteAsync("UPDATE dids SET is_open=@open, updated_at=@now WHERE scope=@scope AND name=@name", new { open, now = clock.GetUtcNow(), scope, name }, tx);
+    });
+
+    public Task<IReadOnlyList<ContentEntry>> ContentAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<ContentEntry>>(async c =>
+    {
+        _ = await Find(c, null, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        return (await c.QueryAsync<ContentEntry>("""
+            SELECT d.scope, d.name, d.type, d.bytes, d.adler32, d.md5 FROM contents ct JOIN dids d ON d.scope=ct.child_scope AND d.name=ct.child_name
+            WHERE ct.scope=@scope AND ct.name=@name ORDER BY d.scope, d.name
+            """, new { scope, name })).AsList();
+    });
+
+    private const string FilesCte = """
+        WITH RECURSIVE tree(scope, name, type) AS (
+            SELECT scope, name, type FROM dids WHERE scope=@scope AND name=@name
+            UNION SELECT c.child_scope, c.child_name, c.child_type FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name),
+        files AS (SELECT DISTINCT scope, name FROM tree WHERE type=0)
+        """;
+
+    /// <summary>Every file below a DID (the DID itself for a file), in name order.</summary>
+    public Task<IReadOnlyList<Did>> FilesAsync(string scope, string name) => db.ReadAsync(c => Files(c, null, scope, name));
+
+    internal static async Task<IReadOnlyList<Did>> Files(DbConnection c, DbTransaction? tx, string scope, string name)
+    {
+        _ = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        return (await c.QueryAsync<Did>($"{FilesCte} SELECT d.* FROM files f JOIN dids d ON d.scope=f.scope AND d.name=f.name ORDER BY d.scope, d.name",
+            new { scope, name }, tx)).AsList();
+    }
+
+    public Task<IReadOnlyList<Did>> ParentsAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<Did>>(async c =>
+        (await c.QueryAsync<Did>("SELECT d.* FROM contents ct JOIN dids d ON d.scope=ct.scope AND d.name=ct.name WHERE ct.child_scope=@scope AND ct.child_name=@name",
+            new { scope, name })).AsList());
+
+    /// <summary>All ancestor collections of a DID as scope:name.</summary>
+    public Task<HashSet<string>> AncestorsAsync(string scope, string name) => db.ReadAsync(c => Ancestors(c, null, scope, name));
+
+    internal static async Task<HashSet<string>> Ancestors(DbConnection c, DbTransaction? tx, string scope, string name) =>
+        (await c.QueryAsync<(string, string)>("""
+            WITH RECURSIVE up(scope, name) AS (
+                SELECT scope, name FROM contents WHERE child_scope=@scope AND child_name=@name
+                UNION SELECT c.scope, c.name FROM contents c JOIN up u ON c.child_scope=u.scope AND c.child_name=u.name)
+            SELECT scope, name FROM up
+            """, new { scope, name }, tx)).Select(a => $"{a.Item1}:{a.Item2}").ToHashSet();
+
+    /// <summary>DIDs of a scope whose name matches a pattern with * wildcards.</summary>
+    public Task<IReadOnlyList<Did>> SearchAsync(string scope, string pattern, IReadOnlyCollection<DidType> types, int? limit) => db.ReadAsync<IReadOnlyList<Did>>(async c =>
+    {
+        var like = pattern.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%');
+        var typeList = types.Count == 0 ? [DidType.File, DidType.Dataset, DidType.Container] : types.ToArray();
+        return (await c.QueryAsync<Did>("""
+            SELECT * FROM dids WHERE scope=@scope AND name LIKE @like ESCAPE '\' AND type IN @typeList ORDER BY name LIMIT @limit
+            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? -1 })).AsList();
+    });
+
+    public Task<IReadOnlyDictionary<string, JsonElement>> MetaAsync(string scope, string name) => db.ReadAsync<IReadOnlyDictionary<string, JsonElement>>(async c =>
+    {
+        _ = await Find(c, null, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        return (await c.QueryAsync<(string Key, string Value)>("SELECT key, value FROM did_meta WHERE scope=@scope AND name=@name ORDER BY key", new { scope, name }))
+            .ToDictionary(m => m.Key, m => JsonDocument.Parse(m.Value).RootElement.Clone());
+    });
+
+    public Task SetMetaAsync(string scope, string name, IReadOnlyDictionary<string, JsonElement> meta) => db.WriteAsync(async (c, tx) =>
+    {
+        _ = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        await SetMeta(c, tx, scope, name, meta);
+        return 0;
+    });
+
+    public Task DeleteMetaAsync(string scope, string name, string key) => db.WriteAsync(async (c, tx) =>
+    {
+        var n = await c.ExecuteAsync("DELETE FROM did_meta WHERE scope=@scope AND name=@name AND key=@key", new { scope, name, key }, tx);
+        if (n == 0) throw FerryException.NotFound("KeyNotFound", $"'{scope}:{name}' has no metadata key '{key}'");
+        return n;
+    });
+
+    private async Task SetMeta(DbConnection c, DbTransaction tx, string scope, string name, IReadOnlyDictionary<string, JsonElement> meta)
+    {
+        foreach (var (key, value) in meta)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > 255) throw FerryException.Invalid("Metadata keys are 1-255 characters");
+            switch (key)
+            {
+                case "events" when value.ValueKind == JsonValueKind.Number:
+                    await c.ExecuteAsync("UPDATE dids SET events=@v WHERE scope=@scope AND name=@name", new { v = value.GetInt64(), scope, name }, tx);
+                    continue;
+                case "guid" when value.ValueKind == JsonValueKind.String:
+                    await c.ExecuteAsync("UPDATE dids SET guid=@v WHERE scope=@scope AND name=@name", new { v = value.GetString()!.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), scope, name }, tx);
+                    continue;
+                case "lifetime":
+                    DateTimeOffset? expires = value.ValueKind == JsonValueKind.Number ? clock.GetUtcNow().AddSeconds(value.GetDouble()) : null;
+                    await c.ExecuteAsync("UPDATE dids SET expired_at=@expires WHERE scope=@scope AND name=@name", new { expires, scope, name }, tx);
+                    continue;
+            }
+            await c.ExecuteAsync("INSERT INTO did_meta(scope,name,key,value) VALUES (@scope,@name,@key,@value) ON CONFLICT(scope,name,key) DO UPDATE SET value=excluded.value",
+                new { scope, name, key, value = value.GetRawText() }, tx);
+        }
+    }
+
+    /// <summary>Rules on this DID and on every collection above it must look again at their file set.</summary>
+    internal static async Task MarkRulesForEvaluation(DbConnection c, DbTransaction tx, string scope, string name)
+    {
+        var dids = (await Ancestors(c, tx, scope, name)).Append($"{scope}:{name}").ToArray();
+        await c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE scope || ':' || name IN @dids", new { dids }, tx);
+    }
+
+    internal static Task<Did?> Find(DbConnection c, DbTransaction? tx, string scope, string name) =>
+        c.QuerySingleOrDefaultAsync<Did>("SELECT * FROM dids WHERE scope=@scope AND name=@name", new { scope, name }, tx);
+
+    private static async Task RequireScope(DbConnection c, DbTransaction tx, string scope)
+    {
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM scopes WHERE scope=@scope", new { scope }, tx) == 0)
+            throw FerryException.ScopeNotFound(scope);
+    }
+
+    private static void CheckConsistency(Did existing, ChildSpec spec)
+    {
+        if (spec.Bytes is { } b && existing.Bytes is { } eb && b != eb)
+            throw new FerryException("FileConsistencyMismatch", 412, $"'{spec.Scope}:{spec.Name}' is {eb} bytes in the catalogue, not {b}");
+        if (spec.Adler32 is { } a && existing.Adler32 is { } ea && !string.Equals(a, ea, StringComparison.OrdinalIgnoreCase))
+            throw new FerryException("FileConsistencyMismatch", 412, $"'{spec.Scope}:{spec.Name}' has adler32 {ea} in the catalogue, not {a}");
+        if (spec.Md5 is { } m && existing.Md5 is { } em && !string.Equals(m, em, StringComparison.OrdinalIgnoreCase))
+            throw new FerryException("FileConsistencyMismatch", 412, $"'{spec.Scope}:{spec.Name}' has md5 {em} in the catalogue, not {m}");
+    }
+}

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Rses;
+using Ferry.Catalog.Rules;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Core.Paths;
+
+namespace Ferry.Catalog.Replicas;
+
+/// <summary>One file in an add or update request (the dialect's replica file object).</summary>
+public sealed record ReplicaFileSpec(string Scope, string Name, long? Bytes, string? Adler32, string? Md5, string? Guid, ReplicaState State);
+
+/// <summary>A replica with the RSE it lives on, for listings.</summary>
+public sealed record ReplicaView
+{
+    public required string Scope { get; init; }
+    public required string Name { get; init; }
+    public required string RseId { get; init; }
+    public required string Rse { get; init; }
+    public ReplicaState State { get; init; }
+    public long Bytes { get; init; }
+    public string? Path { get; init; }
+    public required string RseType { get; init; }
+    public bool AvailabilityRead { get; init; }
+}
+
+/// <summary>A file and where it is; what POST /replicas/list returns per file.</summary>
+public sealed record FileReplicas(Did File, IReadOnlyList<ReplicaView> Replicas, IReadOnlyCollection<string> Parents);
+
+public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimeProvider clock)
+{
+    public const int MaxBatch = 1000;
+
+    public Task AddAsync(string rseName, IReadOnlyList<ReplicaFileSpec> files, string account, bool ignoreAvailability) => db.WriteAsync(async (c, tx) =>
+    {
+        if (files.Count > MaxBatch) throw FerryException.Invalid($"At most {MaxBatch} files per request, got {files.Count}");
+        var rse = await RseCatalog.Get(c, tx, rseName);
+        if (!rse.AvailabilityWrite && !ignoreAvailability)
+            throw new FerryException("ResourceTemporaryUnavailable", 503, $"RSE '{rseName}' is blocked for writes");
+        var now = clock.GetUtcNow();
+        foreach (var f in files)
+        {
+            if (f.Bytes is not { } bytes || bytes < 0) throw FerryException.Invalid($"'{f.Scope}:{f.Name}': bytes must be given and not negative");
+            ValidateChecksums(f);
+            await dids.EnsureFile(c, tx, f.Scope, f.Name, account, bytes, f.Adler32?.ToLowerInvariant(), f.Md5?.ToLowerInvariant(), f.Guid);
+            var exists = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM replicas WHERE scope=@Scope AND name=@Name AND rse_id=@id", new { f.Scope, f.Name, id = rse.Id }, tx);
+            if (exists > 0) throw FerryException.Conflict("Duplicate", $"'{f.Scope}:{f.Name}' already has a replica on {rseName}");
+            await c.ExecuteAsync("""
+                INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
+                VALUES (@Scope,@Name,@id,@State,@bytes,@path,NULL,0,@now,@now)
+                """, new { f.Scope, f.Name, id = rse.Id, f.State, bytes, path = Lfn2Pfn.Hash(f.Scope, f.Name), now }, tx);
+            if (f.State == ReplicaState.Available) await RuleReconciler.OnReplicaAvailable(c, tx, f.Scope, f.Name, rse.Id, now);
+        }
+        return 0;
+    });
+
+    /// <summary>State changes (PUT /replicas). Checksums learnt at upload fill the file DID where it has none.</summary>
+    public Task UpdateStatesAsync(string rseName, IReadOnlyList<ReplicaFileSpec> files) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await RseCatalog.Get(c, tx, rseName);
+        var now = clock.GetUtcNow();
+        foreach (var f in files)
+        {
+            ValidateChecksums(f);
+            var n = await c.ExecuteAsync("UPDATE replicas SET state=@State, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@id",
+                new { f.State, now, f.Scope, f.Name, id = rse.Id }, tx);
+            if (n == 0) throw FerryException.NotFound("ReplicaNotFound", $"No replica of '{f.Scope}:{f.Name}' on {rseName}");
+            await c.ExecuteAsync("""
+                UPDATE dids SET adler32=COALESCE(adler32, @a), md5=COALESCE(md5, @m), guid=COALESCE(guid, @g), updated_at=@now
+                WHERE scope=@Scope AND name=@Name
+                """, new { a = f.Adler32?.ToLowerInvariant(), m = f.Md5?.ToLowerInvariant(), g = f.Guid, now, f.Scope, f.Name }, tx);
+            if (f.State == ReplicaState.Available) await RuleReconciler.OnReplicaAvailable(c, tx, f.Scope, f.Name, rse.Id, now);
+        }
+        return 0;
+    });
+
+    /// <summary>Removes replica rows (admin). Bytes on storage are the reaper's business: the rows get a tombstone instead when locked.</summary>
+    public Task DeleteAsync(string rseName, IReadOnlyList<(string Scope, string Name)> files) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await RseCatalog.Get(c, tx, rseName);
+        foreach (var (scope, name) in files)
+        {
+            var locks = await c.ExecuteScalarAsync<long?>("SELECT lock_cnt FROM replicas WHERE scope=@scope AND name=@name AND rse_id=@id", new { scope, name, id = rse.Id }, tx)
+                ?? throw FerryException.NotFound("ReplicaNotFound", $"No replica of '{scope}:{name}' on {rseName}");
+            if (locks > 0) throw FerryException.Conflict("UnsupportedOperation", $"The replica of '{scope}:{name}' on {rseName} is held by {locks} rule lock(s)");
+            await c.ExecuteAsync("UPDATE replicas SET tombstone=@epoch WHERE scope=@scope AND name=@name AND rse_id=@id",
+                new { epoch = DateTimeOffset.UnixEpoch, scope, name, id = rse.Id }, tx);
+        }
+        return 0;
+    });
+
+    public Task<ReplicaView?> FindAsync(string scope, string name, string rseId) => db.ReadAsync(async c =>
+        (await c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name=@name AND r.rse_id=@rseId", new { scope, name, rseId })).FirstOrDefault());
+
+    private const string ViewSelect = """
+        SELECT r.scope, r.name, r.rse_id, s.name AS rse, r.state, r.bytes, r.path, s.rse_type, s.availability_read
+        FROM replicas r JOIN rses s ON s.id=r.rse_id
+        """;
+
+    /// <summary>
+    /// The files of each requested DID with their replicas. A file asked for directly appears even without replicas;
+    /// files reached through a collection only when they have one that passes the filter.
+    /// </summary>
+    public Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
+        IReadOnlySet<string>? rseIds, bool withParents) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
+    {
+        var result = new List<FileReplicas>();
+        var seen = new HashSet<string>();
+        foreach (var (scope, name) in requested)
+        {
+            var did = await DidCatalog.Find(c, null, scope, name) ?? throw new FerryException("DataIdentifierNotFound", 404, $"Data identifier '{scope}:{name}' not found");
+            var files = did.Type == DidType.File ? [did] : await DidCatalog.Files(c, null, scope, name);
+            foreach (var file in files)
+            {
+                if (!seen.Add($"{file.Scope}:{file.Name}")) continue;
+                var replicas = (await c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@Scope AND r.name=@Name ORDER BY s.name", file)).AsList()
+                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId))).ToList();
+                if (did.Type != DidType.File && replicas.Count == 0) continue;
+                var parents = withParents ? await DidCatalog.Ancestors(c, null, file.Scope, file.Name) : [];
+                result.Add(new FileReplicas(file, replicas, parents));
+            }
+        }
+        return result;
+    });
+
+    internal static void ValidateChecksums(ReplicaFileSpec f)
+    {
+        if (f.Adler32 is { } a && (a.Length != 8 || !a.All(char.IsAsciiHexDigit)))
+            throw FerryException.Invalid($"'{f.Scope}:{f.Name}': adler32 must be exactly 8 hex digits, got '{a}'");
+        if (f.Md5 is { } m && (m.Length != 32 || !m.All(char.IsAsciiHexDigit)))
+            throw FerryException.Invalid($"'{f.Scope}:{f.Name}': md5 must be exactly 32 hex digits");
+    }
+
+    internal static Task<Replica?> Get(DbConnection c, DbTransaction? tx, string scope, string name, string rseId) =>
+        c.QuerySingleOrDefaultAsync<Replica>("SELECT * FROM replicas WHERE scope=@scope AND name=@name AND rse_id=@rseId", new { scope, name, rseId }, tx);
+}

@@ -1,0 +1,199 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Core.Errors;
+using Ferry.Core.Expressions;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+
+namespace Ferry.Catalog.Rses;
+
+/// <summary>Settable RSE properties; null means "leave as is".</summary>
+public sealed record RseSettings(
+    string? RseType = null, bool? Deterministic = null, bool? Volatile = null, bool? StagingArea = null,
+    bool? AvailabilityRead = null, bool? AvailabilityWrite = null, bool? AvailabilityDelete = null);
+
+public sealed record RseDistance
+{
+    public required string SrcRseId { get; init; }
+    public required string DestRseId { get; init; }
+    public required string SrcRse { get; init; }
+    public required string DestRse { get; init; }
+    public int Distance { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+public sealed record RseUsage(string RseId, string Rse, long Used, long Files);
+
+public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
+{
+    public Task<Rse> AddAsync(string name, RseSettings settings) => db.WriteAsync(async (c, tx) =>
+    {
+        Names.Rse(name);
+        if (settings.RseType is not (null or "DISK" or "TAPE")) throw FerryException.Invalid($"rse_type must be DISK or TAPE, not '{settings.RseType}'");
+        if (await FindId(c, tx, name) is not null) throw FerryException.Conflict("Duplicate", $"RSE '{name}' already exists");
+        var now = clock.GetUtcNow();
+        var rse = new Rse
+        {
+            Id = Guid.NewGuid().ToString("N"), Name = name, RseType = settings.RseType ?? "DISK",
+            Deterministic = settings.Deterministic ?? true, Volatile = settings.Volatile ?? false, StagingArea = settings.StagingArea ?? false,
+            AvailabilityRead = settings.AvailabilityRead ?? true, AvailabilityWrite = settings.AvailabilityWrite ?? true,
+            AvailabilityDelete = settings.AvailabilityDelete ?? true, CreatedAt = now, UpdatedAt = now,
+        };
+        await c.ExecuteAsync("""
+            INSERT INTO rses(id,name,rse_type,deterministic,volatile,staging_area,availability_read,availability_write,availability_delete,created_at,updated_at)
+            VALUES (@Id,@Name,@RseType,@Deterministic,@Volatile,@StagingArea,@AvailabilityRead,@AvailabilityWrite,@AvailabilityDelete,@CreatedAt,@UpdatedAt)
+            """, rse, tx);
+        // Rucio gives every RSE an attribute named after itself, which is how a bare name selects it in expressions.
+        await c.ExecuteAsync("INSERT INTO rse_attrs(rse_id,key,value) VALUES (@Id,@Name,'true')", rse, tx);
+        return rse;
+    });
+
+    public Task UpdateAsync(string name, RseSettings s) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await Get(c, tx, name);
+        if (s.RseType is not (null or "DISK" or "TAPE")) throw FerryException.Invalid($"rse_type must be DISK or TAPE, not '{s.RseType}'");
+        var updated = rse with
+        {
+            RseType = s.RseType ?? rse.RseType, Deterministic = s.Deterministic ?? rse.Deterministic, Volatile = s.Volatile ?? rse.Volatile,
+            StagingArea = s.StagingArea ?? rse.StagingArea, AvailabilityRead = s.AvailabilityRead ?? rse.AvailabilityRead,
+            AvailabilityWrite = s.AvailabilityWrite ?? rse.AvailabilityWrite, AvailabilityDelete = s.AvailabilityDelete ?? rse.AvailabilityDelete,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        return await c.ExecuteAsync("""
+            UPDATE rses SET rse_type=@RseType, deterministic=@Deterministic, volatile=@Volatile, staging_area=@StagingArea,
+            availability_read=@AvailabilityRead, availability_write=@AvailabilityWrite, availability_delete=@AvailabilityDelete, updated_at=@UpdatedAt
+            WHERE id=@Id
+            """, updated, tx);
+    });
+
+    public Task DeleteAsync(string name) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await Get(c, tx, name);
+        var replicas = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM replicas WHERE rse_id=@Id", rse, tx);
+        if (replicas > 0)
+            throw FerryException.Conflict("RSEOperationNotSupported", $"RSE '{name}' still holds {replicas} replica(s); remove them before deleting the RSE");
+        return await c.ExecuteAsync("UPDATE rses SET deleted=1, deleted_at=@now, updated_at=@now WHERE id=@Id", new { rse.Id, now = clock.GetUtcNow() }, tx);
+    });
+
+    public async Task<Rse> GetAsync(string name) => await db.ReadAsync(c => Get(c, null, name));
+
+    public Task<Rse?> FindByIdAsync(string id) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE id=@id", new { id }));
+
+    public Task<IReadOnlyList<Rse>> ListAsync() => db.ReadAsync<IReadOnlyList<Rse>>(async c =>
+        (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0 ORDER BY name")).AsList());
+
+    /// <summary>Every live RSE as an expression sees it.</summary>
+    public Task<IReadOnlyList<RseFacts>> FactsAsync() => db.ReadAsync(c => Facts(c, null));
+
+    internal static async Task<IReadOnlyList<RseFacts>> Facts(DbConnection c, DbTransaction? tx)
+    {
+        var rses = (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0", transaction: tx)).AsList();
+        var attrs = (await c.QueryAsync<(string RseId, string Key, string Value)>(
+            "SELECT a.rse_id, a.key, a.value FROM rse_attrs a JOIN rses r ON r.id=a.rse_id WHERE r.deleted=0", transaction: tx))
+            .GroupBy(a => a.RseId).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, string>)g.ToDictionary(a => a.Key, a => a.Value));
+        return rses.Select(r => new RseFacts(r.Name, attrs.GetValueOrDefault(r.Id) ?? new Dictionary<string, string>(), Properties(r))).ToList();
+    }
+
+    private static Dictionary<string, string?> Properties(Rse r) => new()
+    {
+        ["id"] = r.Id, ["rse"] = r.Name, ["rse_type"] = r.RseType, ["deterministic"] = Bool(r.Deterministic), ["volatile"] = Bool(r.Volatile),
+        ["staging_area"] = Bool(r.StagingArea), ["availability_read"] = Bool(r.AvailabilityRead),
+        ["availability_write"] = Bool(r.AvailabilityWrite), ["availability_delete"] = Bool(r.AvailabilityDelete), ["deleted"] = "false",
+        ["availability"] = r.Availability.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static string Bool(bool b) => b ? "true" : "false";
+
+    public async Task<IReadOnlyList<string>> EvaluateAsync(string expression) => RseExpression.Parse(expression).Evaluate(await FactsAsync());
+
+    public Task<IReadOnlyDictionary<string, string>> AttributesAsync(string name) => db.ReadAsync<IReadOnlyDictionary<string, string>>(async c =>
+    {
+        var rse = await Get(c, null, name);
+        return (await c.QueryAsync<(string Key, string Value)>("SELECT key, value FROM rse_attrs WHERE rse_id=@Id ORDER BY key", rse))
+            .ToDictionary(a => a.Key, a => a.Value);
+    });
+
+    public Task SetAttributeAsync(string name, string key, string value) => db.WriteAsync(async (c, tx) =>
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > 255 || !key.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-'))
+            throw FerryException.Invalid($"Invalid RSE attribute key '{Names.Printable(key)}': letters, digits, '.', '_', '-'");
+        if (value.Length > 255) throw FerryException.Invalid("RSE attribute values are at most 255 characters");
+        var rse = await Get(c, tx, name);
+        return await c.ExecuteAsync("INSERT INTO rse_attrs(rse_id,key,value) VALUES (@id,@key,@value) ON CONFLICT(rse_id,key) DO UPDATE SET value=excluded.value",
+            new { id = rse.Id, key, value = RseExpression.NormaliseAttributeValue(value) }, tx);
+    });
+
+    public Task DeleteAttributeAsync(string name, string key) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await Get(c, tx, name);
+        return await c.ExecuteAsync("DELETE FROM rse_attrs WHERE rse_id=@id AND key=@key", new { id = rse.Id, key }, tx);
+    });
+
+    public Task<IReadOnlyList<RseProtocol>> ProtocolsAsync(string rseId) => db.ReadAsync<IReadOnlyList<RseProtocol>>(async c =>
+        (await c.QueryAsync<RseProtocol>("SELECT * FROM rse_protocols WHERE rse_id=@rseId ORDER BY hostname, scheme, port", new { rseId })).AsList());
+
+    public Task AddProtocolAsync(string name, RseProtocol p) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await Get(c, tx, name);
+        var exists = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rse_protocols WHERE rse_id=@id AND scheme=@Scheme AND hostname=@Hostname AND port=@Port",
+            new { id = rse.Id, p.Scheme, p.Hostname, p.Port }, tx);
+        if (exists > 0) throw FerryException.Conflict("Duplicate", $"RSE '{name}' already has protocol {p.Scheme}://{p.Hostname}:{p.Port}");
+        return await c.ExecuteAsync("""
+            INSERT INTO rse_protocols(rse_id,scheme,hostname,port,prefix,impl,domains,extended_attributes)
+            VALUES (@id,@Scheme,@Hostname,@Port,@Prefix,@Impl,@Domains,@ExtendedAttributes)
+            """, new { id = rse.Id, p.Scheme, p.Hostname, p.Port, p.Prefix, p.Impl, p.Domains, p.ExtendedAttributes }, tx);
+    });
+
+    public Task DeleteProtocolAsync(string name, string scheme) => db.WriteAsync(async (c, tx) =>
+    {
+        var rse = await Get(c, tx, name);
+        var n = await c.ExecuteAsync("DELETE FROM rse_protocols WHERE rse_id=@id AND scheme=@scheme", new { id = rse.Id, scheme }, tx);
+        if (n == 0) throw FerryException.NotFound("RSEProtocolNotSupported", $"RSE '{name}' has no protocol '{scheme}'");
+        return n;
+    });
+
+    public Task<IReadOnlyList<RseDistance>> DistancesAsync(string src, string dst) => db.ReadAsync<IReadOnlyList<RseDistance>>(async c =>
+    {
+        var s = await Get(c, null, src);
+        var d = await Get(c, null, dst);
+        return (await c.QueryAsync<RseDistance>("""
+            SELECT src_rse_id, dest_rse_id, @src AS src_rse, @dst AS dest_rse, distance, created_at, updated_at
+            FROM distances WHERE src_rse_id=@sid AND dest_rse_id=@did
+            """, new { src, dst, sid = s.Id, did = d.Id })).AsList();
+    });
+
+    public Task SetDistanceAsync(string src, string dst, int distance, bool bidirectional, bool mustBeNew) => db.WriteAsync(async (c, tx) =>
+    {
+        if (distance < 0) throw FerryException.Invalid("Distance must not be negative");
+        var s = await Get(c, tx, src);
+        var d = await Get(c, tx, dst);
+        var now = clock.GetUtcNow();
+        foreach (var (a, b) in bidirectional ? new[] { (s.Id, d.Id), (d.Id, s.Id) } : [(s.Id, d.Id)])
+        {
+            if (mustBeNew && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM distances WHERE src_rse_id=@a AND dest_rse_id=@b", new { a, b }, tx) > 0)
+                throw FerryException.Conflict("Duplicate", $"A distance from {src} to {dst} already exists");
+            await c.ExecuteAsync("""
+                INSERT INTO distances(src_rse_id,dest_rse_id,distance,created_at,updated_at) VALUES (@a,@b,@distance,@now,@now)
+                ON CONFLICT(src_rse_id,dest_rse_id) DO UPDATE SET distance=excluded.distance, updated_at=excluded.updated_at
+                """, new { a, b, distance, now }, tx);
+        }
+        return 0;
+    });
+
+    public Task<RseUsage> UsageAsync(string name) => db.ReadAsync(async c =>
+    {
+        var rse = await Get(c, null, name);
+        var (used, files) = await c.QuerySingleAsync<(long, long)>(
+            "SELECT COALESCE(SUM(bytes),0), COUNT(*) FROM replicas WHERE rse_id=@Id AND state IN (0, 4)", rse);
+        return new RseUsage(rse.Id, rse.Name, used, files);
+    });
+
+    internal static async Task<Rse> Get(DbConnection c, DbTransaction? tx, string name) =>
+        await c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE name=@name AND deleted=0", new { name }, tx)
+        ?? throw FerryException.RseNotFound(name);
+
+    private static Task<string?> FindId(DbConnection c, DbTransaction tx, string name) =>
+        c.QuerySingleOrDefaultAsync<string?>("SELECT id FROM rses WHERE name=@name AND deleted=0", new { name }, tx);
+}

@@ -1,0 +1,187 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Expressions;
+using Ferry.Core.Model;
+
+namespace Ferry.Catalog.Rules;
+
+/// <summary>What a caller asks for in POST /rules/ (one rule per DID).</summary>
+public sealed record RuleSpec
+{
+    public required IReadOnlyList<(string Scope, string Name)> Dids { get; init; }
+    public required string Account { get; init; }
+    public int Copies { get; init; } = 1;
+    public required string RseExpression { get; init; }
+    public RuleGrouping Grouping { get; init; } = RuleGrouping.Dataset;
+    public string? Weight { get; init; }
+    public long? LifetimeSeconds { get; init; }
+    public bool Locked { get; init; }
+    public string? SourceReplicaExpression { get; init; }
+    public string? Activity { get; init; }
+    public string Notification { get; init; } = "NO";
+    public bool PurgeReplicas { get; init; }
+    public bool IgnoreAvailability { get; init; }
+    public int Priority { get; init; } = 3;
+    public string? Comment { get; init; }
+}
+
+public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null);
+
+public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
+{
+    public static readonly string[] Activities =
+    [
+        "Data Brokering", "Data Consolidation", "Data Rebalancing", "Debug", "Express", "Functional Test", "Group Subscriptions",
+        "Production Input", "Production Output", "Analysis Input", "Analysis Output", "Staging", "T0 Export", "T0 Tape",
+        "Upload/Download (Job)", "Upload/Download (User)", "User Subscriptions", "Data Challenge",
+    ];
+
+    /// <summary>Validates, inserts and applies the rules in one transaction; returns their ids.</summary>
+    public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync<IReadOnlyList<string>>(async (c, tx) =>
+    {
+        Validate(spec);
+        var now = clock.GetUtcNow();
+        var facts = await RseCatalog.Facts(c, tx);
+        var selected = RseExpression.Parse(spec.RseExpression).Evaluate(facts);
+        if (selected.Count < spec.Copies)
+            throw new FerryException("InsufficientTargetRSEs", 409, $"The rule asks for {spec.Copies} copies but '{spec.RseExpression}' selects only {selected.Count} RSE(s): {string.Join(", ", selected)}");
+        if (spec.SourceReplicaExpression is { } src) RseExpression.Parse(src).Evaluate(facts);
+        var ids = new List<string>();
+        foreach (var (scope, name) in spec.Dids)
+        {
+            var did = await DidCatalog.Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+            var duplicate = await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM rules WHERE scope=@scope AND name=@name AND account=@Account AND rse_expression=@RseExpression AND copies=@Copies",
+                new { scope, name, spec.Account, spec.RseExpression, spec.Copies }, tx);
+            if (duplicate > 0) throw FerryException.Conflict("DuplicateRule", $"A rule for {scope}:{name} with account {spec.Account}, expression '{spec.RseExpression}' and {spec.Copies} copies already exists");
+            var rule = new Rule
+            {
+                Id = Guid.NewGuid().ToString("N"), Account = spec.Account, Scope = scope, Name = name, DidType = did.Type,
+                RseExpression = spec.RseExpression, Copies = spec.Copies, Grouping = spec.Grouping, Weight = spec.Weight,
+                ExpiresAt = spec.LifetimeSeconds is { } l ? now.AddSeconds(l) : null, Locked = spec.Locked,
+                SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
+                Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
+                Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
+            };
+            await c.ExecuteAsync("""
+                INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
+                    activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
+                VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
+                    @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
+                """, rule, tx);
+            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared);
+            ids.Add(rule.Id);
+        }
+        return ids;
+    });
+
+    private static void Validate(RuleSpec spec)
+    {
+        if (spec.Dids.Count == 0) throw FerryException.Invalid("A rule needs at least one DID");
+        if (spec.Copies < 1) throw new FerryException("InvalidReplicationRule", 409, $"copies must be at least 1, got {spec.Copies}");
+        if (spec.LifetimeSeconds is { } l && (l <= 0 || l > 100L * 365 * 86400))
+            throw new FerryException("InvalidReplicationRule", 409, $"lifetime must be between 1 second and 100 years, got {l}");
+        if (spec.Activity is { } a && !Activities.Contains(a)) throw FerryException.Invalid($"Unknown activity '{a}'");
+        if (spec.Comment is { Length: > 250 }) throw FerryException.Invalid("The comment is limited to 250 characters");
+        if (spec.Priority is < 1 or > 5) throw FerryException.Invalid("priority must be between 1 and 5");
+        if (spec.Notification is not ("NO" or "YES" or "CLOSE" or "PROGRESS")) throw FerryException.Invalid($"Unknown notify value '{spec.Notification}'");
+    }
+
+    public Task<Rule?> FindAsync(string id) => db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id", new { id }));
+
+    public async Task<Rule> GetAsync(string id) => await FindAsync(id) ?? throw FerryException.RuleNotFound(id);
+
+    public Task<IReadOnlyList<Rule>> ListAsync(RuleFilter f) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
+        (await c.QueryAsync<Rule>("""
+            SELECT * FROM rules WHERE (@Account IS NULL OR account=@Account) AND (@Scope IS NULL OR scope=@Scope) AND (@Name IS NULL OR name=@Name)
+            AND (@State IS NULL OR state=@State) AND (@RseExpression IS NULL OR rse_expression=@RseExpression) ORDER BY created_at, id
+            """, new { f.Account, f.Scope, f.Name, State = (int?)f.State, f.RseExpression })).AsList());
+
+    public Task<IReadOnlyList<ReplicaLock>> LocksAsync(string ruleId) => db.ReadAsync<IReadOnlyList<ReplicaLock>>(async c =>
+        (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId ORDER BY scope, name, rse_id", new { ruleId })).AsList());
+
+    public Task<IReadOnlyList<Rule>> HistoryAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
+        (await c.QueryAsync<Rule>("""
+            SELECT rule_id AS id, account, scope, name, rse_expression, state, locks_ok_cnt, locks_replicating_cnt, locks_stuck_cnt, created_at, updated_at
+            FROM rule_history WHERE scope=@scope AND name=@name ORDER BY updated_at
+            """, new { scope, name })).AsList());
+
+    /// <summary>PUT /rules/{id}: lifetime (seconds or null), locked, comment. Unknown options are refused.</summary>
+    public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven) => db.WriteAsync(async (c, tx) =>
+    {
+        var rule = await Get(c, tx, id);
+        var now = clock.GetUtcNow();
+        if (lifetimeGiven)
+        {
+            if (lifetimeSeconds is { } l && (l <= 0 || l > 100L * 365 * 86400))
+                throw new FerryException("InvalidReplicationRule", 409, $"lifetime must be between 1 second and 100 years, got {l}");
+            await c.ExecuteAsync("UPDATE rules SET expires_at=@e, updated_at=@now WHERE id=@id",
+                new { e = lifetimeSeconds is { } s ? now.AddSeconds(s) : (DateTimeOffset?)null, now, id }, tx);
+        }
+        if (locked is { } lk) await c.ExecuteAsync("UPDATE rules SET locked=@lk, updated_at=@now WHERE id=@id", new { lk, now, id }, tx);
+        if (commentGiven)
+        {
+            if (comment is { Length: > 250 }) throw FerryException.Invalid("The comment is limited to 250 characters");
+            await c.ExecuteAsync("UPDATE rules SET comments=@comment, updated_at=@now WHERE id=@id", new { comment, now, id }, tx);
+        }
+        _ = rule;
+        return 0;
+    });
+
+    /// <summary>Rucio's REST delete only schedules expiry within the hour; <paramref name="immediate"/> removes the rule now.</summary>
+    public Task DeleteAsync(string id, bool? purgeReplicas, bool immediate) => db.WriteAsync(async (c, tx) =>
+    {
+        var rule = await Get(c, tx, id);
+        if (rule.Locked) throw new FerryException("UnsupportedOperation", 401, $"Rule {id} is locked: unlock it (rule update --locked false) before deleting it");
+        var now = clock.GetUtcNow();
+        if (purgeReplicas is { } p)
+        {
+            await c.ExecuteAsync("UPDATE rules SET purge_replicas=@p WHERE id=@id", new { p, id }, tx);
+            rule = rule with { PurgeReplicas = p };
+        }
+        if (immediate) { await Remove(c, tx, rule, now); return 0; }
+        var soon = now.AddHours(1);
+        var expires = rule.ExpiresAt is { } e && e < soon ? e : soon;
+        return await c.ExecuteAsync("UPDATE rules SET expires_at=@expires, updated_at=@now WHERE id=@id", new { expires, now, id }, tx);
+    });
+
+    /// <summary>The judge-cleaner: removes expired, unlocked rules. Returns how many went.</summary>
+    public Task<int> RemoveExpiredAsync(int limit) => db.WriteAsync(async (c, tx) =>
+    {
+        var now = clock.GetUtcNow();
+        var due = (await c.QueryAsync<Rule>("SELECT * FROM rules WHERE expires_at IS NOT NULL AND expires_at<=@now AND locked=0 LIMIT @limit", new { now, limit }, tx)).AsList();
+        foreach (var rule in due) await Remove(c, tx, rule, now);
+        return due.Count;
+    });
+
+    /// <summary>The judge-evaluator: re-applies rules whose DID content changed or that wait for a source.</summary>
+    public async Task<int> EvaluatePendingAsync(int limit)
+    {
+        var ids = await db.ReadAsync(async c => (await c.QueryAsync<string>("SELECT id FROM rules WHERE needs_eval=1 LIMIT @limit", new { limit })).AsList());
+        foreach (var id in ids)
+        {
+            await db.WriteAsync(async (c, tx) =>
+            {
+                var rule = await c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id AND needs_eval=1", new { id }, tx);
+                if (rule is not null) await RuleReconciler.Apply(c, tx, rule, clock.GetUtcNow(), Random.Shared);
+                return 0;
+            });
+        }
+        return ids.Count;
+    }
+
+    private static async Task Remove(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
+    {
+        foreach (var l in await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx))
+            await RuleReconciler.RemoveLock(c, tx, l, rule.PurgeReplicas, now);
+        await RuleReconciler.History(c, tx, rule with { LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0 }, now);
+        await c.ExecuteAsync("DELETE FROM rules WHERE id=@Id", rule, tx);
+    }
+
+    private static async Task<Rule> Get(DbConnection c, DbTransaction tx, string id) =>
+        await c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id", new { id }, tx) ?? throw FerryException.RuleNotFound(id);
+}

@@ -1,0 +1,254 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Expressions;
+using Ferry.Core.Model;
+using Ferry.Core.Rules;
+
+namespace Ferry.Catalog.Rules;
+
+/// <summary>
+/// Brings a rule's locks in line with the files under its DID and the RSEs its expression selects, queueing a transfer for
+/// every lock whose replica is missing. Every method runs inside the caller's write transaction, so a crash leaves either
+/// the old state or the new one.
+/// </summary>
+internal static class RuleReconciler
+{
+    private sealed record GroupFile
+    {
+        public required string DsScope { get; init; }
+        public required string DsName { get; init; }
+        public required string Scope { get; init; }
+        public required string Name { get; init; }
+    }
+
+    public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random)
+    {
+        var files = await DidCatalog.Files(c, tx, rule.Scope, rule.Name);
+        var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
+        var locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
+        foreach (var l in locks.Where(l => !fileKeys.Contains((l.Scope, l.Name))))
+            await RemoveLock(c, tx, l, rule.PurgeReplicas, now);
+        locks = locks.Where(l => fileKeys.Contains((l.Scope, l.Name))).ToList();
+
+        string? error = null;
+        try
+        {
+            var candidates = await Candidates(c, tx, rule, files);
+            foreach (var group in await Groups(c, tx, rule, files))
+            {
+                var groupKeys = group.Select(f => (f.Scope, f.Name)).ToHashSet();
+                var groupLocks = locks.Where(l => groupKeys.Contains((l.Scope, l.Name))).ToList();
+                var needing = group.Where(f => groupLocks.Count(l => l.Scope == f.Scope && l.Name == f.Name) < rule.Copies).ToList();
+                if (needing.Count == 0) continue;
+                var used = groupLocks.GroupBy(l => l.RseId).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
+                var held = await BytesHeld(c, tx, group);
+                var pool = candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList();
+                if (rule.Grouping == RuleGrouping.None)
+                {
+                    foreach (var f in needing)
+                    {
+                        var mine = groupLocks.Where(l => l.Scope == f.Scope && l.Name == f.Name).Select(l => l.RseId).ToList();
+                        var perFile = await BytesHeld(c, tx, [f]);
+                        var chosen = RseSelector.Select(pool.Select(x => x with { BytesHeld = perFile.GetValueOrDefault(x.RseId) }).ToList(), rule.Copies, mine, random);
+                        foreach (var rseId in chosen.Except(mine)) await CreateLock(c, tx, rule, f, rseId, now);
+                    }
+                    continue;
+                }
+                var targets = RseSelector.Select(pool, rule.Copies, used, random);
+                foreach (var f in needing)
+                {
+                    var mine = groupLocks.Where(l => l.Scope == f.Scope && l.Name == f.Name).Select(l => l.RseId).ToHashSet();
+                    foreach (var rseId in targets.Where(t => !mine.Contains(t)).Take(rule.Copies - mine.Count))
+                        await CreateLock(c, tx, rule, f, rseId, now);
+                }
+            }
+            await RequeueStuck(c, tx, rule.Id, now);
+        }
+        catch (FerryException e) when (e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked")
+        {
+            error = $"{e.ExceptionClass}: {e.Message}";
+        }
+        await c.ExecuteAsync("UPDATE rules SET needs_eval=0, eval_lease_until=0, error=@error WHERE id=@Id", new { error, rule.Id }, tx);
+        await Recount(c, tx, rule.Id, now, forceStuck: error is not null);
+    }
+
+    /// <summary>The RSEs the expression allows now, with weights; write-blocked ones dropped unless the rule ignores availability.</summary>
+    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<Did> files)
+    {
+        var facts = await RseCatalog.Facts(c, tx);
+        var names = RseExpression.Parse(rule.RseExpression).Evaluate(facts).ToHashSet();
+        var rses = (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0", transaction: tx)).Where(r => names.Contains(r.Name)).ToList();
+        if (!rule.IgnoreAvailability) rses = rses.Where(r => r.AvailabilityWrite).ToList();
+        if (rses.Count == 0) throw new FerryException("RSEWriteBlocked", 500, $"Every RSE selected by '{rule.RseExpression}' is blocked for writes");
+        var result = new List<RseCandidate>();
+        foreach (var r in rses)
+        {
+            double weight = 1;
+            if (rule.Weight is { } attr)
+            {
+                var raw = facts.First(f => f.Name == r.Name).Attributes.GetValueOrDefault(attr);
+                if (raw is null) continue;
+                if (!double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out weight))
+                    throw new FerryException("InvalidRuleWeight", 409, $"RSE {r.Name} has a non-numeric weight attribute {attr}='{raw}'");
+            }
+            result.Add(new RseCandidate(r.Id, weight, 0));
+        }
+        return result;
+    }
+
+    /// <summary>Files that must be placed together: the whole DID (ALL), each dataset (DATASET) or each file (NONE).</summary>
+    private static async Task<IReadOnlyList<IReadOnlyList<GroupFile>>> Groups(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<Did> files)
+    {
+        var all = files.Select(f => new GroupFile { DsScope = rule.Scope, DsName = rule.Name, Scope = f.Scope, Name = f.Name }).ToList();
+        if (rule.Grouping == RuleGrouping.All || rule.DidType == DidType.File) return [all];
+        if (rule.Grouping == RuleGrouping.None) return all.Select(f => (IReadOnlyList<GroupFile>)[f]).ToList();
+        var byDataset = (await c.QueryAsync<GroupFile>("""
+            WITH RECURSIVE tree(scope, name, type) AS (
+                SELECT scope, name, type FROM dids WHERE scope=@Scope AND name=@Name
+                UNION SELECT c.child_scope, c.child_name, c.child_type FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name)
+            SELECT c.scope AS ds_scope, c.name AS ds_name, c.child_scope AS scope, c.child_name AS name
+            FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name WHERE t.type=1 ORDER BY c.scope, c.name
+            """, rule, tx)).AsList();
+        var seen = new HashSet<(string, string)>();
+        return byDataset.Where(f => seen.Add((f.Scope, f.Name))).GroupBy(f => (f.DsScope, f.DsName)).Select(g => (IReadOnlyList<GroupFile>)g.ToList()).ToList();
+    }
+
+    private static async Task<Dictionary<string, long>> BytesHeld(DbConnection c, DbTransaction tx, IReadOnlyList<GroupFile> files)
+    {
+        var held = new Dictionary<string, long>();
+        foreach (var chunk in files.Chunk(400))
+        {
+            var keys = chunk.Select(f => f.Scope + ":" + f.Name).ToArray();
+            foreach (var (rseId, bytes) in await c.QueryAsync<(string, long)>(
+                "SELECT rse_id, SUM(bytes) FROM replicas WHERE scope || ':' || name IN @keys AND state IN (0, 2) GROUP BY rse_id", new { keys }, tx))
+                held[rseId] = held.GetValueOrDefault(rseId) + bytes;
+        }
+        return held;
+    }
+
+    private static async Task CreateLock(DbConnection c, DbTransaction tx, Rule rule, GroupFile f, string rseId, DateTimeOffset now)
+    {
+        var did = (await DidCatalog.Find(c, tx, f.Scope, f.Name))!;
+        var bytes = did.Bytes ?? 0;
+        var replica = await Replicas.ReplicaCatalog.Get(c, tx, f.Scope, f.Name, rseId);
+        var hasSource = await HasSource(c, tx, f.Scope, f.Name, rseId);
+        LockState state;
+        switch (replica?.State)
+        {
+            case ReplicaState.Available or ReplicaState.TemporaryUnavailable:
+                state = LockState.Ok;
+                break;
+            case ReplicaState.Copying:
+                state = LockState.Replicating;
+                break;
+            case ReplicaState.BeingDeleted:
+                state = LockState.Stuck;
+                break;
+            default:
+                state = hasSource ? LockState.Replicating : LockState.Stuck;
+                var replicaState = hasSource ? ReplicaState.Copying : ReplicaState.Unavailable;
+                if (replica is null)
+                    await c.ExecuteAsync("""
+                        INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
+                        VALUES (@Scope,@Name,@rseId,@replicaState,@bytes,@path,NULL,0,@now,@now)
+                        """, new { f.Scope, f.Name, rseId, replicaState, bytes, path = Core.Paths.Lfn2Pfn.Hash(f.Scope, f.Name), now }, tx);
+                else
+                    await c.ExecuteAsync("UPDATE replicas SET state=@replicaState, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
+                        new { replicaState, now, f.Scope, f.Name, rseId }, tx);
+                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now);
+                break;
+        }
+        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
+            new { now, f.Scope, f.Name, rseId }, tx);
+        await c.ExecuteAsync("""
+            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
+            VALUES (@Id,@s,@n,@rseId,@state,@bytes,@Account,@now,@now)
+            """, new { rule.Id, s = f.Scope, n = f.Name, rseId, state, bytes, rule.Account, now }, tx);
+        await AdjustUsage(c, tx, rule.Account, rseId, bytes, +1);
+    }
+
+    /// <summary>Drops a lock; a replica left with no lock gets a tombstone (the epoch when the rule purges) so the reaper can take it.</summary>
+    public static async Task RemoveLock(DbConnection c, DbTransaction tx, ReplicaLock l, bool purge, DateTimeOffset now)
+    {
+        await c.ExecuteAsync("DELETE FROM locks WHERE rule_id=@RuleId AND scope=@Scope AND name=@Name AND rse_id=@RseId", l, tx);
+        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=MAX(lock_cnt-1,0), updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
+            new { now, l.Scope, l.Name, l.RseId }, tx);
+        var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
+        if (replica is { LockCnt: 0 })
+        {
+            await c.ExecuteAsync("UPDATE replicas SET tombstone=@t WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
+                new { t = purge || replica.State != ReplicaState.Available ? DateTimeOffset.UnixEpoch : now, l.Scope, l.Name, l.RseId }, tx);
+            await Transfers.TransferCatalog.Cancel(c, tx, l.Scope, l.Name, l.RseId, now);
+        }
+        await AdjustUsage(c, tx, l.Account, l.RseId, -l.Bytes, -1);
+    }
+
+    /// <summary>Stuck locks whose file now has a readable source get another transfer.</summary>
+    private static async Task RequeueStuck(DbConnection c, DbTransaction tx, string ruleId, DateTimeOffset now)
+    {
+        var stuck = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId AND state=@s", new { ruleId, s = LockState.Stuck }, tx)).AsList();
+        foreach (var l in stuck)
+        {
+            var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
+            if (replica is null || replica.State is ReplicaState.BeingDeleted) continue;
+            if (replica.State == ReplicaState.Available) { await SetLockState(c, tx, l, LockState.Ok, now); continue; }
+            if (!await HasSource(c, tx, l.Scope, l.Name, l.RseId)) continue;
+            var did = (await DidCatalog.Find(c, tx, l.Scope, l.Name))!;
+            await c.ExecuteAsync("UPDATE replicas SET state=@st, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
+                new { st = ReplicaState.Copying, now, l.Scope, l.Name, l.RseId }, tx);
+            await Transfers.TransferCatalog.Queue(c, tx, did, l.RseId, now);
+            await SetLockState(c, tx, l, LockState.Replicating, now);
+        }
+    }
+
+    private static Task SetLockState(DbConnection c, DbTransaction tx, ReplicaLock l, LockState state, DateTimeOffset now) =>
+        c.ExecuteAsync("UPDATE locks SET state=@state, updated_at=@now WHERE rule_id=@RuleId AND scope=@Scope AND name=@Name AND rse_id=@RseId",
+            new { state, now, l.RuleId, l.Scope, l.Name, l.RseId }, tx);
+
+    private static async Task<bool> HasSource(DbConnection c, DbTransaction tx, string scope, string name, string destRseId) =>
+        await c.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM replicas r JOIN rses s ON s.id=r.rse_id
+            WHERE r.scope=@scope AND r.name=@name AND r.rse_id<>@destRseId AND r.state=0 AND s.availability_read=1 AND s.deleted=0
+            """, new { scope, name, destRseId }, tx) > 0;
+
+    /// <summary>A replica became AVAILABLE: locks on it are OK now, and rules stuck on this file elsewhere get another look.</summary>
+    public static async Task OnReplicaAvailable(DbConnection c, DbTransaction tx, string scope, string name, string rseId, DateTimeOffset now)
+    {
+        var rules = (await c.QueryAsync<string>("SELECT rule_id FROM locks WHERE scope=@scope AND name=@name AND rse_id=@rseId", new { scope, name, rseId }, tx)).AsList();
+        await c.ExecuteAsync("UPDATE locks SET state=@ok, updated_at=@now WHERE scope=@scope AND name=@name AND rse_id=@rseId",
+            new { ok = LockState.Ok, now, scope, name, rseId }, tx);
+        foreach (var id in rules) await Recount(c, tx, id, now);
+        await c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE id IN (SELECT rule_id FROM locks WHERE scope=@scope AND name=@name AND state=@st)",
+            new { scope, name, st = LockState.Stuck }, tx);
+    }
+
+    /// <summary>Counters are recounted from the locks, never incremented, so they cannot drift.</summary>
+    public static async Task Recount(DbConnection c, DbTransaction tx, string ruleId, DateTimeOffset now, bool forceStuck = false)
+    {
+        var counts = (await c.QueryAsync<(LockState State, long N)>("SELECT state, COUNT(*) FROM locks WHERE rule_id=@ruleId GROUP BY state", new { ruleId }, tx))
+            .ToDictionary(x => x.State, x => x.N);
+        long ok = counts.GetValueOrDefault(LockState.Ok), rep = counts.GetValueOrDefault(LockState.Replicating), stuck = counts.GetValueOrDefault(LockState.Stuck);
+        var rule = await c.QuerySingleAsync<Rule>("SELECT * FROM rules WHERE id=@ruleId", new { ruleId }, tx);
+        var state = rule.State == RuleState.Suspended ? RuleState.Suspended
+            : stuck > 0 || forceStuck ? RuleState.Stuck : rep > 0 ? RuleState.Replicating : RuleState.Ok;
+        await c.ExecuteAsync("""
+            UPDATE rules SET locks_ok_cnt=@ok, locks_replicating_cnt=@rep, locks_stuck_cnt=@stuck, state=@state,
+            stuck_at=CASE WHEN @state=2 THEN COALESCE(stuck_at, @now) ELSE NULL END, updated_at=@now WHERE id=@ruleId
+            """, new { ok, rep, stuck, state, now, ruleId }, tx);
+        if (state != rule.State || rule.LocksOkCnt + rule.LocksReplicatingCnt + rule.LocksStuckCnt == 0)
+            await History(c, tx, rule with { State = state, LocksOkCnt = ok, LocksReplicatingCnt = rep, LocksStuckCnt = stuck }, now);
+    }
+
+    public static Task History(DbConnection c, DbTransaction tx, Rule r, DateTimeOffset now) => c.ExecuteAsync("""
+        INSERT INTO rule_history(rule_id,account,scope,name,rse_expression,state,locks_ok_cnt,locks_replicating_cnt,locks_stuck_cnt,created_at,updated_at)
+        VALUES (@Id,@Account,@Scope,@Name,@RseExpression,@State,@LocksOkCnt,@LocksReplicatingCnt,@LocksStuckCnt,@CreatedAt,@now)
+        """, new { r.Id, r.Account, r.Scope, r.Name, r.RseExpression, r.State, r.LocksOkCnt, r.LocksReplicatingCnt, r.LocksStuckCnt, r.CreatedAt, now }, tx);
+
+    private static Task AdjustUsage(DbConnection c, DbTransaction tx, string account, string rseId, long bytes, long files) => c.ExecuteAsync("""
+        INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@account,@rseId,@files,@bytes)
+        ON CONFLICT(account,rse_id) DO UPDATE SET files=files+excluded.files, bytes=bytes+excluded.bytes
+        """, new { account, rseId, files, bytes }, tx);
+}

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Rules;
+using Ferry.Core.Model;
+
+namespace Ferry.Catalog.Transfers;
+
+/// <summary>A replica a transfer can read from, nearest first.</summary>
+public sealed record TransferSource
+{
+    public required string RseId { get; init; }
+    public required string Rse { get; init; }
+    public string? Path { get; init; }
+    public long Distance { get; init; }
+}
+
+public sealed record LinkStats
+{
+    public required string Source { get; init; }
+    public required string Destination { get; init; }
+    public long Done { get; init; }
+    public long Failed { get; init; }
+    public long Bytes { get; init; }
+}
+
+/// <summary>
+/// The conveyor's queue. A worker claims requests with a lease; a lease that runs out (the worker died) lets another
+/// worker take the request again. Outcomes are recorded in the same transaction as the replica and lock changes.
+/// </summary>
+public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
+{
+    public int MaxAttempts { get; init; } = 3;
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+
+    internal static async Task Queue(DbConnection c, DbTransaction tx, Did file, string destRseId, DateTimeOffset now)
+    {
+        var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM requests WHERE scope=@Scope AND name=@Name AND dest_rse_id=@destRseId AND state IN (0,1)",
+            new { file.Scope, file.Name, destRseId }, tx);
+        if (active > 0) return;
+        await c.ExecuteAsync("""
+            INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,next_attempt_at,created_at,updated_at)
+            VALUES (@id,@Scope,@Name,@destRseId,0,0,@bytes,@Adler32,@Md5,@now,@now,@now)
+            """, new { id = Guid.NewGuid().ToString("N"), file.Scope, file.Name, destRseId, bytes = file.Bytes ?? 0, file.Adler32, file.Md5, now }, tx);
+    }
+
+    internal static Task Cancel(DbConnection c, DbTransaction tx, string scope, string name, string destRseId, DateTimeOffset now) => c.ExecuteAsync("""
+        UPDATE requests SET state=3, last_error='cancelled: no rule needs this replica any more', finished_at=@now, updated_at=@now
+        WHERE scope=@scope AND name=@name AND dest_rse_id=@destRseId AND state IN (0,1)
+        """, new { now, scope, name, destRseId }, tx);
+
+    /// <summary>Claims up to <paramref name="limit"/> due requests: queued ones whose time has come, and ones whose lease ran out.</summary>
+    public Task<IReadOnlyList<TransferRequest>> ClaimAsync(string owner, int limit) => db.WriteAsync<IReadOnlyList<TransferRequest>>(async (c, tx) =>
+    {
+        var now = clock.GetUtcNow();
+        var due = (await c.QueryAsync<TransferRequest>("""
+            SELECT * FROM requests WHERE (state=0 AND next_attempt_at<=@now) OR (state=1 AND lease_until<@now)
+            ORDER BY next_attempt_at LIMIT @limit
+            """, new { now, limit }, tx)).AsList();
+        foreach (var r in due)
+            await c.ExecuteAsync("UPDATE requests SET state=1, lease_owner=@owner, lease_until=@until, started_at=@now, updated_at=@now WHERE id=@Id",
+                new { owner, until = now + Lease, now, r.Id }, tx);
+        return due;
+    });
+
+    /// <summary>Keeps a long transfer's claim alive.</summary>
+    public Task RenewAsync(string id, string owner) => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE requests SET lease_until=@until WHERE id=@id AND lease_owner=@owner AND state=1",
+            new { until = clock.GetUtcNow() + Lease, id, owner }, tx));
+
+    /// <summary>With the embedded store only one server uses the catalogue, so claims left by a killed process are void at once.</summary>
+    public Task ReleaseAllLeasesAsync() => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE requests SET state=0, lease_owner=NULL, lease_until=0 WHERE state=1", transaction: tx));
+
+    public Task<IReadOnlyList<TransferSource>> SourcesAsync(string scope, string name, string destRseId) => db.ReadAsync<IReadOnlyList<TransferSource>>(async c =>
+        (await c.QueryAsync<TransferSource>("""
+            SELECT r.rse_id, s.name AS rse, r.path, COALESCE(d.distance, 100) AS distance
+            FROM replicas r JOIN rses s ON s.id=r.rse_id LEFT JOIN distances d ON d.src_rse_id=r.rse_id AND d.dest_rse_id=@destRseId
+            WHERE r.scope=@scope AND r.name=@name AND r.state=0 AND r.rse_id<>@destRseId AND s.availability_read=1 AND s.deleted=0
+            ORDER BY distance, s.name
+            """, new { scope, name, destRseId })).AsList());
+
+    /// <summary>The bytes are on the destination and verified: the replica is AVAILABLE and its locks OK, in one step.</summary>
+    public Task<bool> CompleteAsync(TransferRequest r, string sourceRseId) => db.WriteAsync(async (c, tx) =>
+    {
+        var now = clock.GetUtcNow();
+        var n = await c.ExecuteAsync("UPDATE requests SET state=2, source_rse_id=@sourceRseId, finished_at=@now, updated_at=@now WHERE id=@Id AND state=1",
+            new { sourceRseId, now, r.Id }, tx);
+        if (n == 0) return false; // cancelled meanwhile: the reaper removes what was written
+        await c.ExecuteAsync("UPDATE replicas SET state=0, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@DestRseId",
+            new { now, r.Scope, r.Name, r.DestRseId }, tx);
+        await RuleReconciler.OnReplicaAvailable(c, tx, r.Scope, r.Name, r.DestRseId, now);
+        return true;
+    });
+
+    /// <summary>Retries transient errors with exponential backoff and jitter; after the last attempt, or at once for a permanent error, the locks are STUCK.</summary>
+    public Task FailAsync(TransferRequest r, string error, bool permanent, string? sourceRseId) => db.WriteAsync(async (c, tx) =>
+    {
+        var now = clock.GetUtcNow();
+        var attempts = r.Attempts + 1;
+        if (!permanent && attempts < MaxAttempts)
+        {
+            var delay = Backoff(attempts);
+            return await c.ExecuteAsync("""
+                UPDATE requests SET state=0, attempts=@attempts, last_error=@error, source_rse_id=@sourceRseId, next_attempt_at=@next,
+                lease_owner=NULL, lease_until=0, updated_at=@now WHERE id=@Id AND state=1
+                """, new { attempts, error, sourceRseId, next = now + delay, now, r.Id }, tx);
+        }
+        var n = await c.ExecuteAsync("""
+            UPDATE requests SET state=3, attempts=@attempts, last_error=@error, source_rse_id=@sourceRseId, finished_at=@now, updated_at=@now
+            WHERE id=@Id AND state=1
+            """, new { attempts, error, sourceRseId, now, r.Id }, tx);
+        if (n == 0) return 0;
+        await c.ExecuteAsync("UPDATE replicas SET state=1, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@DestRseId AND state=2",
+            new { now, r.Scope, r.Name, r.DestRseId }, tx);
+        var rules = (await c.QueryAsync<string>("SELECT rule_id FROM locks WHERE scope=@Scope AND name=@Name AND rse_id=@DestRseId", r, tx)).AsList();
+        await c.ExecuteAsync("UPDATE locks SET state=2, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@DestRseId AND state=0",
+            new { now, r.Scope, r.Name, r.DestRseId }, tx);
+        await c.ExecuteAsync("UPDATE rules SET error=@error WHERE id IN @rules", new { error = $"Transfer of {r.Scope}:{r.Name} failed: {error}", rules }, tx);
+        foreach (var id in rules) await RuleReconciler.Recount(c, tx, id, now);
+        return n;
+    });
+
+    internal static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts)) * (0.75 + Random.Shared.NextDouble() * 0.5));
+
+    public Task<IReadOnlyList<TransferRequest>> ListAsync(string? state, int limit) => db.ReadAsync<IReadOnlyList<TransferRequest>>(async c =>
+        (await c.QueryAsync<TransferRequest>("SELECT * FROM requests WHERE @state IS NULL OR state=@state ORDER BY updated_at DESC LIMIT @limit",
+            new { state = state is null ? (int?)null : (int)Enum.Parse<RequestState>(state, true), limit })).AsList());
+
+    /// <summary>Per-link counts for the API: finished, failed and bytes moved.</summary>
+    public Task<IReadOnlyList<LinkStats>> LinkStatsAsync() => db.ReadAsync<IReadOnlyList<LinkStats>>(async c =>
+        (await c.QueryAsync<LinkStats>("""
+            SELECT COALESCE(s.name,'?') AS source, d.name AS destination, SUM(CASE WHEN r.state=2 THEN 1 ELSE 0 END) AS done,
+                   SUM(CASE WHEN r.state=3 THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) AS bytes
+            FROM requests r JOIN rses d ON d.id=r.dest_rse_id LEFT JOIN rses s ON s.id=r.source_rse_id
+            GROUP BY s.name, d.name ORDER BY d.name
+            """)).AsList());
+}

@@ -1,0 +1,94 @@
+using Ferry.Catalog.Transfers;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Engine.Storage;
+using Ferry.Storage.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Engine.Daemons;
+
+/// <summary>
+/// Moves bytes for queued transfer requests: nearest readable source first, streamed into a temporary name at the
+/// destination while checksumming, renamed only when the checksum matches the catalogue, then recorded as AVAILABLE.
+/// </summary>
+public sealed class Conveyor(TransferCatalog transfers, RseStorage storage, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
+    : DaemonLoop(clock, logger, options.ConveyorIdle)
+{
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    protected override Task StartupAsync(CancellationToken ct) => transfers.ReleaseAllLeasesAsync();
+
+    protected override async Task<int> RoundAsync(CancellationToken ct)
+    {
+        var batch = await transfers.ClaimAsync(_owner, options.ConveyorParallelism * 4);
+        if (batch.Count == 0) return 0;
+        var perDestination = batch.GroupBy(r => r.DestRseId).ToDictionary(g => g.Key, _ => new SemaphoreSlim(options.PerDestinationLimit));
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.ConveyorParallelism, CancellationToken = ct }, async (r, token) =>
+        {
+            var gate = perDestination[r.DestRseId];
+            await gate.WaitAsync(token);
+            try { await TransferAsync(r, token); }
+            finally { gate.Release(); }
+        });
+        return batch.Count;
+    }
+
+    private async Task TransferAsync(TransferRequest r, CancellationToken ct)
+    {
+        var sources = await transfers.SourcesAsync(r.Scope, r.Name, r.DestRseId);
+        if (sources.Count == 0)
+        {
+            await transfers.FailAsync(r, "no AVAILABLE source replica on a readable RSE", permanent: true, null);
+            return;
+        }
+        string? lastError = null;
+        var permanent = false;
+        string? lastSource = null;
+        using var renew = new CancellationTokenSource();
+        var renewal = RenewWhileRunning(r.Id, renew.Token);
+        try
+        {
+            foreach (var source in sources)
+            {
+                lastSource = source.RseId;
+                try
+                {
+                    var from = await storage.OpenAsync(source.RseId, StorageOperation.Read);
+                    var to = await storage.OpenAsync(r.DestRseId, StorageOperation.Write);
+                    var path = source.Path ?? Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name);
+                    var expected = new ExpectedChecksums(r.Bytes, r.Adler32, r.Md5);
+                    await using (var input = await from.Backend.OpenReadAsync(from.Pfn(path), 0, ct))
+                        await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, computeMd5: false, null, ct);
+                    if (!await transfers.CompleteAsync(r, source.RseId))
+                        Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
+                    return;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !ct.IsCancellationRequested)
+                {
+                    lastError = e.Message;
+                    permanent = e is FerryException { ExceptionClass: "RSEProtocolNotSupported" or "InvalidPath" };
+                    Logger.LogWarning("Transfer of {Scope}:{Name} from {Source} failed: {Error}", r.Scope, r.Name, source.Rse, e.Message);
+                }
+            }
+        }
+        finally
+        {
+            await renew.CancelAsync();
+            await renewal;
+        }
+        await transfers.FailAsync(r, lastError ?? "unknown error", permanent, lastSource);
+    }
+
+    private async Task RenewWhileRunning(string id, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(transfers.Lease / 3, Clock, ct);
+                await transfers.RenewAsync(id, _owner);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Engine.Daemons;
+
+/// <summary>
+/// A daemon is a loop: do one round of work, and sleep only when the round found nothing to do, so a backlog drains at
+/// full speed and an idle server uses no CPU. A failing round is logged and retried after the idle interval.
+/// </summary>
+public abstract class DaemonLoop(TimeProvider clock, ILogger logger, TimeSpan idle) : BackgroundService
+{
+    protected TimeProvider Clock { get; } = clock;
+    protected ILogger Logger { get; } = logger;
+
+    /// <summary>Returns how many items it handled; 0 means "nothing to do, sleep".</summary>
+    protected abstract Task<int> RoundAsync(CancellationToken ct);
+
+    protected virtual Task StartupAsync(CancellationToken ct) => Task.CompletedTask;
+
+    protected sealed override async Task ExecuteAsync(CancellationToken ct)
+    {
+        await Task.Yield();
+        try { await StartupAsync(ct); }
+        catch (Exception e) when (!ct.IsCancellationRequested) { Logger.LogError(e, "{Daemon} failed to start", GetType().Name); }
+        while (!ct.IsCancellationRequested)
+        {
+            int done;
+            try { done = await RoundAsync(ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "{Daemon} round failed", GetType().Name);
+                done = 0;
+            }
+            if (done == 0)
+            {
+                try { await Task.Delay(idle, Clock, ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+}

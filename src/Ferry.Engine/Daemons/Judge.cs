@@ -1,0 +1,17 @@
+using Ferry.Catalog.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Engine.Daemons;
+
+/// <summary>Re-applies rules whose DID changed (evaluator) and removes expired ones (cleaner).</summary>
+public sealed class Judge(RuleCatalog rules, EngineOptions options, TimeProvider clock, ILogger<Judge> logger)
+    : DaemonLoop(clock, logger, options.JudgeIdle)
+{
+    protected override async Task<int> RoundAsync(CancellationToken ct)
+    {
+        var evaluated = await rules.EvaluatePendingAsync(100);
+        var expired = await rules.RemoveExpiredAsync(100);
+        if (expired > 0) Logger.LogInformation("Removed {Count} expired rule(s)", expired);
+        return evaluated + expired;
+    }
+}

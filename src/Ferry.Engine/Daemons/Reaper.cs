@@ -1,0 +1,37 @@
+using Ferry.Catalog.Replicas;
+using Ferry.Catalog.Rses;
+using Ferry.Engine.Storage;
+using Ferry.Storage.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Engine.Daemons;
+
+/// <summary>Deletes tombstoned, unlocked replicas: bytes on storage first, then the catalogue row.</summary>
+public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage storage, EngineOptions options, TimeProvider clock, ILogger<Reaper> logger)
+    : DaemonLoop(clock, logger, options.ReaperIdle)
+{
+    protected override async Task<int> RoundAsync(CancellationToken ct)
+    {
+        var done = 0;
+        foreach (var rse in await rses.ListAsync())
+        {
+            if (!rse.AvailabilityDelete) continue;
+            var batch = await queue.ClaimAsync(rse.Id, 200);
+            if (batch.Count == 0) continue;
+            var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
+            foreach (var d in batch)
+            {
+                if (d.Path is not null)
+                {
+                    var pfn = endpoint.Pfn(d.Path);
+                    await endpoint.Backend.DeleteAsync(pfn + VerifiedCopy.TempSuffix, ct);
+                    await endpoint.Backend.DeleteAsync(pfn, ct);
+                }
+                await queue.FinishAsync(d);
+                done++;
+            }
+            Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", batch.Count, rse.Name);
+        }
+        return done;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Core.Paths;
+using Ferry.Storage;
+
+namespace Ferry.Engine.Storage;
+
+public enum StorageOperation { Read, Write, Delete }
+
+/// <summary>An RSE's storage opened for one operation: the backend and how to turn a replica path into a PFN.</summary>
+public sealed record RseEndpoint(IStorageBackend Backend, RseProtocol Protocol)
+{
+    public string Pfn(string path) => Lfn2Pfn.Pfn(Protocol.Scheme, Protocol.Hostname, Protocol.Port, Protocol.Prefix, path);
+}
+
+/// <summary>Chooses, for an RSE and an operation, the supported protocol with the best (lowest) declared priority.</summary>
+public sealed class RseStorage(RseCatalog rses)
+{
+    public async Task<RseEndpoint> OpenAsync(string rseId, StorageOperation op)
+    {
+        var rse = await rses.FindByIdAsync(rseId) ?? throw FerryException.RseNotFound(rseId);
+        var protocols = await rses.ProtocolsAsync(rseId);
+        var best = protocols
+            .Where(p => StorageRegistry.Supports(p.Scheme))
+            .Select(p => (p, priority: Priority(p, op)))
+            .Where(x => x.priority is not null)
+            .OrderBy(x => x.priority)
+            .Select(x => x.p)
+            .FirstOrDefault()
+            ?? throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {rse.Name} has no protocol Ferry can use to {op.ToString().ToLowerInvariant()}");
+        return new RseEndpoint(StorageRegistry.Create(new ProtocolSpec(best.Scheme, best.Hostname, best.Port, best.Prefix)), best);
+    }
+
+    /// <summary>The lowest priority over lan and wan; null or 0 (disabled before Rucio 39) mean not supported.</summary>
+    public static int? Priority(RseProtocol p, StorageOperation op)
+    {
+        if (p.Domains is null) return 1;
+        using var doc = JsonDocument.Parse(p.Domains);
+        var key = op.ToString().ToLowerInvariant();
+        int? best = null;
+        foreach (var domain in doc.RootElement.EnumerateObject())
+            if (domain.Value.ValueKind == JsonValueKind.Object && domain.Value.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() > 0)
+                best = best is null ? v.GetInt32() : Math.Min(best.Value, v.GetInt32());
+        return best;
+    }
+}

@@ -1,0 +1,137 @@
+using Ferry.Catalog.Accounts;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Core.Time;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Server.Endpoints;
+
+/// <summary>Ping, auth, accounts, attributes, identities and scopes (dialect §1-4).</summary>
+internal static class AccountEndpoints
+{
+    public static void MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.Map("GET", "/ping", ctx => Wire.WriteJson(ctx, new Dictionary<string, string> { ["version"] = ServerInfo.Version }), "Ping", "Ping");
+
+        app.Map("GET", "/auth/userpass", async ctx =>
+        {
+            var user = ctx.Request.Headers["X-Rucio-Username"].ToString();
+            var password = ctx.Request.Headers["X-Rucio-Password"].ToString();
+            var account = ctx.Request.Headers["X-Rucio-Account"].ToString();
+            if (user.Length == 0 || password.Length == 0)
+                throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate: X-Rucio-Username and X-Rucio-Password must be set");
+            var token = await Catalog(ctx).LoginAsync(user, password, account.Length == 0 ? null : account);
+            ctx.Response.Headers["X-Rucio-Auth-Token"] = token.Token;
+            ctx.Response.Headers["X-Rucio-Auth-Token-Expires"] = RucioTime.Format(token.ExpiresAt);
+            ctx.Response.Headers["X-Rucio-Auth-Account"] = token.Account;
+            ctx.Response.Headers.CacheControl = "no-cache, no-store, max-age=0, must-revalidate";
+            ctx.Response.ContentType = "application/octet-stream";
+            ctx.Response.StatusCode = 200;
+        }, "AuthUserpass", "Auth");
+
+        app.Map("GET", "/auth/validate", async ctx =>
+        {
+            var token = ctx.Request.Headers["X-Rucio-Auth-Token"].ToString();
+            if (token.Length == 0) throw new FerryException("ValueError", 400, "Token must be set.");
+            var info = await Catalog(ctx).ValidateAsync(token) ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials");
+            await Wire.WriteText(ctx, $"{{'account': '{info.Account}', 'lifetime': '{info.ExpiresAt:O}', 'vo': 'def'}}", 200);
+        }, "AuthValidate", "Auth");
+
+        app.Map("GET", "/accounts/whoami", ctx =>
+        {
+            ctx.Response.StatusCode = 303;
+            ctx.Response.Headers.Location = Caller.Of(ctx).Account;
+            return Task.CompletedTask;
+        }, "Whoami", "Accounts");
+
+        app.Map("GET", "/accounts", async ctx =>
+            await Wire.WriteStream(ctx, (await Catalog(ctx).ListAsync()).Select(a => new Dictionary<string, object?>
+                { ["account"] = a.Name, ["type"] = a.Type.Wire(), ["email"] = a.Email })), "ListAccounts", "Accounts");
+
+        app.Map("GET", "/accounts/{account}", async ctx =>
+        {
+            var a = await Catalog(ctx).GetAsync(ctx.Route("account"));
+            await Wire.WriteJson(ctx, new Dictionary<string, object?>
+            {
+                ["account"] = a.Name, ["account_type"] = a.Type.Wire(), ["status"] = a.Status, ["email"] = a.Email, ["suspended_at"] = null,
+                ["deleted_at"] = null, ["created_at"] = RucioTime.FormatIso(a.CreatedAt), ["updated_at"] = RucioTime.FormatIso(a.UpdatedAt),
+            });
+        }, "GetAccount", "Accounts");
+
+        app.Map("POST", "/accounts/{account}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("add accounts");
+            var body = await Wire.ReadObject(ctx);
+            await Catalog(ctx).AddAsync(ctx.Route("account"), EnumNames.ParseAccountType(body.RequiredString("type")), body.OptString("email"));
+            await Wire.Created(ctx);
+        }, "AddAccount", "Accounts");
+
+        app.Map("GET", "/accounts/{account}/attr", async ctx =>
+        {
+            var attrs = await Catalog(ctx).AttributesAsync(ctx.Route("account"));
+            await Wire.WriteJson(ctx, attrs.Select(a => new Dictionary<string, object?> { ["key"] = a.Key, ["value"] = a.Value is "true" ? true : a.Value is "false" ? false : a.Value }));
+        }, "ListAccountAttributes", "Accounts");
+
+        app.Map("POST", "/accounts/{account}/attr/{key}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("set account attributes");
+            var body = await Wire.ReadObject(ctx);
+            var value = body.Required("value").ToString();
+            await Catalog(ctx).SetAttributeAsync(ctx.Route("account"), ctx.Route("key"), value is "True" ? "true" : value is "False" ? "false" : value);
+            await Wire.Created(ctx);
+        }, "SetAccountAttribute", "Accounts");
+
+        app.Map("DELETE", "/accounts/{account}/attr/{key}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete account attributes");
+            await Catalog(ctx).DeleteAttributeAsync(ctx.Route("account"), ctx.Route("key"));
+            await Wire.Ok(ctx);
+        }, "DeleteAccountAttribute", "Accounts");
+
+        app.Map("POST", "/accounts/{account}/identities", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("add identities");
+            var body = await Wire.ReadObject(ctx);
+            var authtype = body.RequiredString("authtype").ToUpperInvariant();
+            if (authtype != "USERPASS") throw FerryException.Invalid($"Only USERPASS identities are supported, not {authtype}");
+            await Catalog(ctx).AddUserpassAsync(ctx.Route("account"), body.RequiredString("identity"), body.RequiredString("password"), body.OptString("email"));
+            await Wire.Created(ctx);
+        }, "AddIdentity", "Accounts");
+
+        app.Map("GET", "/accounts/{account}/scopes", async ctx =>
+        {
+            var scopes = await Catalog(ctx).ScopesAsync(ctx.Route("account"));
+            if (scopes.Count == 0) throw FerryException.NotFound("ScopeNotFound", $"No scopes found for account {ctx.Route("account")}");
+            await Wire.WriteJson(ctx, scopes.Select(s => s.Scope));
+        }, "ListAccountScopes", "Scopes");
+
+        RequestDelegate addScope = async ctx =>
+        {
+            var account = ctx.Route("account");
+            Caller.Of(ctx).RequireSelfOrAdmin(account, "add scopes");
+            await Catalog(ctx).AddScopeAsync(ctx.Route("scope"), account);
+            await Wire.Created(ctx);
+        };
+        app.Map("POST", "/accounts/{account}/scopes/{scope}", addScope, "AddScope", "Scopes");
+        app.Map("POST", "/scopes/{account}/{scope}", addScope, "AddScopeLegacy", "Scopes");
+
+        app.Map("GET", "/scopes", async ctx => await Wire.WriteJson(ctx, (await Catalog(ctx).ScopesAsync()).Select(s => s.Scope)), "ListScopes", "Scopes");
+        app.Map("GET", "/scopes/owner", async ctx =>
+            await Wire.WriteJson(ctx, (await Catalog(ctx).ScopesAsync()).Select(s => new Dictionary<string, string> { ["scope"] = s.Scope, ["account"] = s.Account })),
+            "ListScopesWithOwner", "Scopes");
+
+        app.Map("GET", "/accounts/{account}/usage/local", async ctx =>
+        {
+            var usage = await Catalog(ctx).UsageAsync(ctx.Route("account"));
+            await Wire.WriteStream(ctx, usage.Select(u => new Dictionary<string, object?>
+                { ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["bytes"] = u.Bytes, ["files"] = u.Files, ["bytes_limit"] = null, ["bytes_remaining"] = null }));
+        }, "AccountUsage", "Accounts");
+        app.Map("GET", "/accounts/{account}/limits", ctx => Wire.WriteJson(ctx, new Dictionary<string, long>()), "AccountLimits", "Accounts");
+        app.Map("GET", "/accounts/{account}/limits/local", ctx => Wire.WriteJson(ctx, new Dictionary<string, long>()), "AccountLocalLimits", "Accounts");
+    }
+
+    private static AccountCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+}

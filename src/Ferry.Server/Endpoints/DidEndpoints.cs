@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Ferry.Catalog.Accounts;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Rules;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Server.Endpoints;
+
+/// <summary>DIDs: add, attach/detach, get, content, files, search, metadata, rules (dialect §5).</summary>
+internal static partial class DidEndpoints
+{
+    public static void MapDids(this IEndpointRouteBuilder app)
+    {
+        app.Map("POST", "/dids", async ctx =>
+        {
+            var body = await Wire.ReadBody(ctx) as JsonArray ?? throw new FerryException("TypeError", 400, "POST /dids takes a JSON list of DIDs");
+            if (body.Count > 1000) throw FerryException.Invalid("At most 1000 DIDs per request");
+            var caller = Caller.Of(ctx);
+            foreach (var item in body) await AddCollection(ctx, caller, Json.AsObject(item, "Each DID"), null, null);
+            await Wire.Created(ctx);
+        }, "AddDids", "DIDs");
+
+        app.Map("POST", "/dids/attachments", async ctx =>
+        {
+            var node = await Wire.ReadBody(ctx);
+            var ignoreDuplicate = node is JsonObject o && (o.OptBool("ignore_duplicate") ?? false);
+            var list = node switch
+            {
+                JsonArray a => a,
+                JsonObject obj => obj.OptArray("attachments") ?? throw new FerryException("KeyError", 400, "'attachments' not defined"),
+                _ => throw new FerryException("TypeError", 400, "Body must be a list of attachments"),
+            };
+            foreach (var item in list)
+            {
+                var a = Json.AsObject(item, "Each attachment");
+                await Attach(ctx, a.RequiredString("scope"), a.RequiredString("name"), a, ignoreDuplicate);
+            }
+            await Wire.Created(ctx);
+        }, "AddAttachments", "DIDs");
+
+        app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], Dispatch).WithName("Dids").WithTags("DIDs");
+    }
+
+    private static async Task Dispatch(HttpContext ctx)
+    {
+        var raw = ctx.Request.Path.Value!["/dids/".Length..];
+        var method = ctx.Request.Method;
+        var segs = raw.Split('/');
+        if (method == "GET" && segs.Length >= 3 && segs[1] == "dids" && segs[2] == "search") { await Search(ctx, Uri.UnescapeDataString(segs[0])); return; }
+        if (method == "GET" && (segs.Length == 1 || (segs.Length == 2 && segs[1].Length == 0))) { await ScopeListing(ctx, Uri.UnescapeDataString(segs[0])); return; }
+        var p = DidPath.Parse(raw) ?? throw FerryException.NotFound("NotFound", $"No such endpoint: {ctx.Request.Path}");
+        var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        switch (method, p.Suffix)
+        {
+            case ("GET", null):
+                var did = await dids.GetAsync(p.Scope, p.Name);
+                if (did.Type != DidType.File && ctx.Query("dynamic_depth") is "FILE" or "DATASET")
+                {
+                    var (bytes, length) = await dids.DeepSizeAsync(p.Scope, p.Name);
+                    await Wire.WriteJson(ctx, WireFormat.Did(did, bytes, length));
+                }
+                else await Wire.WriteJson(ctx, WireFormat.Did(did));
+                return;
+            case ("POST", null):
+                await AddCollection(ctx, Caller.Of(ctx), await Wire.ReadObject(ctx), p.Scope, p.Name);
+                await Wire.Created(ctx);
+                return;
+            case ("POST", "dids"):
+                await Attach(ctx, p.Scope, p.Name, await Wire.ReadObject(ctx), false);
+                await Wire.Created(ctx);
+                return;
+            case ("DELETE", "dids"):
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
+                await dids.DetachAsync(p.Scope, p.Name, Children(await Wire.ReadObject(ctx)));
+                await Wire.Ok(ctx);
+                return;
+            case ("GET", "dids"):
+                await Wire.WriteStream(ctx, (await dids.ContentAsync(p.Scope, p.Name)).Select(c => new Dictionary<string, object?>
+                    { ["scope"] = c.Scope, ["name"] = c.Name, ["type"] = c.Type.Wire(), ["bytes"] = c.Bytes, ["adler32"] = c.Adler32, ["md5"] = c.Md5 }));
+                return;
+            case ("GET", "files"):
+                await Wire.WriteStream(ctx, (await dids.FilesAsync(p.Scope, p.Name)).Select(f => new Dictionary<string, object?>
+                    { ["scope"] = f.Scope, ["name"] = f.Name, ["bytes"] = f.Bytes, ["adler32"] = f.Adler32, ["guid"] = f.Guid?.ToUpperInvariant(), ["events"] = f.Events }));
+                return;
+            case ("GET", "parents"):
+                await Wire.WriteStream(ctx, (await dids.ParentsAsync(p.Scope, p.Name)).Select(d => new Dictionary<string, object?>
+                    { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire() }));
+                return;
+            case ("PUT", "status"):
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
+                var status = await Wire.ReadObject(ctx);
+                if (status.Select(s => s.Key).FirstOrDefault(k => k != "open") is { } bad) throw FerryException.Conflict("UnsupportedStatus", $"Unknown status key '{bad}'");
+                await dids.SetOpenAsync(p.Scope, p.Name, status.OptBool("open") ?? throw new FerryException("KeyError", 400, "'open' not defined"));
+                await Wire.Ok(ctx);
+                return;
+            case ("GET", "meta"):
+                await Meta(ctx, dids, p);
+                return;
+            case ("POST", "meta"):
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
+                var mb = await Wire.ReadObject(ctx);
+                var meta = p.Key is { } key
+                    ? new Dictionary<string, System.Text.Json.JsonElement> { [key] = WireFormat.Element(mb.Required("value")) }
+                    : mb.OptMeta("meta") ?? throw new FerryException("KeyError", 400, "'meta' not defined");
+                await dids.SetMetaAsync(p.Scope, p.Name, meta);
+                await Wire.Created(ctx);
+                return;
+            case ("DELETE", "meta"):
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
+                await dids.DeleteMetaAsync(p.Scope, p.Name, ctx.Query("key") ?? throw new FerryException("KeyError", 400, "'key' not defined"));
+                await Wire.Ok(ctx);
+                return;
+            case ("GET", "rules"):
+                await dids.GetAsync(p.Scope, p.Name);
+                var rules = await ctx.RequestServices.GetRequiredService<RuleCatalog>().ListAsync(new RuleFilter(Scope: p.Scope, Name: p.Name));
+                await Wire.WriteStream(ctx, rules.Select(r => WireFormat.Rule(r)));
+                return;
+            default:
+                throw FerryException.NotFound("NotFound", $"No such endpoint: {method} {ctx.Request.Path}");
+        }
+    }
+
+    private static async Task Meta(HttpContext ctx, DidCatalog dids, DidPath p)
+    {
+        var plugin = (ctx.Query("plugin") ?? "DID_COLUMN").ToUpperInvariant();
+        var did = await dids.GetAsync(p.Scope, p.Name);
+        var result = new Dictionary<string, object?>();
+        if (plugin is "DID_COLUMN" or "ALL") foreach (var (k, v) in WireFormat.DidColumns(did)) result[k] = v;
+        else if (plugin != "JSON") throw FerryException.Invalid($"Unsupported metadata plugin '{plugin}': use DID_COLUMN, JSON or ALL");
+        if (plugin is "JSON" or "ALL") foreach (var (k, v) in await dids.MetaAsync(p.Scope, p.Name)) result[k] = v;
+        await Wire.WriteJson(ctx, result);
+    }
+
+    private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name)
+    {
+        scope ??= body.RequiredString("scope");
+        name ??= body.RequiredString("name");
+        await caller.RequireScopeWrite(Accounts(ctx), Names.Scope(scope));
+        var type = EnumNames.ParseDidType(body.RequiredString("type"));
+        var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        await dids.AddCollectionAsync(scope, name, type, body.OptString("account") ?? caller.Account, body.OptLong("lifetime"), body.OptMeta("meta"));
+        if (body.OptArray("dids") is { Count: > 0 }) await Attach(ctx, scope, name, body, false);
+        if (body.OptArray("rules") is { } rules)
+            foreach (var r in rules)
+            {
+                var spec = RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)]);
+                await ctx.RequestServices.GetRequiredService<RuleCatalog>().AddAsync(spec);
+            }
+    }
+
+    private static async Task Attach(HttpContext ctx, string scope, string name, JsonObject body, bool ignoreDuplicate)
+    {
+        await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
+        if (body.OptString("rse") is { } rse)
+        {
+            var files = (body.OptArray("dids") ?? []).Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
+            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
+        }
+        await ctx.RequestServices.GetRequiredService<DidCatalog>().AttachAsync(scope, name, Children(body), ignoreDuplicate);
+    }
+
+    private static List<ChildSpec> Children(JsonObject body)
+    {
+        var list = body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined");
+        return list.Select(d =>
+        {
+            var o = Json.AsObject(d, "Each DID");
+            return new ChildSpec(Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.OptLong("bytes"), o.OptString("adler32"), o.OptString("md5"));
+        }).ToList();
+    }
+
+    private static async Task ScopeListing(HttpContext ctx, string scope)
+    {
+        var dids = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(scope, ctx.Query("name") ?? "*", [], null);
+        await Wire.WriteStream(ctx, dids.Select(d => new Dictionary<string, object?>
+            { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["parent"] = null, ["level"] = 0, ["bytes"] = d.Bytes }));
+    }
+
+    [GeneratedRegex(@"['""]name['""]\s*:\s*['""]([^'""]*)['""]")] private static partial Regex NameFilter();
+    [GeneratedRegex(@"['""]type['""]\s*:\s*['""]([^'""]*)['""]")] private static partial Regex TypeFilter();
+
+    /// <summary>The filters parameter is a Python literal; Ferry reads its name pattern and type, which is what the clients send.</summary>
+    private static async Task Search(HttpContext ctx, string scope)
+    {
+        var filters = ctx.Query("filters") ?? "";
+        var pattern = NameFilter().Match(filters) is { Success: true } m ? m.Groups[1].Value : ctx.Query("name") ?? "*";
+        var typeText = (TypeFilter().Match(filters) is { Success: true } t ? t.Groups[1].Value : ctx.Query("type") ?? "collection").ToLowerInvariant();
+        DidType[] types = typeText switch
+        {
+            "all" => [DidType.File, DidType.Dataset, DidType.Container],
+            "collection" => [DidType.Dataset, DidType.Container],
+            "dataset" => [DidType.Dataset], "container" => [DidType.Container], "file" => [DidType.File],
+            _ => throw FerryException.Conflict("UnsupportedOperation", $"Unknown DID type '{typeText}': use all, collection, dataset, container or file"),
+        };
+        int? limit = int.TryParse(ctx.Query("limit"), out var l) && l > 0 ? l : null;
+        var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(Names.Scope(scope), pattern, types, limit);
+        if (ctx.QueryBool("long"))
+            await Wire.WriteStream(ctx, found.Select(d => new Dictionary<string, object?>
+                { ["scope"] = d.Scope, ["name"] = d.Name, ["did_type"] = d.Type.Wire(), ["bytes"] = d.Bytes, ["length"] = d.Length }));
+        else await Wire.WriteStream(ctx, found.Select(d => d.Name));
+    }
+
+    private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+}

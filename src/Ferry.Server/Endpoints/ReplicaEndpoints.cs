@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using Ferry.Catalog.Accounts;
+using Ferry.Catalog.Replicas;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+using Ferry.Core.Paths;
+using Ferry.Engine.Storage;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Server.Endpoints;
+
+/// <summary>Replicas: bulk add, state updates, deletion and listing with PFNs (dialect §7).</summary>
+internal static class ReplicaEndpoints
+{
+    public static void MapReplicas(this IEndpointRouteBuilder app)
+    {
+        app.Map("POST", "/replicas", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var files = Files(body, ReplicaState.Available);
+            foreach (var scope in files.Select(f => f.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
+            await AddVerified(ctx, body.RequiredString("rse"), files, body.OptBool("ignore_availability") ?? true);
+            await Wire.Created(ctx);
+        }, "AddReplicas", "Replicas");
+
+        app.Map("PUT", "/replicas", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var rse = body.RequiredString("rse");
+            var files = Files(body, ReplicaState.Available);
+            foreach (var scope in files.Select(f => f.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
+            await VerifyAvailable(ctx, rse, files);
+            await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().UpdateStatesAsync(rse, files);
+            await Wire.Ok(ctx);
+        }, "UpdateReplicas", "Replicas");
+
+        app.Map("DELETE", "/replicas", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete replicas");
+            var body = await Wire.ReadObject(ctx);
+            var files = Files(body, ReplicaState.Available).Select(f => (f.Scope, f.Name)).ToList();
+            await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeleteAsync(body.RequiredString("rse"), files);
+            await Wire.Ok(ctx);
+        }, "DeleteReplicas", "Replicas");
+
+        app.Map("POST", "/replicas/list", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var dids = (body.OptArray("dids") ?? []).Select(d => Json.AsObject(d, "Each DID"))
+                .Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
+            await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
+                body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet());
+        }, "ListReplicas", "Replicas");
+
+        app.Map("GET", "/replicas/{scope}/{name}", async ctx =>
+            await List(ctx, [(Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")))], false, null, false,
+                ctx.Query("schemes") is { } s ? [s] : null), "ListReplicasOfDid", "Replicas");
+    }
+
+    public static ReplicaFileSpec ParseFile(JsonObject o, ReplicaState defaultState) => new(
+        Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.OptLong("bytes"), o.OptString("adler32"), o.OptString("md5"),
+        (o["meta"] as JsonObject)?.OptString("guid") ?? o.OptString("guid"),
+        o.OptString("state") is { } s ? EnumNames.ParseReplicaState(s) : defaultState);
+
+    private static List<ReplicaFileSpec> Files(JsonObject body, ReplicaState defaultState)
+    {
+        var files = body.OptArray("files") ?? throw new FerryException("KeyError", 400, "'files' not defined");
+        if (files.Count > ReplicaCatalog.MaxBatch) throw FerryException.Invalid($"At most {ReplicaCatalog.MaxBatch} files per request, got {files.Count}");
+        return files.Select(f => ParseFile(Json.AsObject(f, "Each file"), defaultState)).ToList();
+    }
+
+    public static async Task AddVerified(HttpContext ctx, string rse, IReadOnlyList<ReplicaFileSpec> files, bool ignoreAvailability)
+    {
+        await VerifyAvailable(ctx, rse, files);
+        await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().AddAsync(rse, files, Caller.Of(ctx).Account, ignoreAvailability);
+    }
+
+    /// <summary>
+    /// A replica is AVAILABLE only once its bytes are on the RSE with the right size and checksum. Where the server can
+    /// read the storage itself (posix), it checks before accepting the state; a mismatch refuses the whole request.
+    /// </summary>
+    private static async Task VerifyAvailable(HttpContext ctx, string rseName, IReadOnlyList<ReplicaFileSpec> files)
+    {
+        var toCheck = files.Where(f => f.State == ReplicaState.Available).ToList();
+        if (toCheck.Count == 0) return;
+        var rse = await ctx.RequestServices.GetRequiredService<RseCatalog>().GetAsync(rseName);
+        RseEndpoint endpoint;
+        try { endpoint = await ctx.RequestServices.GetRequiredService<RseStorage>().OpenAsync(rse.Id, StorageOperation.Read); }
+        catch (FerryException) { return; }
+        if (endpoint.Backend is not Ferry.Storage.IServerSideChecksum checksummer) return;
+        var dids = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>();
+        foreach (var f in toCheck)
+        {
+            var known = await dids.FindAsync(f.Scope, f.Name);
+            var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
+            var stat = await endpoint.Backend.StatAsync(pfn, ctx.RequestAborted)
+                ?? throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
+            var bytes = f.Bytes ?? known?.Bytes;
+            if (bytes is { } b && b != stat.Bytes)
+                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {stat.Bytes} bytes, expected {b}");
+            var adler = known?.Adler32 ?? f.Adler32;
+            if (adler is null) continue;
+            var actual = await checksummer.Adler32Async(pfn, ctx.RequestAborted);
+            if (!string.Equals(actual, adler, StringComparison.OrdinalIgnoreCase))
+                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has adler32 {actual}, expected {adler}");
+        }
+    }
+
+    private static async Task List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents, HashSet<string>? schemes)
+    {
+        var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
+        IReadOnlySet<string>? rseIds = null;
+        if (rseExpression is not null)
+        {
+            var names = (await rses.EvaluateAsync(rseExpression)).ToHashSet();
+            rseIds = (await rses.ListAsync()).Where(r => names.Contains(r.Name)).Select(r => r.Id).ToHashSet();
+        }
+        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents);
+        var protocolCache = new Dictionary<string, IReadOnlyList<RseProtocol>>();
+        var lines = new List<Dictionary<string, object?>>();
+        foreach (var f in files)
+        {
+            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, int Priority)>();
+            foreach (var r in f.Replicas)
+            {
+                if (!protocolCache.TryGetValue(r.RseId, out var protocols)) protocolCache[r.RseId] = protocols = await rses.ProtocolsAsync(r.RseId);
+                foreach (var p in protocols)
+                {
+                    if (schemes is not null && !schemes.Contains(p.Scheme)) continue;
+                    if (RseStorage.Priority(p, StorageOperation.Read) is not { } prio) continue;
+                    pfns.Add((Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(f.File.Scope, f.File.Name)), r.Rse, r.RseId, r.RseType, prio));
+                }
+            }
+            var ordered = pfns.OrderBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal).ToList();
+            var line = new Dictionary<string, object?>
+            {
+                ["scope"] = f.File.Scope, ["name"] = f.File.Name, ["bytes"] = f.File.Bytes, ["md5"] = f.File.Md5, ["adler32"] = f.File.Adler32,
+                ["pfns"] = ordered.Select((p, i) => (p, i)).ToDictionary(x => x.p.Pfn, x => (object?)new Dictionary<string, object?>
+                {
+                    ["rse_id"] = x.p.RseId, ["rse"] = x.p.Rse, ["type"] = x.p.Type, ["volatile"] = false, ["domain"] = "wan", ["priority"] = x.i + 1, ["client_extract"] = false,
+                }),
+                ["rses"] = f.Replicas.ToDictionary(r => r.Rse, r => ordered.Where(p => p.RseId == r.RseId).Select(p => p.Pfn).ToList()),
+            };
+            if (f.Replicas.Count > 0) line["states"] = f.Replicas.ToDictionary(r => r.Rse, r => r.State.Wire());
+            if (parents) line["parents"] = f.Parents.Order(StringComparer.Ordinal).ToList();
+            lines.Add(line);
+        }
+        await Wire.WriteStream(ctx, lines);
+    }
+
+    private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+}

@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Expressions;
+using Ferry.Core.Model;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Server.Endpoints;
+
+/// <summary>RSEs, their attributes, protocols, distances and usage (dialect §6).</summary>
+internal static class RseEndpoints
+{
+    public static void MapRses(this IEndpointRouteBuilder app)
+    {
+        app.Map("GET", "/rses", async ctx =>
+        {
+            var rses = Catalog(ctx);
+            if (ctx.Query("expression") is { } expr)
+            {
+                var names = await rses.EvaluateAsync(expr);
+                await Wire.WriteStream(ctx, names.Select(n => new Dictionary<string, string> { ["rse"] = n }));
+                return;
+            }
+            await Wire.WriteStream(ctx, (await rses.ListAsync()).Select(WireFormat.Rse));
+        }, "ListRses", "RSEs");
+
+        app.Map("POST", "/rses/{rse}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("add RSEs");
+            await Catalog(ctx).AddAsync(ctx.Route("rse"), Settings(await Wire.ReadObject(ctx, allowEmpty: true)));
+            await Wire.Created(ctx);
+        }, "AddRse", "RSEs");
+
+        app.Map("PUT", "/rses/{rse}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("update RSEs");
+            await Catalog(ctx).UpdateAsync(ctx.Route("rse"), Settings(await Wire.ReadObject(ctx)));
+            await Wire.WriteText(ctx, "Created", 201);
+        }, "UpdateRse", "RSEs");
+
+        app.Map("DELETE", "/rses/{rse}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete RSEs");
+            await Catalog(ctx).DeleteAsync(ctx.Route("rse"));
+            await Wire.Ok(ctx);
+        }, "DeleteRse", "RSEs");
+
+        app.Map("GET", "/rses/{rse}", async ctx =>
+        {
+            var rses = Catalog(ctx);
+            var rse = await rses.GetAsync(ctx.Route("rse"));
+            var attrs = await rses.AttributesAsync(rse.Name);
+            var d = WireFormat.Rse(rse);
+            d["credentials"] = null;
+            d["domain"] = new[] { "lan", "wan" };
+            d["lfn2pfn_algorithm"] = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash";
+            d["sign_url"] = null;
+            d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
+            d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
+            await Wire.WriteJson(ctx, d);
+        }, "GetRse", "RSEs");
+
+        app.Map("GET", "/rses/{rse}/attr", async ctx =>
+            await Wire.WriteJson(ctx, WireFormat.Attributes(await Catalog(ctx).AttributesAsync(ctx.Route("rse")))), "ListRseAttributes", "RSEs");
+
+        app.Map("POST", "/rses/{rse}/attr/{key}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("set RSE attributes");
+            var body = await Wire.ReadObject(ctx);
+            var value = body.Required("value");
+            var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+            await Catalog(ctx).SetAttributeAsync(ctx.Route("rse"), ctx.Route("key"), text);
+            await Wire.Created(ctx);
+        }, "SetRseAttribute", "RSEs");
+
+        app.Map("DELETE", "/rses/{rse}/attr/{key}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete RSE attributes");
+            await Catalog(ctx).DeleteAttributeAsync(ctx.Route("rse"), ctx.Route("key"));
+            await Wire.Ok(ctx);
+        }, "DeleteRseAttribute", "RSEs");
+
+        app.Map("GET", "/rses/{rse}/protocols", async ctx =>
+        {
+            var rse = await Catalog(ctx).GetAsync(ctx.Route("rse"));
+            var protocols = await Catalog(ctx).ProtocolsAsync(rse.Id);
+            if (protocols.Count == 0) throw FerryException.NotFound("RSEProtocolNotSupported", $"RSE {rse.Name} has no protocols");
+            await Wire.WriteJson(ctx, protocols.Select(WireFormat.Protocol));
+        }, "ListRseProtocols", "RSEs");
+
+        app.Map("POST", "/rses/{rse}/protocols/{scheme}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("add RSE protocols");
+            var body = await Wire.ReadObject(ctx);
+            var scheme = ctx.Route("scheme");
+            if (scheme.Length == 0 || !scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')) throw FerryException.Invalid($"Invalid scheme '{scheme}'");
+            var prefix = body.OptString("prefix") ?? "";
+            if ((scheme is "file" or "posix") && !Path.IsPathFullyQualified(prefix))
+                throw FerryException.Invalid($"A {scheme} protocol needs an absolute prefix, got '{prefix}'");
+            var port = body.OptLong("port") ?? 0;
+            if (port is < 0 or > 65535) throw FerryException.Invalid($"Invalid port {port}");
+            await Catalog(ctx).AddProtocolAsync(ctx.Route("rse"), new RseProtocol
+            {
+                Scheme = scheme, Hostname = body.OptString("hostname") ?? "localhost", Port = (int)port, Prefix = prefix,
+                Impl = body.OptString("impl"), Domains = body["domains"]?.ToJsonString(), ExtendedAttributes = body["extended_attributes"]?.ToJsonString(),
+            });
+            await Wire.Created(ctx);
+        }, "AddRseProtocol", "RSEs");
+
+        app.Map("DELETE", "/rses/{rse}/protocols/{scheme}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete RSE protocols");
+            await Catalog(ctx).DeleteProtocolAsync(ctx.Route("rse"), ctx.Route("scheme"));
+            await Wire.Ok(ctx);
+        }, "DeleteRseProtocol", "RSEs");
+
+        app.Map("GET", "/rses/{rse}/usage", async ctx =>
+        {
+            var u = await Catalog(ctx).UsageAsync(ctx.Route("rse"));
+            await Wire.WriteStream(ctx, [new Dictionary<string, object?>
+            {
+                ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = "rucio", ["used"] = u.Used, ["free"] = null, ["total"] = u.Used,
+                ["files"] = u.Files, ["updated_at"] = Ferry.Core.Time.RucioTime.Format(DateTimeOffset.UtcNow),
+            }]);
+        }, "RseUsage", "RSEs");
+
+        app.Map("GET", "/rses/{rse}/limits", async ctx =>
+        {
+            await Catalog(ctx).GetAsync(ctx.Route("rse"));
+            await Wire.WriteJson(ctx, new Dictionary<string, long>());
+        }, "RseLimits", "RSEs");
+
+        app.Map("GET", "/rses/{src}/distances/{dst}", async ctx =>
+        {
+            var list = await Catalog(ctx).DistancesAsync(ctx.Route("src"), ctx.Route("dst"));
+            await Wire.WriteJson(ctx, list.Select(d => new Dictionary<string, object?>
+            {
+                ["src_rse_id"] = d.SrcRseId, ["dest_rse_id"] = d.DestRseId, ["src_rse"] = d.SrcRse, ["dest_rse"] = d.DestRse,
+                ["distance"] = d.Distance, ["ranking"] = d.Distance, ["created_at"] = Ferry.Core.Time.RucioTime.Format(d.CreatedAt),
+                ["updated_at"] = Ferry.Core.Time.RucioTime.Format(d.UpdatedAt),
+            }));
+        }, "GetDistance", "RSEs");
+
+        app.Map("POST", "/rses/{src}/distances/{dst}", ctx => SetDistance(ctx, mustBeNew: true, 201), "AddDistance", "RSEs");
+        app.Map("PUT", "/rses/{src}/distances/{dst}", ctx => SetDistance(ctx, mustBeNew: false, 200), "UpdateDistance", "RSEs");
+    }
+
+    private static async Task SetDistance(HttpContext ctx, bool mustBeNew, int status)
+    {
+        Caller.Of(ctx).RequireAdmin("set distances");
+        var body = await Wire.ReadObject(ctx);
+        var distance = body.OptLong("distance") ?? body.OptLong("ranking") ?? throw new FerryException("KeyError", 400, "'distance' not defined");
+        if (distance is < 0 or > int.MaxValue) throw FerryException.Invalid($"Invalid distance {distance}");
+        await Catalog(ctx).SetDistanceAsync(ctx.Route("src"), ctx.Route("dst"), (int)distance, body.OptBool("bidirectional") ?? false, mustBeNew);
+        await Wire.WriteText(ctx, status == 201 ? "Created" : "", status);
+    }
+
+    private static RseSettings Settings(JsonObject body)
+    {
+        var known = new HashSet<string> { "deterministic", "volatile", "rse_type", "staging_area", "availability", "availability_read",
+            "availability_write", "availability_delete", "city", "region_code", "country_name", "continent", "time_zone", "ISP", "ASN",
+            "longitude", "latitude" };
+        if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw FerryException.Invalid($"Unknown RSE property '{unknown}'");
+        var availability = body.OptLong("availability");
+        if (availability is not null && (body.ContainsKey("availability_read") || body.ContainsKey("availability_write") || body.ContainsKey("availability_delete")))
+            throw new FerryException("InputValidationError", 422, "Give either 'availability' or the availability_read/write/delete flags, not both");
+        if (availability is < 0 or > 7) throw FerryException.Invalid("availability must be between 0 and 7");
+        return new RseSettings(
+            RseType: body.OptString("rse_type")?.ToUpperInvariant(), Deterministic: body.OptBool("deterministic"), Volatile: body.OptBool("volatile"),
+            StagingArea: body.OptBool("staging_area"),
+            AvailabilityRead: availability is { } a1 ? (a1 & 4) != 0 : body.OptBool("availability_read"),
+            AvailabilityWrite: availability is { } a2 ? (a2 & 2) != 0 : body.OptBool("availability_write"),
+            AvailabilityDelete: availability is { } a3 ? (a3 & 1) != 0 : body.OptBool("availability_delete"));
+    }
+
+    private static RseCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RseCatalog>();
+}

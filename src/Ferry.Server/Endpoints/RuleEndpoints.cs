@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Ferry.Catalog.Rules;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+using Ferry.Core.Time;
+using Ferry.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Server.Endpoints;
+
+/// <summary>Replication rules: add, get, list, locks, update, delete, history (dialect §8).</summary>
+internal static class RuleEndpoints
+{
+    private static readonly HashSet<string> UpdateOptions = ["lifetime", "locked", "comment"];
+    private static readonly HashSet<string> KnownUnsupportedOptions =
+        ["account", "state", "cancel_requests", "activity", "source_replica_expression", "priority", "child_rule_id", "eol_at", "meta", "purge_replicas", "boost_rule", "approve"];
+
+    public static void MapRules(this IEndpointRouteBuilder app)
+    {
+        app.Map("POST", "/rules", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var dids = (body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined"))
+                .Select(d => Json.AsObject(d, "Each DID")).Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
+            var spec = ParseSpec(body, Caller.Of(ctx), dids);
+            var ids = await Rules(ctx).AddAsync(spec);
+            await Wire.WriteJson(ctx, ids, 201);
+        }, "AddRule", "Rules");
+
+        app.Map("GET", "/rules", async ctx =>
+        {
+            RuleState? state = ctx.Query("state") is { } s ? EnumNames.ParseRuleState(s) : null;
+            var rules = await Rules(ctx).ListAsync(new RuleFilter(ctx.Query("account"), ctx.Query("scope"), ctx.Query("name"), state, ctx.Query("rse_expression")));
+            await Wire.WriteStream(ctx, rules.Select(r => WireFormat.Rule(r)));
+        }, "ListRules", "Rules");
+
+        app.Map("GET", "/accounts/{account}/rules", async ctx =>
+            await Wire.WriteStream(ctx, (await Rules(ctx).ListAsync(new RuleFilter(Account: ctx.Route("account")))).Select(r => WireFormat.Rule(r))),
+            "ListAccountRules", "Rules");
+
+        app.Map("GET", "/rules/{id}", async ctx => await Wire.WriteJson(ctx, WireFormat.Rule(await Rules(ctx).GetAsync(ctx.Route("id")))), "GetRule", "Rules");
+
+        app.Map("GET", "/rules/{id}/locks", async ctx =>
+        {
+            var rule = await Rules(ctx).GetAsync(ctx.Route("id"));
+            var rses = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Rses.RseCatalog>();
+            var names = (await rses.ListAsync()).ToDictionary(r => r.Id, r => r.Name);
+            await Wire.WriteStream(ctx, (await Rules(ctx).LocksAsync(rule.Id)).Select(l => new Dictionary<string, object?>
+                { ["scope"] = l.Scope, ["name"] = l.Name, ["rse_id"] = l.RseId, ["rse"] = names.GetValueOrDefault(l.RseId), ["state"] = l.State.Wire(), ["rule_id"] = l.RuleId }));
+        }, "ListRuleLocks", "Rules");
+
+        app.Map("GET", "/rules/{scope}/{name}/history", async ctx =>
+            await Wire.WriteStream(ctx, (await Rules(ctx).HistoryAsync(ctx.Route("scope"), ctx.Route("name"))).Select(h => new Dictionary<string, object?>
+            {
+                ["rule_id"] = h.Id, ["created_at"] = RucioTime.Format(h.CreatedAt), ["updated_at"] = RucioTime.Format(h.UpdatedAt),
+                ["rse_expression"] = h.RseExpression, ["state"] = h.State.Wire(), ["account"] = h.Account, ["locks_ok_cnt"] = h.LocksOkCnt,
+                ["locks_stuck_cnt"] = h.LocksStuckCnt, ["locks_replicating_cnt"] = h.LocksReplicatingCnt,
+            })), "RuleHistory", "Rules");
+
+        app.Map("PUT", "/rules/{id}", async ctx =>
+        {
+            var id = ctx.Route("id");
+            var rule = await Rules(ctx).GetAsync(id);
+            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "update rules");
+            var options = Json.AsObject((await Wire.ReadObject(ctx)).Required("options"), "'options'");
+            foreach (var key in options.Select(o => o.Key))
+            {
+                if (KnownUnsupportedOptions.Contains(key)) throw FerryException.Conflict("UnsupportedOperation", $"Updating '{key}' of a rule is not supported yet");
+                if (!UpdateOptions.Contains(key)) throw FerryException.Conflict("InputValidationError", $"Unknown rule option '{key}'");
+            }
+            await Rules(ctx).UpdateAsync(id, options.OptLong("lifetime"), options.ContainsKey("lifetime"), options.OptBool("locked"),
+                options.OptString("comment"), options.ContainsKey("comment"));
+            await Wire.Ok(ctx);
+        }, "UpdateRule", "Rules");
+
+        app.Map("DELETE", "/rules/{id}", async ctx =>
+        {
+            var id = ctx.Route("id");
+            var rule = await Rules(ctx).GetAsync(id);
+            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "delete rules");
+            var body = await Wire.ReadObject(ctx, allowEmpty: true);
+            await Rules(ctx).DeleteAsync(id, body.OptBool("purge_replicas"), immediate: ctx.QueryBool("immediate"));
+            await Wire.Ok(ctx);
+        }, "DeleteRule", "Rules");
+    }
+
+    public static RuleSpec ParseSpec(JsonObject body, Caller caller, IReadOnlyList<(string, string)> dids)
+    {
+        var account = body.OptString("account") ?? caller.Account;
+        if (account != caller.Account && !caller.IsAdmin) throw FerryException.Denied($"Account {caller.Account} can not add rules for account {account}");
+        var copies = body.OptLong("copies") ?? throw new FerryException("KeyError", 400, "'copies' not defined");
+        if (copies is < 1 or > 1000) throw new FerryException("InvalidReplicationRule", 409, $"copies must be between 1 and 1000, got {copies}");
+        var notify = body.OptString("notify")?.ToUpperInvariant() switch
+        {
+            null or "N" or "NO" => "NO", "Y" or "YES" => "YES", "C" or "CLOSE" => "CLOSE", "P" or "PROGRESS" => "PROGRESS",
+            var other => throw FerryException.Invalid($"Unknown notify value '{other}': use Y, N, C or P"),
+        };
+        return new RuleSpec
+        {
+            Dids = dids, Account = account, Copies = (int)copies, RseExpression = body.RequiredString("rse_expression"),
+            Grouping = body.OptString("grouping") is { } g ? EnumNames.ParseGrouping(g) : RuleGrouping.Dataset,
+            Weight = body.OptString("weight"), LifetimeSeconds = body.OptLong("lifetime"), Locked = body.OptBool("locked") ?? false,
+            SourceReplicaExpression = body.OptString("source_replica_expression"), Activity = body.OptString("activity"),
+            Notification = notify, PurgeReplicas = body.OptBool("purge_replicas") ?? false, IgnoreAvailability = body.OptBool("ignore_availability") ?? false,
+            Priority = (int)(body.OptLong("priority") ?? 3), Comment = body.OptString("comment"),
+        };
+    }
+
+    private static RuleCatalog Rules(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RuleCatalog>();
+}

@@ -1,0 +1,53 @@
+using Ferry.Catalog.Accounts;
+using Ferry.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Server.Http;
+
+/// <summary>Every endpoint but ping, auth, traces, health and the OpenAPI document needs a valid X-Rucio-Auth-Token.</summary>
+public sealed class AuthMiddleware(RequestDelegate next)
+{
+    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi"];
+
+    public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        if (path == "/" || Open.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+        {
+            await next(ctx);
+            return;
+        }
+        var token = ctx.Request.Headers["X-Rucio-Auth-Token"].ToString();
+        if (string.IsNullOrEmpty(token)) throw new FerryException("ValueError", 400, "Token must be set.");
+        var info = await accounts.ValidateAsync(token)
+            ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials: the token is unknown or expired");
+        ctx.Items[Caller.ItemKey] = new Caller(info.Account, await accounts.IsAdminAsync(info.Account));
+        await next(ctx);
+    }
+}
+
+/// <summary>Turns every failure into Rucio's error shape; only genuine bugs become a 500.</summary>
+public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext ctx)
+    {
+        try
+        {
+            await next(ctx);
+        }
+        catch (FerryException e)
+        {
+            await Wire.WriteError(ctx, e.ExceptionClass, e.Message, e.Status);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await Wire.WriteError(ctx, "ValueError", e.Message, 400);
+        }
+        catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            await Wire.WriteError(ctx, "RucioException", $"Internal error: {e.GetType().Name}: {e.Message}", 500);
+        }
+    }
+}

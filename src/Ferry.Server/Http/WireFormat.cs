@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Core.Model;
+using Ferry.Core.Time;
+
+namespace Ferry.Server.Http;
+
+/// <summary>Catalogue objects in the exact shape (key names, enum names, date format) the Rucio client reads.</summary>
+public static class WireFormat
+{
+    public static Dictionary<string, object?> Rule(Rule r, long? bytes = null)
+    {
+        var d = new Dictionary<string, object?>
+        {
+            ["id"] = r.Id, ["subscription_id"] = null, ["account"] = r.Account, ["scope"] = r.Scope, ["name"] = r.Name,
+            ["did_type"] = r.DidType.Wire(), ["state"] = r.State.Wire(), ["error"] = r.Error, ["rse_expression"] = r.RseExpression,
+            ["copies"] = r.Copies, ["expires_at"] = RucioTime.Format(r.ExpiresAt), ["weight"] = r.Weight, ["locked"] = r.Locked,
+            ["locks_ok_cnt"] = r.LocksOkCnt, ["locks_replicating_cnt"] = r.LocksReplicatingCnt, ["locks_stuck_cnt"] = r.LocksStuckCnt,
+            ["source_replica_expression"] = r.SourceReplicaExpression, ["activity"] = r.Activity, ["grouping"] = r.Grouping.Wire(),
+            ["notification"] = r.Notification, ["stuck_at"] = RucioTime.Format(r.StuckAt), ["purge_replicas"] = r.PurgeReplicas,
+            ["ignore_availability"] = r.IgnoreAvailability, ["ignore_account_limit"] = false, ["priority"] = r.Priority,
+            ["comments"] = r.Comments, ["child_rule_id"] = null, ["eol_at"] = null, ["split_container"] = false, ["meta"] = null,
+            ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
+        };
+        if (bytes is not null) d["bytes"] = bytes;
+        return d;
+    }
+
+    public static Dictionary<string, object?> Did(Did d, long? bytes = null, long? length = null) => d.Type == DidType.File
+        ? new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = "FILE", ["account"] = d.Account, ["bytes"] = d.Bytes, ["length"] = 1,
+            ["md5"] = d.Md5, ["adler32"] = d.Adler32 }
+        : new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["account"] = d.Account, ["open"] = d.IsOpen,
+            ["monotonic"] = d.Monotonic, ["expired_at"] = RucioTime.Format(d.ExpiredAt), ["length"] = length ?? d.Length, ["bytes"] = bytes ?? d.Bytes };
+
+    /// <summary>The DID_COLUMN metadata plugin: every DID column, Rucio's names.</summary>
+    public static Dictionary<string, object?> DidColumns(Did d) => new()
+    {
+        ["scope"] = d.Scope, ["name"] = d.Name, ["account"] = d.Account, ["did_type"] = d.Type.Wire(), ["is_open"] = d.Type == DidType.File ? null : d.IsOpen,
+        ["monotonic"] = d.Monotonic, ["hidden"] = false, ["obsolete"] = false, ["complete"] = null, ["is_new"] = true, ["availability"] = "AVAILABLE",
+        ["suppressed"] = false, ["bytes"] = d.Bytes, ["length"] = d.Length, ["md5"] = d.Md5, ["adler32"] = d.Adler32,
+        ["expired_at"] = RucioTime.Format(d.ExpiredAt), ["purge_replicas"] = true, ["deleted_at"] = null, ["events"] = d.Events,
+        ["guid"] = d.Guid, ["project"] = null, ["datatype"] = null, ["run_number"] = null, ["stream_name"] = null, ["prod_step"] = null,
+        ["version"] = null, ["campaign"] = null, ["task_id"] = null, ["panda_id"] = null, ["lumiblocknr"] = null, ["provenance"] = null,
+        ["phys_group"] = null, ["transient"] = false, ["accessed_at"] = null, ["closed_at"] = null, ["eol_at"] = null, ["is_archive"] = null,
+        ["constituent"] = null, ["access_cnt"] = null, ["created_at"] = RucioTime.Format(d.CreatedAt), ["updated_at"] = RucioTime.Format(d.UpdatedAt),
+    };
+
+    public static Dictionary<string, object?> Rse(Rse r) => new()
+    {
+        ["id"] = r.Id, ["rse"] = r.Name, ["vo"] = "def", ["rse_type"] = r.RseType, ["deterministic"] = r.Deterministic, ["volatile"] = r.Volatile,
+        ["staging_area"] = r.StagingArea, ["city"] = null, ["region_code"] = null, ["country_name"] = null, ["continent"] = null,
+        ["time_zone"] = null, ["ISP"] = null, ["ASN"] = null, ["longitude"] = null, ["latitude"] = null, ["availability"] = r.Availability,
+        ["availability_read"] = r.AvailabilityRead, ["availability_write"] = r.AvailabilityWrite, ["availability_delete"] = r.AvailabilityDelete,
+        ["qos_class"] = null, ["deleted"] = false, ["deleted_at"] = null, ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
+    };
+
+    public static Dictionary<string, object?> Protocol(RseProtocol p) => new()
+    {
+        ["hostname"] = p.Hostname, ["scheme"] = p.Scheme, ["port"] = p.Port, ["prefix"] = p.Prefix, ["impl"] = p.Impl,
+        ["domains"] = p.Domains is null ? null : JsonNode.Parse(p.Domains),
+        ["extended_attributes"] = p.ExtendedAttributes is null ? null : JsonNode.Parse(p.ExtendedAttributes),
+    };
+
+    /// <summary>Attribute values come back as JSON booleans for true/false and strings otherwise, as Rucio does.</summary>
+    public static Dictionary<string, object?> Attributes(IReadOnlyDictionary<string, string> attrs) =>
+        attrs.ToDictionary(a => a.Key, a => a.Value switch { "true" => (object?)true, "false" => false, _ => a.Value });
+
+    public static JsonElement Element(object? o) => JsonSerializer.SerializeToElement(o, Wire.Options);
+}

@@ -10,7 +10,8 @@ internal static class Routes
     public static void Map(this IEndpointRouteBuilder app, string method, string pattern, RequestDelegate handler, string name, string tag)
     {
         // ASP.NET routing already ignores one trailing slash, so one registration serves both spellings.
-        app.MapMethods(pattern.TrimEnd('/'), [method], handler).WithName(name).WithTags(tag);
+        // Wrapping the handler as a Delegate (not a RequestDelegate) gives the endpoint the metadata the OpenAPI document needs.
+        app.MapMethods(pattern.TrimEnd('/'), [method], (HttpContext ctx) => handler(ctx)).WithName(name).WithTags(tag);
     }
 
     public static string Route(this HttpContext ctx, string key) => Uri.UnescapeDataString((string)ctx.Request.RouteValues[key]!);

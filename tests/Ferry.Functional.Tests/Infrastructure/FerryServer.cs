@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ferry.Functional.Tests.Infrastructure;
+
+/// <summary>
+/// A real `ferry server` process on 127.0.0.1 with its own data directory. Tests talk to it over HTTP only.
+/// It can be killed with SIGKILL and started again on the same directory and port.
+/// </summary>
+public sealed class FerryServer : IAsyncDisposable
+{
+    public const string RootPassword = "test-root-password";
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    public string Home { get; }
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}";
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    private FerryServer(string home, int port)
+    {
+        Home = home;
+        Port = port;
+    }
+
+    public static async Task<FerryServer> StartAsync()
+    {
+        var server = new FerryServer(TempDirs.Create("home"), FreePort());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    public async Task StartProcessAsync()
+    {
+        var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
+        psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ferry server");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"ferry server exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                if ((await http.GetAsync($"{Url}/ping")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"ferry server did not answer /ping within 60 s:\n{Log}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>
+    public void Kill()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
+
+public static class TempDirs
+{
+    public static string Create(string what)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ferry-tests", $"{what}-{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}

@@ -46,7 +46,7 @@ internal static partial class DidEndpoints
             await Wire.Created(ctx);
         }, "AddAttachments", "DIDs");
 
-        app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], (HttpContext ctx) => Dispatch(ctx)).WithName("Dids").WithTags("DIDs");
+        app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], (Delegate)(Func<HttpContext, Task>)Dispatch).WithName("Dids").WithTags("DIDs");
     }
 
     private static async Task Dispatch(HttpContext ctx)

@@ -11,7 +11,8 @@ internal static class Routes
     {
         // ASP.NET routing already ignores one trailing slash, so one registration serves both spellings.
         // Wrapping the handler as a Delegate (not a RequestDelegate) gives the endpoint the metadata the OpenAPI document needs.
-        app.MapMethods(pattern.TrimEnd('/'), [method], (HttpContext ctx) => handler(ctx)).WithName(name).WithTags(tag);
+        Func<HttpContext, Task> asDelegate = ctx => handler(ctx);
+        app.MapMethods(pattern.TrimEnd('/'), [method], (Delegate)asDelegate).WithName(name).WithTags(tag);
     }
 
     public static string Route(this HttpContext ctx, string key) => Uri.UnescapeDataString((string)ctx.Request.RouteValues[key]!);

@@ -111,7 +111,8 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
         var seen = new HashSet<string>();
         foreach (var (scope, name) in requested)
         {
-            var did = await DidCatalog.Find(c, null, scope, name) ?? throw new FerryException("DataIdentifierNotFound", 404, $"Data identifier '{scope}:{name}' not found");
+            // POST /replicas/list answers an unknown DID with 400, as Rucio does.
+            var did = await DidCatalog.Find(c, null, scope, name) ?? throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
             var files = did.Type == DidType.File ? [did] : await DidCatalog.Files(c, null, scope, name);
             foreach (var file in files)
             {

@@ -46,6 +46,19 @@ internal static partial class DidEndpoints
             await Wire.Created(ctx);
         }, "AddAttachments", "DIDs");
 
+        app.Map("POST", "/dids/bulkmeta", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var list = body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined");
+            var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
+            var rows = new List<Dictionary<string, object?>>();
+            // As in Rucio, DIDs that do not exist are left out rather than failing the whole request.
+            foreach (var d in list.Select(x => Json.AsObject(x, "Each DID")))
+                if (await dids.FindAsync(Names.Scope(d.RequiredString("scope")), Names.DidName(d.RequiredString("name"))) is { } did)
+                    rows.Add(WireFormat.DidColumns(did));
+            await Wire.WriteStream(ctx, rows);
+        }, "BulkMeta", "DIDs");
+
         app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], (Delegate)(Func<HttpContext, Task>)Dispatch).WithName("Dids").WithTags("DIDs");
     }
 

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Core.Identifiers;
+
+namespace Ferry.Client.Http;
+
+/// <summary>Accounts, scopes, RSEs and DIDs (dialect §1-6). Results are the server's JSON, unchanged.</summary>
+public sealed partial class FerryClient
+{
+    private static string D(DidRef d) => $"{Escape(d.Scope)}/{Escape(d.Name)}";
+
+    public async Task<string> PingAsync(CancellationToken ct = default)
+    {
+        using var resp = await _http.GetAsync("ping", ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        return Json.Parse(await resp.Content.ReadAsStringAsync(ct)).Str("version") ?? "?";
+    }
+
+    public async Task<JsonElement> WhoamiAsync(CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(HttpMethod.Get, "accounts/whoami", ct: ct);
+        if ((int)resp.StatusCode != 303) throw await ErrorFrom(resp);
+        var location = resp.Headers.Location?.ToString() ?? Account ?? "root";
+        return await JsonAsync(HttpMethod.Get, $"accounts/{Escape(location.Split('/')[^1])}", ct: ct);
+    }
+
+    public Task AddAccountAsync(string account, string type, string? email, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}", new JsonObject { ["type"] = type, ["email"] = email }, ct);
+
+    public Task AddUserpassAsync(string account, string username, string password, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/identities",
+            new JsonObject { ["identity"] = username, ["authtype"] = "USERPASS", ["email"] = null, ["password"] = password }, ct);
+
+    public Task SetAccountAttributeAsync(string account, string key, string value, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/attr/{Escape(key)}", new JsonObject { ["value"] = value }, ct);
+
+    public async Task<List<string>> ScopesAsync(CancellationToken ct = default) =>
+        (await JsonAsync(HttpMethod.Get, "scopes/", ct: ct)).EnumerateArray().Select(s => s.GetString()!).ToList();
+
+    public async Task<List<JsonElement>> ScopesWithOwnersAsync(CancellationToken ct = default) =>
+        (await JsonAsync(HttpMethod.Get, "scopes/owner", ct: ct)).EnumerateArray().ToList();
+
+    public Task AddScopeAsync(string account, string scope, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/scopes/{Escape(scope)}", ct: ct);
+
+    public Task<List<JsonElement>> ListRsesAsync(string? expression = null, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, expression is null ? "rses/" : $"rses/?expression={Escape(expression)}", ct: ct);
+
+    public Task<JsonElement> GetRseAsync(string rse, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}", ct: ct);
+
+    public Task AddRseAsync(string rse, JsonObject? properties = null, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}", properties, ct);
+
+    public Task UpdateRseAsync(string rse, JsonObject properties, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Put, $"rses/{Escape(rse)}", properties, ct);
+
+    public Task DeleteRseAsync(string rse, CancellationToken ct = default) => NoContentAsync(HttpMethod.Delete, $"rses/{Escape(rse)}", ct: ct);
+
+    public Task<JsonElement> RseAttributesAsync(string rse, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}/attr/", ct: ct);
+
+    public Task SetRseAttributeAsync(string rse, string key, string value, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}/attr/{Escape(key)}", new JsonObject { ["value"] = value }, ct);
+
+    public Task AddProtocolAsync(string rse, string scheme, JsonObject protocol, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}/protocols/{Escape(scheme)}", protocol, ct);
+
+    public Task<List<JsonElement>> RseUsageAsync(string rse, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"rses/{Escape(rse)}/usage", ct: ct);
+
+    public Task SetDistanceAsync(string source, string destination, int distance, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"rses/{Escape(source)}/distances/{Escape(destination)}", new JsonObject { ["distance"] = distance }, ct);
+
+    /// <summary>A deterministic posix RSE: the RSE plus a `file` protocol on a local directory.</summary>
+    public async Task AddPosixRseAsync(string rse, string prefix, CancellationToken ct = default)
+    {
+        await AddRseAsync(rse, null, ct);
+        var priorities = new JsonObject { ["read"] = 1, ["write"] = 1, ["delete"] = 1 };
+        await AddProtocolAsync(rse, "file", new JsonObject
+        {
+            ["hostname"] = "localhost", ["port"] = 0, ["prefix"] = Path.GetFullPath(prefix), ["impl"] = "rucio.rse.protocols.posix.Default",
+            ["domains"] = new JsonObject
+            {
+                ["lan"] = priorities.DeepClone(),
+                ["wan"] = new JsonObject { ["read"] = 1, ["write"] = 1, ["delete"] = 1, ["third_party_copy_read"] = 1, ["third_party_copy_write"] = 1 },
+            },
+            ["extended_attributes"] = null,
+        }, ct);
+    }
+
+    public Task AddCollectionAsync(DidRef did, string type, long? lifetime = null, JsonArray? rules = null, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"dids/{D(did)}", new JsonObject { ["type"] = type.ToUpperInvariant(), ["lifetime"] = lifetime, ["rules"] = rules }, ct);
+
+    public Task<JsonElement> GetDidAsync(DidRef did, string? dynamicDepth = null, CancellationToken ct = default) =>
+        JsonAsync(HttpMethod.Get, $"dids/{D(did)}" + (dynamicDepth is null ? "" : $"?dynamic_depth={dynamicDepth}"), ct: ct);
+
+    public Task<JsonElement> MetadataAsync(DidRef did, string plugin = "DID_COLUMN", CancellationToken ct = default) =>
+        JsonAsync(HttpMethod.Get, $"dids/{D(did)}/meta?plugin={plugin}", ct: ct);
+
+    public Task AttachAsync(DidRef parent, IEnumerable<DidRef> children, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"dids/{D(parent)}/dids", new JsonObject { ["dids"] = DidArray(children) }, ct);
+
+    public Task DetachAsync(DidRef parent, IEnumerable<DidRef> children, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Delete, $"dids/{D(parent)}/dids", new JsonObject { ["dids"] = DidArray(children) }, ct);
+
+    public Task<List<JsonElement>> ContentAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/dids", ct: ct);
+
+    public Task<List<JsonElement>> FilesAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/files", ct: ct);
+
+    /// <summary>Name search in a scope; the filters parameter is a Python literal, as the Rucio client sends it.</summary>
+    public Task<List<JsonElement>> SearchAsync(string scope, string pattern, string type = "collection", CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{Escape(scope)}/dids/search?type={type}&filters={Escape($"[{{'name': '{pattern}'}}]")}&long=True", ct: ct);
+
+    public Task CloseAsync(DidRef did, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Put, $"dids/{D(did)}/status", new JsonObject { ["open"] = false }, ct);
+
+    internal static JsonArray DidArray(IEnumerable<DidRef> dids) =>
+        new(dids.Select(d => (JsonNode)new JsonObject { ["scope"] = d.Scope, ["name"] = d.Name }).ToArray());
+}

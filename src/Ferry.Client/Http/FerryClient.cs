@@ -1,0 +1,181 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Client.Settings;
+using Ferry.Core.Errors;
+using Polly;
+using Polly.Retry;
+
+namespace Ferry.Client.Http;
+
+/// <summary>
+/// The client SDK: the Rucio REST dialect over HTTP. It logs in with userpass, keeps the token, logs in again when the
+/// server answers 401, and retries connection failures and 502/503/504 with capped exponential backoff.
+/// Works against `ferry server` and against a Rucio server.
+/// </summary>
+public sealed partial class FerryClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ClientSettings _settings;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private string? _token;
+
+    public ClientSettings Settings => _settings;
+    public string? Account { get; private set; }
+
+    public FerryClient(ClientSettings settings, HttpMessageHandler? handler = null)
+    {
+        _settings = settings;
+        _token = settings.Token;
+        Account = settings.Account;
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(settings.Url + "/"), Timeout = TimeSpan.FromMinutes(10),
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("ferry-client/0.1");
+        _retry = new ResiliencePipelineBuilder<HttpResponseMessage>().AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = 4, Delay = TimeSpan.FromMilliseconds(250), BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+            MaxDelay = TimeSpan.FromSeconds(10),
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>()
+                .HandleResult(r => r.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
+        }).Build();
+    }
+
+    public FerryClient(string url, string account, string password) : this(new ClientSettings { Url = url.TrimEnd('/'), Account = account, Username = account, Password = password }) { }
+
+    public async Task LoginAsync(CancellationToken ct = default)
+    {
+        if (_settings.Password is null)
+            throw new FerryException("CannotAuthenticate", 401, $"No password or token for the client (settings from {_settings.Source}): set FERRY_PASSWORD or FERRY_TOKEN");
+        using var resp = await _retry.ExecuteAsync(async t =>
+        {
+            var req = new HttpRequestMessage(HttpMethod.Get, "auth/userpass");
+            req.Headers.Add("X-Rucio-Username", _settings.Username ?? _settings.Account ?? "root");
+            req.Headers.Add("X-Rucio-Password", _settings.Password);
+            if (_settings.Account is not null) req.Headers.Add("X-Rucio-Account", _settings.Account);
+            return await SendRaw(req, t);
+        }, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        _token = resp.Headers.GetValues("X-Rucio-Auth-Token").First();
+        Account = resp.Headers.TryGetValues("X-Rucio-Auth-Account", out var a) ? a.First() : _settings.Account;
+    }
+
+    private async Task<HttpResponseMessage> SendRaw(HttpRequestMessage req, CancellationToken ct)
+    {
+        try { return await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct); }
+        catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException)
+        {
+            throw new HttpRequestException($"cannot reach the server at {_settings.Url}: {e.InnerException.Message}", e);
+        }
+    }
+
+    /// <summary>Sends an authenticated request; a 401 triggers one fresh login and a retry.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
+    {
+        if (_token is null) await LoginAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var resp = await _retry.ExecuteAsync(async t =>
+            {
+                var req = new HttpRequestMessage(method, path.TrimStart('/'));
+                req.Headers.Add("X-Rucio-Auth-Token", _token);
+                if (Account is not null) req.Headers.Add("X-Rucio-Account", Account);
+                if (body is not null)
+                    req.Content = new ByteArrayContent(body is JsonNode n ? Encoding.UTF8.GetBytes(n.ToJsonString()) : JsonSerializer.SerializeToUtf8Bytes(body, Json.Options));
+                return await SendRaw(req, t);
+            }, ct);
+            if (resp.StatusCode == HttpStatusCode.Unauthorized && attempt == 0 && _settings.Password is not null)
+            {
+                var error = await ErrorFrom(resp);
+                resp.Dispose();
+                if (error.ExceptionClass is "AccessDenied" or "UnsupportedOperation") throw error;
+                await LoginAsync(ct);
+                continue;
+            }
+            return resp;
+        }
+    }
+
+    public async Task<JsonElement> JsonAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(method, path, body, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        var text = await resp.Content.ReadAsStringAsync(ct);
+        return text.Length == 0 ? default : Json.Parse(text);
+    }
+
+    public async Task NoContentAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(method, path, body, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+    }
+
+    /// <summary>Newline-delimited JSON, one element per line, read as it arrives.</summary>
+    public async IAsyncEnumerable<JsonElement> StreamAsync(HttpMethod method, string path, object? body = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(method, path, body, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+            if (line.Length > 0) yield return Json.Parse(line);
+    }
+
+    public async Task<List<JsonElement>> ListAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
+    {
+        var list = new List<JsonElement>();
+        await foreach (var e in StreamAsync(method, path, body, ct)) list.Add(e);
+        return list;
+    }
+
+    /// <summary>Rucio puts the error in the body first and the headers second; both are read.</summary>
+    public static async Task<FerryApiException> ErrorFrom(HttpResponseMessage resp)
+    {
+        var status = (int)resp.StatusCode;
+        string? cls = null, message = null;
+        try
+        {
+            var text = await resp.Content.ReadAsStringAsync();
+            if (text.StartsWith('{'))
+            {
+                var doc = Json.Parse(text);
+                cls = doc.TryGetProperty("ExceptionClass", out var c) ? c.GetString() : null;
+                message = doc.TryGetProperty("ExceptionMessage", out var m) ? m.GetString() : null;
+            }
+        }
+        catch (JsonException) { }
+        cls ??= resp.Headers.TryGetValues("ExceptionClass", out var hc) ? hc.First() : $"HTTP{status}";
+        message ??= resp.Headers.TryGetValues("ExceptionMessage", out var hm) ? hm.First() : resp.ReasonPhrase ?? "request failed";
+        return new FerryApiException(cls, status, message);
+    }
+
+    public static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>JSON as the dialect writes it; Rucio's Python server may emit the bare token Infinity for unlimited quotas.</summary>
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static JsonElement Parse(string text)
+    {
+        // Python's json.dumps writes Infinity; turn it into a JSON string so System.Text.Json can read the document.
+        if (text.Contains("Infinity", StringComparison.Ordinal))
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"(?<=[:\[,]\s*)-?Infinity(?=\s*[,}\]])", m => $"\"{m.Value}\"");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static string? Str(this JsonElement e, string key) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static long? Long(this JsonElement e, string key) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Storage.Posix;
+using Ferry.Storage.Verification;
+
+namespace Ferry.Client.Transfer;
+
+public enum DownloadStatus { Downloaded, AlreadyPresent, Failed }
+
+public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error);
+
+/// <summary>
+/// Downloads DIDs as Rucio does: a collection lands in DIR/NAME/, a file in DIR/SCOPE/. Each file is copied into
+/// DEST.ferry.part while its adler32 (or md5) is computed, compared with the catalogue, and only then renamed.
+/// Files already present with the right checksum are skipped.
+/// </summary>
+public sealed class Downloader(FerryClient client)
+{
+    public async Task<IReadOnlyList<DownloadResult>> DownloadAsync(IReadOnlyList<DidRef> dids, string directory, int parallel = 4,
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+    {
+        var root = Path.GetFullPath(directory);
+        Directory.CreateDirectory(root);
+        var jobs = new List<(DidRef File, string Dest, JsonElement Replica)>();
+        foreach (var did in dids)
+        {
+            var meta = await client.GetDidAsync(did, ct: ct);
+            var isFile = meta.Str("type") == "FILE";
+            var baseDir = Path.Combine(root, isFile ? did.Scope : did.Name);
+            foreach (var r in await client.ListReplicasAsync([did], ct: ct))
+            {
+                var file = new DidRef(r.Str("scope")!, r.Str("name")!);
+                jobs.Add((file, Path.Combine(baseDir, file.Name), r));
+            }
+        }
+        var localRoot = new PosixBackend(root);
+        var rseCache = new ConcurrentDictionary<string, Lazy<Task<ClientEndpoint>>>();
+        var results = new ConcurrentBag<DownloadResult>();
+        int done = 0;
+        long bytes = 0;
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = ct }, async (job, token) =>
+        {
+            var expected = new ExpectedChecksums(job.Replica.Long("bytes"), job.Replica.Str("adler32"), job.Replica.Str("md5"));
+            var localPfn = "file://localhost" + localRoot.LocalPath(job.Dest);
+            try
+            {
+                if (File.Exists(job.Dest) && await MatchesAsync(job.Dest, expected, token))
+                {
+                    results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.AlreadyPresent, new FileInfo(job.Dest).Length, null));
+                    return;
+                }
+                if (expected.Adler32 is null && expected.Md5 is null)
+                    throw new FerryException("FileConsistencyMismatch", 412, $"{job.File} has no checksum in the catalogue, so it cannot be verified");
+                var error = "no replica with a protocol this client can read";
+                foreach (var (pfn, rse) in Sources(job.Replica))
+                {
+                    try
+                    {
+                        var endpoint = await rseCache.GetOrAdd(rse, r => new Lazy<Task<ClientEndpoint>>(async () => RseAccess.Choose(await client.GetRseAsync(r, token), "read"))).Value;
+                        if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
+                        await using var source = await endpoint.Backend.OpenReadAsync(pfn, 0, token);
+                        var sums = await VerifiedCopy.WriteAsync(source, localRoot, localPfn, expected, expected.Adler32 is null, null, token);
+                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, sums.Bytes, null));
+                        progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, sums.Bytes)));
+                        return;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !token.IsCancellationRequested)
+                    {
+                        error = $"{rse}: {e.Message}";
+                    }
+                }
+                results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Failed, 0, error));
+            }
+            catch (FerryException e)
+            {
+                results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Failed, 0, e.Message));
+            }
+        });
+        return results.OrderBy(r => r.LocalPath, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>PFNs in the server's preference order, with the RSE each belongs to.</summary>
+    private static IEnumerable<(string Pfn, string Rse)> Sources(JsonElement replica)
+    {
+        if (!replica.TryGetProperty("pfns", out var pfns) || pfns.ValueKind != JsonValueKind.Object) yield break;
+        foreach (var p in pfns.EnumerateObject().OrderBy(p => p.Value.Long("priority") ?? long.MaxValue))
+            yield return (p.Name, p.Value.Str("rse") ?? "");
+    }
+
+    private static async Task<bool> MatchesAsync(string path, ExpectedChecksums expected, CancellationToken ct)
+    {
+        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var sums = await VerifiedCopy.CopyAsync(fs, Stream.Null, expected.Adler32 is null, null, ct);
+        try { VerifiedCopy.Verify(path, sums, expected); return expected.Adler32 is not null || expected.Md5 is not null; }
+        catch (FerryException) { return false; }
+    }
+}

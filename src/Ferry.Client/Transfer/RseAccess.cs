@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+using Ferry.Storage;
+
+namespace Ferry.Client.Transfer;
+
+/// <summary>An RSE's protocol chosen for one operation on the client side, and the backend that speaks it.</summary>
+public sealed record ClientEndpoint(string Rse, IStorageBackend Backend, string Scheme, string Hostname, int Port, string Prefix)
+{
+    public string Pfn(string path) => Core.Paths.Lfn2Pfn.Pfn(Scheme, Hostname, Port, Prefix, path);
+}
+
+public static class RseAccess
+{
+    /// <summary>The supported protocol with the lowest non-zero priority for the operation (read/write/delete) over lan or wan.</summary>
+    public static ClientEndpoint Choose(JsonElement rse, string operation)
+    {
+        var name = rse.Str("rse") ?? "?";
+        var best = rse.GetProperty("protocols").EnumerateArray()
+            .Where(p => StorageRegistry.Supports(p.Str("scheme") ?? ""))
+            .Select(p => (p, prio: Priority(p, operation)))
+            .Where(x => x.prio is not null)
+            .OrderBy(x => x.prio)
+            .Select(x => x.p)
+            .FirstOrDefault();
+        if (best.ValueKind == JsonValueKind.Undefined)
+            throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {name} offers no protocol this client can {operation} with");
+        var spec = new ProtocolSpec(best.Str("scheme")!, best.Str("hostname") ?? "localhost", (int)(best.Long("port") ?? 0), best.Str("prefix") ?? "/");
+        return new ClientEndpoint(name, StorageRegistry.Create(spec), spec.Scheme, spec.Hostname, spec.Port, spec.Prefix);
+    }
+
+    private static int? Priority(JsonElement protocol, string operation)
+    {
+        if (!protocol.TryGetProperty("domains", out var domains) || domains.ValueKind != JsonValueKind.Object) return 1;
+        int? best = null;
+        foreach (var d in domains.EnumerateObject())
+            // 0 meant "disabled" before Rucio 39; Ferry's servers never emit it, so treating it as disabled is safe for both.
+            if (d.Value.ValueKind == JsonValueKind.Object && d.Value.TryGetProperty(operation, out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() > 0)
+                best = best is null ? v.GetInt32() : Math.Min(best.Value, v.GetInt32());
+        return best;
+    }
+}

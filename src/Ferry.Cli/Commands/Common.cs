@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Ferry.Client.Http;
+using Ferry.Client.Settings;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Time;
+
+namespace Ferry.Cli.Commands;
+
+/// <summary>Pieces every command uses: the client, --json, DID and duration arguments.</summary>
+internal static class Common
+{
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON" };
+
+    public static FerryClient Client() => new(ClientSettings.FromEnvironment());
+
+    public static DidRef Did(string text)
+    {
+        try { return DidRef.Parse(text); }
+        catch (FerryException e) { throw new UsageException(e.Message); }
+    }
+
+    public static long? Duration(string? text)
+    {
+        if (text is null) return null;
+        try { return Durations.ParseSeconds(text); }
+        catch (FerryException e) { throw new UsageException(e.Message); }
+    }
+
+    public static Command With(this Command c, params Symbol[] symbols)
+    {
+        foreach (var s in symbols)
+        {
+            if (s is Option o) c.Add(o);
+            else if (s is Argument a) c.Add(a);
+            else if (s is Command sub) c.Add(sub);
+        }
+        return c;
+    }
+}

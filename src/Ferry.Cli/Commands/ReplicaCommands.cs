@@ -1,0 +1,32 @@
+using System.CommandLine;
+using System.Text.Json;
+using Ferry.Cli.Output;
+using Ferry.Client.Http;
+
+namespace Ferry.Cli.Commands;
+
+internal static class ReplicaCommands
+{
+    public static Command Build()
+    {
+        var dids = new Argument<string[]>("dids") { Arity = ArgumentArity.OneOrMore, Description = "scope:name of files or collections" };
+        var all = new Option<bool>("--all-states") { Description = "Include replicas that are not AVAILABLE" };
+        var rse = new Option<string?>("--rses") { Description = "Only replicas on RSEs this expression selects" };
+        var json = Common.JsonOption();
+        var list = new Command("list", "List the replicas of files (collections are resolved to their files)").With(dids, all, rse, json);
+        list.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            var rows = await c.ListReplicasAsync(pr.GetValue(dids)!.Select(Common.Did), pr.GetValue(all), pr.GetValue(rse), ct);
+            if (pr.GetValue(json)) { Render.Json(rows); return 0; }
+            var flat = rows.SelectMany(r => r.TryGetProperty("states", out var s)
+                ? s.EnumerateObject().Select(x => $"{r.Str("scope")}:{r.Str("name")}\t{x.Name}\t{x.Value.GetString()}\t{r.Long("bytes")}\t{r.Str("adler32")}")
+                : [$"{r.Str("scope")}:{r.Str("name")}\t-\t(no replica)\t{r.Long("bytes")}\t{r.Str("adler32")}"]);
+            Console.Out.WriteLine("DID\tRSE\tSTATE\tBYTES\tADLER32");
+            foreach (var line in flat) Console.Out.WriteLine(line);
+            _ = JsonValueKind.Null;
+            return 0;
+        });
+        return new Command("replica", "Replicas of files on RSEs").With(list);
+    }
+}

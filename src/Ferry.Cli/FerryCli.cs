@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Ferry.Cli.Commands;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+
+namespace Ferry.Cli;
+
+/// <summary>A mistake in how the command was written (exit code 2), as opposed to a failure while running it (1).</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+public static class FerryCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Ferry: data management for scientific collaborations (speaks Rucio's REST dialect)");
+        root.Add(ServerCommand.Build());
+        foreach (var c in MiscCommands.Build()) root.Add(c);
+        root.Add(ScopeCommands.Build());
+        root.Add(AccountCommands.Build());
+        root.Add(RseCommands.Build());
+        root.Add(DidCommands.Build());
+        root.Add(ReplicaCommands.Build());
+        root.Add(RuleCommands.Build());
+        root.Add(TransferCommands.BuildUpload());
+        root.Add(TransferCommands.BuildDownload());
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"ferry: {e.Message}");
+            Console.Error.WriteLine("Run 'ferry --help' (or 'ferry COMMAND --help') for usage.");
+            return 2;
+        }
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"ferry: {e.Message}");
+            return 2;
+        }
+        catch (FerryApiException e)
+        {
+            Console.Error.WriteLine($"ferry: {e.ExceptionClass}: {e.Message}");
+            return 1;
+        }
+        catch (FerryException e) when (e.Status == 400)
+        {
+            // Raised by local validation before anything was sent: the command line was wrong.
+            Console.Error.WriteLine($"ferry: {e.Message}");
+            return 2;
+        }
+        catch (FerryException e)
+        {
+            Console.Error.WriteLine($"ferry: {e.ExceptionClass}: {e.Message}");
+            return 1;
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("ferry: cancelled");
+            return 130;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+}

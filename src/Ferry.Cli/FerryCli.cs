@@ -27,8 +27,8 @@ public static class FerryCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"ferry: {e.Message}");
-            Console.Error.WriteLine("Run 'ferry --help' (or 'ferry COMMAND --help') for usage.");
+            var command = string.Join(' ', parse.CommandResult.Command.Name == root.Name ? ["ferry"] : new[] { "ferry", parse.CommandResult.Command.Name });
+            Console.Error.WriteLine($"ferry: {string.Join(" ", parse.Errors.Select(e => e.Message))} (see '{command} --help')");
             return 2;
         }
         using var cts = new CancellationTokenSource();

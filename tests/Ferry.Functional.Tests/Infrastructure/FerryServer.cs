@@ -26,9 +26,12 @@ public sealed class FerryServer : IAsyncDisposable
         Port = port;
     }
 
-    public static async Task<FerryServer> StartAsync()
+    /// <summary>False: start like a new user would, with a random root password written to FERRY_HOME/root-password.</summary>
+    public bool FixedRootPassword { get; init; } = true;
+
+    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true)
     {
-        var server = new FerryServer(TempDirs.Create("home"), FreePort());
+        var server = new FerryServer(TempDirs.Create("home"), FreePort()) { FixedRootPassword = fixedRootPassword };
         await server.StartProcessAsync();
         return server;
     }
@@ -36,7 +39,8 @@ public sealed class FerryServer : IAsyncDisposable
     public async Task StartProcessAsync()
     {
         var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
-        psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
+        if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
+        else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ferry server");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };

@@ -46,7 +46,9 @@ public sealed class Uploader(FerryClient client)
         }
 
         var results = new ConcurrentDictionary<UploadItem, UploadResult>();
+        var timing = new PhaseTimer();
         var existing = await ExistingAsync(items, options.Rse, ct);
+        timing.Mark("lookup");
         var toRegister = new List<UploadItem>();
         foreach (var item in items)
         {
@@ -67,6 +69,7 @@ public sealed class Uploader(FerryClient client)
             await client.AddReplicasAsync(options.Rse, files, ct);
         }
 
+        timing.Mark("register");
         var copied = new ConcurrentBag<(UploadItem Item, Checksums Sums, string Pfn)>();
         var done = 0;
         long bytes = 0;
@@ -89,12 +92,14 @@ public sealed class Uploader(FerryClient client)
             }
         });
 
+        timing.Mark("copy");
         foreach (var chunk in copied.Chunk(Batch))
             foreach (var (item, sums, pfn, error) in await MarkAvailable(options.Rse, chunk, ct))
                 results[item] = error is null
                     ? new UploadResult(item, UploadStatus.Uploaded, sums.Bytes, sums.Adler32, sums.Md5, pfn, null)
                     : new UploadResult(item, UploadStatus.Failed, sums.Bytes, sums.Adler32, sums.Md5, pfn, error);
 
+        timing.Mark("mark-available");
         var registered = items.Where(i => results[i].Status != UploadStatus.Failed).Select(i => i.Did).ToList();
         foreach (var chunk in registered.Chunk(Batch))
         {
@@ -116,6 +121,8 @@ public sealed class Uploader(FerryClient client)
                     await client.AddRulesAsync(new RuleRequest(unruled, options.Rse, Lifetime: options.Lifetime), ct);
             }
         }
+        timing.Mark("attach");
+        timing.Report();
         return items.Select(i => results[i]).ToList();
     }
 
@@ -176,5 +183,25 @@ public sealed class Uploader(FerryClient client)
         {
             return chunk.Select(c => (c.Item, c.Sums, c.Pfn, (string?)$"{e.ExceptionClass}: {e.Message}")).ToList();
         }
+    }
+}
+
+/// <summary>Phase timings on stderr when FERRY_TIMING=1; how the upload benchmark finds where time goes.</summary>
+internal sealed class PhaseTimer
+{
+    private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
+    private readonly List<string> _marks = [];
+    private readonly bool _on = Environment.GetEnvironmentVariable("FERRY_TIMING") == "1";
+
+    public void Mark(string phase)
+    {
+        if (!_on) return;
+        _marks.Add($"{phase}={_sw.Elapsed.TotalSeconds:F2}s");
+        _sw.Restart();
+    }
+
+    public void Report()
+    {
+        if (_on) Console.Error.WriteLine("timing: " + string.Join(' ', _marks));
     }
 }

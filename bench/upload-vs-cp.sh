@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Uploads N files of SIZE bytes to a posix RSE with `ferry upload` and compares the wall time with `cp -r`
+# of the same files to the same disk, in one run. Usage: bench/upload-vs-cp.sh [files] [size-bytes] [runs]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+files=${1:-1000}; size=${2:-1048576}; runs=${3:-3}
+work=$(mktemp -d /tmp/ferry-bench.XXXXXX)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+"$here/ferry" --help > /dev/null                     # build once, outside the timings
+ferry=(dotnet "$here/.ferry-build/ferry.dll")
+
+mkdir -p "$work/src"
+for ((i = 0; i < files; i++)); do head -c "$size" /dev/urandom > "$work/src/file_$(printf %05d $i).dat"; done
+cat "$work"/src/* > /dev/null                         # both contenders read from the page cache
+
+export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
+port=$(( 20000 + RANDOM % 20000 ))
+"${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server_pid=$!
+export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
+until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+
+now() { date +%s.%N; }
+cp_times=(); up_times=()
+for ((r = 1; r <= runs; r++)); do
+  rm -rf "$work/cp$r"; s=$(now); cp -r "$work/src" "$work/cp$r"; e=$(now)
+  cp_times+=("$(echo "$e - $s" | bc)")
+  "${ferry[@]}" scope add "bench$r" > /dev/null
+  s=$(now); "${ferry[@]}" upload "$work/src" --rse LOCAL --scope "bench$r" --dataset "ds$r" > "$work/upload$r.log"; e=$(now)
+  up_times+=("$(echo "$e - $s" | bc)")
+  rm -rf "$work/cp$r"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+cp_m=$(median "${cp_times[@]}"); up_m=$(median "${up_times[@]}")
+total_mb=$(echo "$files * $size / 1048576" | bc)
+echo "files=$files size=$size total=${total_mb}MiB runs=$runs"
+echo "cp -r   : ${cp_times[*]} s (median $cp_m s)"
+echo "upload  : ${up_times[*]} s (median $up_m s)"
+echo "ratio upload/cp (median): $(echo "scale=2; $up_m / $cp_m" | bc)"
+tail -1 "$work/upload$runs.log"

@@ -17,9 +17,9 @@ internal static class TransferCommands
         var dataset = new Option<string?>("--dataset") { Description = "Dataset to attach the files to (NAME or scope:NAME), created if absent" };
         var lifetime = new Option<string?>("--lifetime") { Description = "Lifetime of the upload's rule, e.g. 30d (default: none)" };
         var parallel = new Option<int>("--parallel") { DefaultValueFactory = _ => 4, Description = "Parallel streams" };
-        var noMd5 = new Option<bool>("--no-md5") { Description = "Skip md5 (adler32 is always computed)" };
+        var md5 = new Option<bool>("--md5") { Description = "Also compute md5 in the same pass (much slower than adler32, which is always computed)" };
         var json = Common.JsonOption();
-        var cmd = new Command("upload", "Upload files to an RSE, verified, and register them").With(paths, rse, scope, dataset, lifetime, parallel, noMd5, json);
+        var cmd = new Command("upload", "Upload files to an RSE, verified, and register them").With(paths, rse, scope, dataset, lifetime, parallel, md5, json);
         cmd.SetAction(async (pr, ct) =>
         {
             var s = Names.Scope(pr.GetValue(scope)!);
@@ -27,7 +27,7 @@ internal static class TransferCommands
             if (files.Count == 0) throw new UsageException("no files to upload");
             var items = files.Select(f => new UploadItem(f, new DidRef(s, Names.DidName(Path.GetFileName(f))))).ToList();
             DidRef? ds = pr.GetValue(dataset) is { } d ? (d.Contains(':') ? Common.Did(d) : new DidRef(s, Names.DidName(d))) : null;
-            var options = new UploadOptions(pr.GetValue(rse)!, ds, Common.Duration(pr.GetValue(lifetime)), Math.Max(1, pr.GetValue(parallel)), !pr.GetValue(noMd5));
+            var options = new UploadOptions(pr.GetValue(rse)!, ds, Common.Duration(pr.GetValue(lifetime)), Math.Max(1, pr.GetValue(parallel)), pr.GetValue(md5));
             var total = files.Sum(f => new FileInfo(f).Length);
             using var c = Common.Client();
             var sw = Stopwatch.StartNew();

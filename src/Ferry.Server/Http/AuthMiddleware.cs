@@ -30,11 +30,16 @@ public sealed class AuthMiddleware(RequestDelegate next)
 /// <summary>Turns every failure into Rucio's error shape; only genuine bugs become a 500.</summary>
 public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
 {
+    private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(500);
+
     public async Task InvokeAsync(HttpContext ctx)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await next(ctx);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (elapsed > Slow) logger.LogInformation("Slow request: {Method} {Path} took {Ms:F0} ms", ctx.Request.Method, ctx.Request.Path, elapsed.TotalMilliseconds);
         }
         catch (FerryException e)
         {

@@ -21,20 +21,26 @@ export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=benc
 until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
 
 now() { date +%s.%N; }
-cp_times=(); up_times=()
+# Each timed command starts with no dirty pages (sync first), and is timed twice: until it returns (bytes in the
+# page cache) and until a following sync returns (bytes on disk). Writeback otherwise makes either side vary 4x.
+cp_times=(); up_times=(); cp_durable=(); up_durable=()
 for ((r = 1; r <= runs; r++)); do
-  rm -rf "$work/cp$r"; s=$(now); cp -r "$work/src" "$work/cp$r"; e=$(now)
-  cp_times+=("$(echo "$e - $s" | bc)")
-  "${ferry[@]}" scope add "bench$r" > /dev/null
-  s=$(now); "${ferry[@]}" upload "$work/src" --rse LOCAL --scope "bench$r" --dataset "ds$r" > "$work/upload$r.log"; e=$(now)
-  up_times+=("$(echo "$e - $s" | bc)")
+  rm -rf "$work/cp$r"; sync
+  s=$(now); cp -r "$work/src" "$work/cp$r"; e=$(now); sync; d=$(now)
+  cp_times+=("$(echo "$e - $s" | bc)"); cp_durable+=("$(echo "$d - $s" | bc)")
+  "${ferry[@]}" scope add "bench$r" > /dev/null; sync
+  s=$(now); "${ferry[@]}" upload "$work/src" --rse LOCAL --scope "bench$r" --dataset "ds$r" > "$work/upload$r.log"; e=$(now); sync; d=$(now)
+  up_times+=("$(echo "$e - $s" | bc)"); up_durable+=("$(echo "$d - $s" | bc)")
   rm -rf "$work/cp$r"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-cp_m=$(median "${cp_times[@]}"); up_m=$(median "${up_times[@]}")
 total_mb=$(echo "$files * $size / 1048576" | bc)
 echo "files=$files size=$size total=${total_mb}MiB runs=$runs"
-echo "cp -r   : ${cp_times[*]} s (median $cp_m s)"
-echo "upload  : ${up_times[*]} s (median $up_m s)"
-echo "ratio upload/cp (median): $(echo "scale=2; $up_m / $cp_m" | bc)"
+for kind in returned durable; do
+  if [ $kind = returned ]; then c=("${cp_times[@]}"); u=("${up_times[@]}"); else c=("${cp_durable[@]}"); u=("${up_durable[@]}"); fi
+  cm=$(median "${c[@]}"); um=$(median "${u[@]}")
+  echo "[$kind] cp -r: ${c[*]} s (median $cm)"
+  echo "[$kind] upload: ${u[*]} s (median $um)"
+  echo "[$kind] ratio upload/cp (median): $(echo "scale=2; $um / $cm" | bc)"
+done
 tail -1 "$work/upload$runs.log"

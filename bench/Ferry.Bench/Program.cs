@@ -3,6 +3,7 @@ using Ferry.Bench;
 return args.FirstOrDefault() switch
 {
     "adler32" => Adler32Bench.Run(args.Skip(1).ToArray()),
+    "copy" => await CopyBench.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 

@@ -108,5 +108,11 @@ public static class Migrations
             locks_stuck_cnt INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
         CREATE INDEX rule_history_did ON rule_history(scope, name);
         """),
+        (2, """
+        CREATE TABLE account_global_limits (
+            account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE, rse_expression TEXT NOT NULL, bytes INTEGER NOT NULL,
+            PRIMARY KEY (account, rse_expression));
+        ALTER TABLE rule_history ADD COLUMN rses TEXT;
+        """),
     ];
 }

@@ -73,7 +73,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
                     @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
                 """, rule, tx);
-            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared);
+            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true);
             ids.Add(rule.Id);
         }
         return ids;

@@ -24,7 +24,8 @@ internal static class RuleReconciler
         public required string Name { get; init; }
     }
 
-    public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random)
+    /// <param name="strict">At creation a placement problem refuses the rule; at re-evaluation it marks the rule STUCK with the reason.</param>
+    public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random, bool strict = false)
     {
         var files = await DidCatalog.Files(c, tx, rule.Scope, rule.Name);
         var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
@@ -37,6 +38,8 @@ internal static class RuleReconciler
         try
         {
             var candidates = await Candidates(c, tx, rule, files);
+            var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
+            var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
             foreach (var group in await Groups(c, tx, rule, files))
             {
                 var groupKeys = group.Select(f => (f.Scope, f.Name)).ToHashSet();
@@ -46,6 +49,8 @@ internal static class RuleReconciler
                 var used = groupLocks.GroupBy(l => l.RseId).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
                 var held = await BytesHeld(c, tx, group);
                 var pool = candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList();
+                if (quota is not null)
+                    pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count));
                 if (rule.Grouping == RuleGrouping.None)
                 {
                     foreach (var f in needing)
@@ -67,12 +72,35 @@ internal static class RuleReconciler
             }
             await RequeueStuck(c, tx, rule.Id, now);
         }
-        catch (FerryException e) when (e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked")
+        catch (FerryException e) when (!strict && e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked" or "InsufficientAccountLimit" or "InvalidRuleWeight")
         {
             error = $"{e.ExceptionClass}: {e.Message}";
         }
         await c.ExecuteAsync("UPDATE rules SET needs_eval=0, eval_lease_until=0, error=@error WHERE id=@Id", new { error, rule.Id }, tx);
         await Recount(c, tx, rule.Id, now, forceStuck: error is not null);
+    }
+
+    /// <summary>Admins, and rules that ignore account limits, are not charged against quotas.</summary>
+    private static async Task<bool> QuotaApplies(DbConnection c, DbTransaction tx, Rule rule) =>
+        await c.ExecuteScalarAsync<string?>("SELECT value FROM account_attrs WHERE account=@Account AND key='admin'", rule, tx) is not ("true" or "True");
+
+    /// <summary>Keeps the RSEs where the account can still lock the group's bytes (RSEs with the mock attribute are exempt).</summary>
+    private sealed class Quota(string account)
+    {
+        public async Task<List<RseCandidate>> Filter(DbConnection c, DbTransaction tx, List<RseCandidate> pool, long bytes, int needed)
+        {
+            var names = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM rses WHERE deleted=0", transaction: tx)).ToDictionary(x => x.Id, x => x.Name);
+            var mock = (await c.QueryAsync<string>("SELECT rse_id FROM rse_attrs WHERE key='mock' AND value='true'", transaction: tx)).ToHashSet();
+            var remaining = await Accounts.QuotaCatalog.Remaining(c, tx, account, pool.Select(p => (p.RseId, names[p.RseId])));
+            var kept = pool.Where(p => mock.Contains(p.RseId) || remaining[p.RseId] is null || remaining[p.RseId] >= bytes).ToList();
+            if (kept.Count < needed)
+            {
+                var detail = string.Join("; ", pool.Select(p => $"{names[p.RseId]}: {(remaining[p.RseId] is { } r ? $"{Math.Max(0, r)} bytes left" : "unlimited")}"));
+                throw new FerryException("InsufficientAccountLimit", 409,
+                    $"There is insufficient quota on any of the target RSE's to fulfill the operation: account {account} needs {bytes} bytes on {needed} RSE(s) ({detail})");
+            }
+            return kept;
+        }
     }
 
     /// <summary>The RSEs the expression allows now, with weights; write-blocked ones dropped unless the rule ignores availability.</summary>

@@ -39,14 +39,65 @@ internal static class AccountCommands
             Console.Out.WriteLine($"Added identity for {pr.GetValue(name)}");
             return 0;
         });
-        var usage = new Command("usage", "Bytes and files of an account's rule locks per RSE").With(name, json);
+        var usage = new Command("usage", "Bytes and files of an account's rule locks per RSE, with its limits").With(name, json);
         usage.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.ListAsync(HttpMethod.Get, $"accounts/{Uri.EscapeDataString(pr.GetValue(name)!)}/usage/local", ct: ct), pr.GetValue(json), "rse", "files", "bytes");
+            Render.List(await c.AccountUsageAsync(pr.GetValue(name)!, ct), pr.GetValue(json), "rse", "files", "bytes", "bytes_limit", "bytes_remaining");
             return 0;
         });
-        return new Command("account", "Accounts and their identities").With(add, show, usage, new Command("identity", "Identities of an account").With(identityAdd));
+
+        var list = new Command("list", "List accounts").With(json);
+        list.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            Render.List(await c.ListAccountsAsync(ct), pr.GetValue(json), "account", "type", "email");
+            return 0;
+        });
+
+        var key = new Argument<string>("key");
+        var value = new Argument<string>("value");
+        var attrSet = new Command("set", "Set an account attribute, e.g. admin true (admin)").With(name, key, value);
+        attrSet.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            await c.SetAccountAttributeAsync(pr.GetValue(name)!, pr.GetValue(key)!, pr.GetValue(value)!, ct);
+            return 0;
+        });
+
+        var target = new Argument<string>("target") { Description = "An RSE, or an RSE expression with --global" };
+        var size = new Argument<string>("bytes") { Description = "A size such as 500GB, 2TiB, 1000000, or 'unlimited'" };
+        var global = new Option<bool>("--global") { Description = "The target is an RSE expression: one limit over all the RSEs it selects" };
+        var limitSet = new Command("set", "Set an account's quota on an RSE or an RSE expression (admin)").With(name, target, size, global);
+        limitSet.SetAction(async (pr, ct) =>
+        {
+            var bytes = Sizes.Parse(pr.GetValue(size)!);
+            using var c = Common.Client();
+            if (pr.GetValue(global)) await c.SetGlobalLimitAsync(pr.GetValue(name)!, pr.GetValue(target)!, bytes, ct);
+            else await c.SetLocalLimitAsync(pr.GetValue(name)!, pr.GetValue(target)!, bytes, ct);
+            return 0;
+        });
+        var limitList = new Command("list", "An account's quotas per RSE and per RSE expression").With(name, json);
+        limitList.SetAction(async (pr, ct) => await ShowLimits(pr.GetValue(name)!, pr.GetValue(json), ct));
+        var limits = new Command("limits", "Same as 'account limit list'").With(name, json);
+        limits.SetAction(async (pr, ct) => await ShowLimits(pr.GetValue(name)!, pr.GetValue(json), ct));
+
+        return new Command("account", "Accounts, identities, attributes, quotas and usage").With(add, list, show, usage, limits,
+            new Command("identity", "Identities of an account").With(identityAdd),
+            new Command("attr", "Account attributes").With(attrSet),
+            new Command("limit", "Account quotas").With(limitSet, limitList));
+    }
+
+    private static async Task<int> ShowLimits(string account, bool json, CancellationToken ct)
+    {
+        using var c = Common.Client();
+        var local = await c.LocalLimitsAsync(account, ct);
+        var global = await c.GlobalLimitsAsync(account, ct);
+        if (json) { Render.Json(new { local, global }); return 0; }
+        Console.Out.WriteLine("TARGET\tKIND\tLIMIT");
+        foreach (var l in local.EnumerateObject()) Console.Out.WriteLine($"{l.Name}\tRSE\t{Sizes.Format(l.Value.GetInt64())}");
+        foreach (var g in global.EnumerateObject()) Console.Out.WriteLine($"{g.Name}\texpression\t{Sizes.Format(g.Value.GetProperty("limit").GetInt64())}");
+        return 0;
     }
 
     private static string ReadPassword()

@@ -34,6 +34,20 @@ public sealed partial class FerryClient
     public Task SetAccountAttributeAsync(string account, string key, string value, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/attr/{Escape(key)}", new JsonObject { ["value"] = value }, ct);
 
+    public Task<List<JsonElement>> ListAccountsAsync(CancellationToken ct = default) => ListAsync(HttpMethod.Get, "accounts/", ct: ct);
+
+    public Task SetLocalLimitAsync(string account, string rse, long bytes, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/limits/local/{Escape(rse)}", new JsonObject { ["bytes"] = bytes }, ct);
+
+    public Task SetGlobalLimitAsync(string account, string expression, long bytes, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/limits/global/{Escape(expression)}", new JsonObject { ["bytes"] = bytes }, ct);
+
+    public Task<JsonElement> LocalLimitsAsync(string account, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/local", ct: ct);
+
+    public Task<JsonElement> GlobalLimitsAsync(string account, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/global", ct: ct);
+
+    public Task<List<JsonElement>> AccountUsageAsync(string account, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"accounts/{Escape(account)}/usage/local", ct: ct);
+
     public async Task<List<string>> ScopesAsync(CancellationToken ct = default) =>
         (await JsonAsync(HttpMethod.Get, "scopes/", ct: ct)).EnumerateArray().Select(s => s.GetString()!).ToList();
 

@@ -125,13 +125,69 @@ internal static class AccountEndpoints
 
         app.Map("GET", "/accounts/{account}/usage/local", async ctx =>
         {
-            var usage = await Catalog(ctx).UsageAsync(ctx.Route("account"));
-            await Wire.WriteStream(ctx, usage.Select(u => new Dictionary<string, object?>
-                { ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["bytes"] = u.Bytes, ["files"] = u.Files, ["bytes_limit"] = null, ["bytes_remaining"] = null }));
+            var account = ctx.Route("account");
+            var usage = await Catalog(ctx).UsageAsync(account);
+            var limits = (await Quotas(ctx).LocalAsync(account)).ToDictionary(l => l.RseId, l => l.Bytes);
+            // Every RSE with a limit or some usage, as Rucio lists them; an unlimited limit has no "remaining".
+            var rows = usage.Select(u => (u.RseId, u.Rse, u.Bytes, u.Files)).ToList();
+            foreach (var l in await Quotas(ctx).LocalAsync(account))
+                if (rows.All(r => r.RseId != l.RseId)) rows.Add((l.RseId, l.Rse, 0, 0));
+            await Wire.WriteStream(ctx, rows.OrderBy(r => r.Rse, StringComparer.Ordinal).Select(u =>
+            {
+                long? limit = limits.TryGetValue(u.RseId, out var b) ? (b == QuotaCatalog.Unlimited ? null : b) : 0;
+                return new Dictionary<string, object?>
+                {
+                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["bytes"] = u.Bytes, ["files"] = u.Files,
+                    ["bytes_limit"] = limits.TryGetValue(u.RseId, out var raw) && raw == QuotaCatalog.Unlimited ? long.MaxValue : limit,
+                    ["bytes_remaining"] = limit is { } l ? l - u.Bytes : long.MaxValue,
+                };
+            }));
         }, "AccountUsage", "Accounts");
-        app.Map("GET", "/accounts/{account}/limits", ctx => Wire.WriteJson(ctx, new Dictionary<string, long>()), "AccountLimits", "Accounts");
-        app.Map("GET", "/accounts/{account}/limits/local", ctx => Wire.WriteJson(ctx, new Dictionary<string, long>()), "AccountLocalLimits", "Accounts");
+
+        RequestDelegate localLimits = async ctx =>
+            await Wire.WriteJson(ctx, (await Quotas(ctx).LocalAsync(ctx.Route("account"))).ToDictionary(l => l.Rse, l => Limit(l.Bytes)));
+        app.Map("GET", "/accounts/{account}/limits", localLimits, "AccountLimits", "Quotas");
+        app.Map("GET", "/accounts/{account}/limits/local", localLimits, "AccountLocalLimits", "Quotas");
+        app.Map("GET", "/accounts/{account}/limits/local/{rse}", async ctx =>
+        {
+            var rse = ctx.Route("rse");
+            var l = (await Quotas(ctx).LocalAsync(ctx.Route("account"))).FirstOrDefault(x => x.Rse == rse);
+            await Wire.WriteJson(ctx, new Dictionary<string, object?> { [rse] = l is null ? null : Limit(l.Bytes) });
+        }, "AccountLocalLimit", "Quotas");
+        app.Map("POST", "/accounts/{account}/limits/local/{rse}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("set account limits");
+            var bytes = (await Wire.ReadObject(ctx)).OptLong("bytes") ?? throw new FerryException("KeyError", 400, "'bytes' not defined");
+            await Quotas(ctx).SetLocalAsync(ctx.Route("account"), ctx.Route("rse"), bytes);
+            await Wire.Created(ctx);
+        }, "SetAccountLocalLimit", "Quotas");
+        app.Map("DELETE", "/accounts/{account}/limits/local/{rse}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete account limits");
+            await Quotas(ctx).DeleteLocalAsync(ctx.Route("account"), ctx.Route("rse"));
+            await Wire.Ok(ctx);
+        }, "DeleteAccountLocalLimit", "Quotas");
+        app.Map("GET", "/accounts/{account}/limits/global", async ctx =>
+            await Wire.WriteJson(ctx, (await Quotas(ctx).GlobalAsync(ctx.Route("account"))).ToDictionary(g => g.RseExpression, g => new Dictionary<string, object?>
+                { ["resolved_rses"] = g.Rses, ["limit"] = Limit(g.Bytes) })), "AccountGlobalLimits", "Quotas");
+        app.Map("POST", "/accounts/{account}/limits/global/{expression}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("set account limits");
+            var bytes = (await Wire.ReadObject(ctx)).OptLong("bytes") ?? throw new FerryException("KeyError", 400, "'bytes' not defined");
+            await Quotas(ctx).SetGlobalAsync(ctx.Route("account"), ctx.Route("expression"), bytes);
+            await Wire.Created(ctx);
+        }, "SetAccountGlobalLimit", "Quotas");
+        app.Map("DELETE", "/accounts/{account}/limits/global/{expression}", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete account limits");
+            await Quotas(ctx).DeleteGlobalAsync(ctx.Route("account"), ctx.Route("expression"));
+            await Wire.Ok(ctx);
+        }, "DeleteAccountGlobalLimit", "Quotas");
     }
 
     private static AccountCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+    private static QuotaCatalog Quotas(HttpContext ctx) => ctx.RequestServices.GetRequiredService<QuotaCatalog>();
+
+    /// <summary>Rucio answers an unlimited quota with Python's Infinity, which is not JSON; Ferry uses the largest long, which every client reads.</summary>
+    private static long Limit(long bytes) => bytes == QuotaCatalog.Unlimited ? long.MaxValue : bytes;
 }

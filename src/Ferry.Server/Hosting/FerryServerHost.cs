@@ -55,6 +55,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ICatalogDatabase>(new SqliteCatalogDatabase(Path.Combine(home, "catalog.db")));
         builder.Services.AddSingleton<AccountCatalog>();
+        builder.Services.AddSingleton<QuotaCatalog>();
         builder.Services.AddSingleton<RseCatalog>();
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();

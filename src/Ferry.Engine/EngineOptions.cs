@@ -11,4 +11,17 @@ public sealed record EngineOptions
     /// <summary>Concurrent transfers into one destination RSE.</summary>
     public int PerDestinationLimit { get; init; } = 4;
     public bool RunDaemons { get; init; } = true;
+    /// <summary>A STUCK rule untouched this long has its stuck locks retried (with whatever source is available then).</summary>
+    public TimeSpan StuckRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Transfer attempts before a lock goes STUCK.</summary>
+    public int TransferAttempts { get; init; } = 3;
+
+    /// <summary>Defaults, overridden by FERRY_STUCK_RETRY_SECONDS and FERRY_TRANSFER_ATTEMPTS.</summary>
+    public static EngineOptions FromEnvironment()
+    {
+        var o = new EngineOptions();
+        if (int.TryParse(Environment.GetEnvironmentVariable("FERRY_STUCK_RETRY_SECONDS"), out var s) && s > 0) o = o with { StuckRetryAfter = TimeSpan.FromSeconds(s) };
+        if (int.TryParse(Environment.GetEnvironmentVariable("FERRY_TRANSFER_ATTEMPTS"), out var a) && a > 0) o = o with { TransferAttempts = a };
+        return o;
+    }
 }

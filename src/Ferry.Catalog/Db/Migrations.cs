@@ -113,6 +113,8 @@ public static class Migrations
             account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE, rse_expression TEXT NOT NULL, bytes INTEGER NOT NULL,
             PRIMARY KEY (account, rse_expression));
         ALTER TABLE rule_history ADD COLUMN rses TEXT;
+        ALTER TABLE rules ADD COLUMN child_rule_id TEXT;
+        ALTER TABLE requests ADD COLUMN source_expression TEXT;
         """),
     ];
 }

@@ -92,6 +92,34 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
         return 0;
     });
 
+    /// <summary>
+    /// Declares replicas BAD. Rules holding them copy them again from a good replica; an unlocked bad replica is deleted
+    /// when another replica of the file exists (the last copy of a file is kept, marked BAD, for a person to look at).
+    /// Returns, per RSE, what could not be declared and why.
+    /// </summary>
+    public Task<Dictionary<string, List<string>>> DeclareBadAsync(IReadOnlyList<(string Scope, string Name, string Rse)> replicas, string reason) => db.WriteAsync(async (c, tx) =>
+    {
+        var failures = new Dictionary<string, List<string>>();
+        var now = clock.GetUtcNow();
+        foreach (var (scope, name, rseName) in replicas)
+        {
+            var rse = await c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE name=@rseName AND deleted=0", new { rseName }, tx);
+            var replica = rse is null ? null : await Get(c, tx, scope, name, rse.Id);
+            if (rse is null || replica is null)
+            {
+                (failures.TryGetValue(rseName, out var list) ? list : failures[rseName] = []).Add($"{scope}:{name}: no such replica");
+                continue;
+            }
+            var others = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM replicas WHERE scope=@scope AND name=@name AND rse_id<>@Id AND state=0", new { scope, name, rse.Id }, tx);
+            DateTimeOffset? tombstone = replica.LockCnt == 0 && others > 0 ? DateTimeOffset.UnixEpoch : null;
+            await c.ExecuteAsync("UPDATE replicas SET state=@bad, tombstone=@tombstone, updated_at=@now WHERE scope=@scope AND name=@name AND rse_id=@Id",
+                new { bad = ReplicaState.Bad, tombstone, now, scope, name, rse.Id }, tx);
+            await c.ExecuteAsync("UPDATE rules SET needs_eval=1, error=@why WHERE id IN (SELECT rule_id FROM locks WHERE scope=@scope AND name=@name AND rse_id=@Id)",
+                new { why = $"replica of {scope}:{name} on {rseName} declared bad: {reason}", scope, name, rse.Id }, tx);
+        }
+        return failures;
+    });
+
     public Task<ReplicaView?> FindAsync(string scope, string name, string rseId) => db.ReadAsync(async c =>
         (await c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name=@name AND r.rse_id=@rseId", new { scope, name, rseId })).FirstOrDefault());
 

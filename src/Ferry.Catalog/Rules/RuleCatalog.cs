@@ -29,6 +29,20 @@ public sealed record RuleSpec
     public string? Comment { get; init; }
 }
 
+public sealed record RuleHistoryEntry
+{
+    public required string RuleId { get; init; }
+    public required string Account { get; init; }
+    public required string RseExpression { get; init; }
+    public RuleState State { get; init; }
+    public long LocksOkCnt { get; init; }
+    public long LocksReplicatingCnt { get; init; }
+    public long LocksStuckCnt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public string? Rses { get; init; }
+}
+
 public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null);
 
 public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
@@ -104,9 +118,10 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<IReadOnlyList<ReplicaLock>> LocksAsync(string ruleId) => db.ReadAsync<IReadOnlyList<ReplicaLock>>(async c =>
         (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId ORDER BY scope, name, rse_id", new { ruleId })).AsList());
 
-    public Task<IReadOnlyList<Rule>> HistoryAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
-        (await c.QueryAsync<Rule>("""
-            SELECT rule_id AS id, account, scope, name, rse_expression, state, locks_ok_cnt, locks_replicating_cnt, locks_stuck_cnt, created_at, updated_at
+    /// <summary>Every history row of a DID's rules, oldest first, with the RSEs each rule had used by then.</summary>
+    public Task<IReadOnlyList<RuleHistoryEntry>> HistoryAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<RuleHistoryEntry>>(async c =>
+        (await c.QueryAsync<RuleHistoryEntry>("""
+            SELECT rule_id, account, rse_expression, state, locks_ok_cnt, locks_replicating_cnt, locks_stuck_cnt, created_at, updated_at, rses
             FROM rule_history WHERE scope=@scope AND name=@name ORDER BY updated_at
             """, new { scope, name })).AsList());
 
@@ -174,9 +189,55 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         return ids.Count;
     }
 
+    /// <summary>The repairer: stuck rules untouched for <paramref name="olderThan"/> are applied again, which retries their stuck locks.</summary>
+    public Task<int> RepairStuckAsync(TimeSpan olderThan) => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE state=@stuck AND needs_eval=0 AND updated_at<=@cutoff",
+            new { stuck = RuleState.Stuck, cutoff = clock.GetUtcNow() - olderThan }, tx));
+
+    /// <summary>Moves a rule to a new RSE expression: the new rule is created now; the old one goes once the new one is OK.</summary>
+    public Task<string> MoveAsync(string id, string rseExpression) => db.WriteAsync(async (c, tx) =>
+    {
+        var old = await Get(c, tx, id);
+        if (old.ChildRuleId is not null) throw FerryException.Conflict("UnsupportedOperation", $"Rule {id} is already being moved (to rule {old.ChildRuleId})");
+        if (old.RseExpression == rseExpression) throw FerryException.Conflict("UnsupportedOperation", $"Rule {id} already uses '{rseExpression}'");
+        var now = clock.GetUtcNow();
+        var facts = await RseCatalog.Facts(c, tx);
+        var selected = RseExpression.Parse(rseExpression).Evaluate(facts);
+        if (selected.Count < old.Copies)
+            throw new FerryException("InsufficientTargetRSEs", 409, $"The rule has {old.Copies} copies but '{rseExpression}' selects only {selected.Count} RSE(s)");
+        var child = old with
+        {
+            Id = Guid.NewGuid().ToString("N"), RseExpression = rseExpression, State = RuleState.Replicating, Locked = false, Error = null,
+            LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0, StuckAt = null, ChildRuleId = null, CreatedAt = now, UpdatedAt = now,
+        };
+        await c.ExecuteAsync("""
+            INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
+                activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
+            VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
+                @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
+            """, child, tx);
+        await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true);
+        await c.ExecuteAsync("UPDATE rules SET child_rule_id=@child, updated_at=@now WHERE id=@id", new { child = child.Id, now, id }, tx);
+        return child.Id;
+    });
+
+    /// <summary>Parents of moved rules go once their child is OK.</summary>
+    public Task<int> FinishMovesAsync() => db.WriteAsync(async (c, tx) =>
+    {
+        var now = clock.GetUtcNow();
+        var done = (await c.QueryAsync<Rule>("""
+            SELECT p.* FROM rules p JOIN rules ch ON ch.id=p.child_rule_id WHERE ch.state=@ok
+            """, new { ok = RuleState.Ok }, tx)).AsList();
+        foreach (var parent in done) await Remove(c, tx, parent, now);
+        // A parent whose child was deleted is an ordinary rule again.
+        await c.ExecuteAsync("UPDATE rules SET child_rule_id=NULL WHERE child_rule_id IS NOT NULL AND child_rule_id NOT IN (SELECT id FROM rules)", transaction: tx);
+        return done.Count;
+    });
+
     private static async Task Remove(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
     {
-        foreach (var l in await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx))
+        var locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
+        foreach (var l in locks)
             await RuleReconciler.RemoveLock(c, tx, l, rule.PurgeReplicas, now);
         await RuleReconciler.History(c, tx, rule with { LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0 }, now);
         await c.ExecuteAsync("DELETE FROM rules WHERE id=@Id", rule, tx);

@@ -70,7 +70,7 @@ internal static class RuleReconciler
                         await CreateLock(c, tx, rule, f, rseId, now);
                 }
             }
-            await RequeueStuck(c, tx, rule.Id, now);
+            await RequeueStuck(c, tx, rule, now);
         }
         catch (FerryException e) when (!strict && e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked" or "InsufficientAccountLimit" or "InvalidRuleWeight")
         {
@@ -162,7 +162,7 @@ internal static class RuleReconciler
         var did = (await DidCatalog.Find(c, tx, f.Scope, f.Name))!;
         var bytes = did.Bytes ?? 0;
         var replica = await Replicas.ReplicaCatalog.Get(c, tx, f.Scope, f.Name, rseId);
-        var hasSource = await HasSource(c, tx, f.Scope, f.Name, rseId);
+        var hasSource = await HasSource(c, tx, rule, f.Scope, f.Name, rseId);
         LockState state;
         switch (replica?.State)
         {
@@ -186,7 +186,7 @@ internal static class RuleReconciler
                 else
                     await c.ExecuteAsync("UPDATE replicas SET state=@replicaState, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
                         new { replicaState, now, f.Scope, f.Name, rseId }, tx);
-                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now);
+                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now, rule.SourceReplicaExpression);
                 break;
         }
         await c.ExecuteAsync("UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
@@ -214,20 +214,30 @@ internal static class RuleReconciler
         await AdjustUsage(c, tx, l.Account, l.RseId, -l.Bytes, -1);
     }
 
-    /// <summary>Stuck locks whose file now has a readable source get another transfer.</summary>
-    private static async Task RequeueStuck(DbConnection c, DbTransaction tx, string ruleId, DateTimeOffset now)
+    /// <summary>
+    /// Stuck locks whose file now has a readable source get another transfer, and locks on a replica declared BAD get
+    /// it copied again from a good one (or go STUCK when there is none).
+    /// </summary>
+    private static async Task RequeueStuck(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
     {
-        var stuck = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId AND state=@s", new { ruleId, s = LockState.Stuck }, tx)).AsList();
-        foreach (var l in stuck)
+        var candidates = (await c.QueryAsync<ReplicaLock>("""
+            SELECT l.* FROM locks l JOIN replicas r ON r.scope=l.scope AND r.name=l.name AND r.rse_id=l.rse_id
+            WHERE l.rule_id=@Id AND (l.state=@stuck OR r.state=@bad)
+            """, new { rule.Id, stuck = LockState.Stuck, bad = ReplicaState.Bad }, tx)).AsList();
+        foreach (var l in candidates)
         {
             var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
             if (replica is null || replica.State is ReplicaState.BeingDeleted) continue;
             if (replica.State == ReplicaState.Available) { await SetLockState(c, tx, l, LockState.Ok, now); continue; }
-            if (!await HasSource(c, tx, l.Scope, l.Name, l.RseId)) continue;
+            if (!await HasSource(c, tx, rule, l.Scope, l.Name, l.RseId))
+            {
+                if (l.State != LockState.Stuck) await SetLockState(c, tx, l, LockState.Stuck, now);
+                continue;
+            }
             var did = (await DidCatalog.Find(c, tx, l.Scope, l.Name))!;
             await c.ExecuteAsync("UPDATE replicas SET state=@st, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
                 new { st = ReplicaState.Copying, now, l.Scope, l.Name, l.RseId }, tx);
-            await Transfers.TransferCatalog.Queue(c, tx, did, l.RseId, now);
+            await Transfers.TransferCatalog.Queue(c, tx, did, l.RseId, now, rule.SourceReplicaExpression);
             await SetLockState(c, tx, l, LockState.Replicating, now);
         }
     }
@@ -236,11 +246,17 @@ internal static class RuleReconciler
         c.ExecuteAsync("UPDATE locks SET state=@state, updated_at=@now WHERE rule_id=@RuleId AND scope=@Scope AND name=@Name AND rse_id=@RseId",
             new { state, now, l.RuleId, l.Scope, l.Name, l.RseId }, tx);
 
-    private static async Task<bool> HasSource(DbConnection c, DbTransaction tx, string scope, string name, string destRseId) =>
-        await c.ExecuteScalarAsync<long>("""
-            SELECT COUNT(*) FROM replicas r JOIN rses s ON s.id=r.rse_id
-            WHERE r.scope=@scope AND r.name=@name AND r.rse_id<>@destRseId AND r.state=0 AND s.availability_read=1 AND s.deleted=0
-            """, new { scope, name, destRseId }, tx) > 0;
+    private static async Task<bool> HasSource(DbConnection c, DbTransaction tx, Rule rule, string scope, string name, string destRseId)
+    {
+        var sources = await Transfers.TransferCatalog.Sources(c, tx, scope, name, destRseId);
+        if (sources.Count == 0 || rule.SourceReplicaExpression is null) return sources.Count > 0;
+        try
+        {
+            var allowed = RseExpression.Parse(rule.SourceReplicaExpression).Evaluate(await RseCatalog.Facts(c, tx)).ToHashSet();
+            return sources.Any(s => allowed.Contains(s.Rse));
+        }
+        catch (FerryException) { return false; }
+    }
 
     /// <summary>A replica became AVAILABLE: locks on it are OK now, and rules stuck on this file elsewhere get another look.</summary>
     public static async Task OnReplicaAvailable(DbConnection c, DbTransaction tx, string scope, string name, string rseId, DateTimeOffset now)
@@ -270,10 +286,17 @@ internal static class RuleReconciler
             await History(c, tx, rule with { State = state, LocksOkCnt = ok, LocksReplicatingCnt = rep, LocksStuckCnt = stuck }, now);
     }
 
-    public static Task History(DbConnection c, DbTransaction tx, Rule r, DateTimeOffset now) => c.ExecuteAsync("""
-        INSERT INTO rule_history(rule_id,account,scope,name,rse_expression,state,locks_ok_cnt,locks_replicating_cnt,locks_stuck_cnt,created_at,updated_at)
-        VALUES (@Id,@Account,@Scope,@Name,@RseExpression,@State,@LocksOkCnt,@LocksReplicatingCnt,@LocksStuckCnt,@CreatedAt,@now)
-        """, new { r.Id, r.Account, r.Scope, r.Name, r.RseExpression, r.State, r.LocksOkCnt, r.LocksReplicatingCnt, r.LocksStuckCnt, r.CreatedAt, now }, tx);
+    /// <summary>A history row: the rule's state and counters now, and every RSE it has held locks on so far.</summary>
+    public static async Task History(DbConnection c, DbTransaction tx, Rule r, DateTimeOffset now)
+    {
+        var current = await c.QueryAsync<string>("SELECT DISTINCT s.name FROM locks l JOIN rses s ON s.id=l.rse_id WHERE l.rule_id=@Id", r, tx);
+        var earlier = await c.QueryAsync<string?>("SELECT rses FROM rule_history WHERE rule_id=@Id", r, tx);
+        var rses = string.Join(',', current.Concat(earlier.Where(e => !string.IsNullOrEmpty(e)).SelectMany(e => e!.Split(','))).Distinct().Order(StringComparer.Ordinal));
+        await c.ExecuteAsync("""
+            INSERT INTO rule_history(rule_id,account,scope,name,rse_expression,state,locks_ok_cnt,locks_replicating_cnt,locks_stuck_cnt,created_at,updated_at,rses)
+            VALUES (@Id,@Account,@Scope,@Name,@RseExpression,@State,@LocksOkCnt,@LocksReplicatingCnt,@LocksStuckCnt,@CreatedAt,@now,@rses)
+            """, new { r.Id, r.Account, r.Scope, r.Name, r.RseExpression, r.State, r.LocksOkCnt, r.LocksReplicatingCnt, r.LocksStuckCnt, r.CreatedAt, now, rses }, tx);
+    }
 
     private static Task AdjustUsage(DbConnection c, DbTransaction tx, string account, string rseId, long bytes, long files) => c.ExecuteAsync("""
         INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@account,@rseId,@files,@bytes)

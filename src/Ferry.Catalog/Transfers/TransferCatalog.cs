@@ -33,15 +33,15 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
     public int MaxAttempts { get; init; } = 3;
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
-    internal static async Task Queue(DbConnection c, DbTransaction tx, Did file, string destRseId, DateTimeOffset now)
+    internal static async Task Queue(DbConnection c, DbTransaction tx, Did file, string destRseId, DateTimeOffset now, string? sourceExpression = null)
     {
         var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM requests WHERE scope=@Scope AND name=@Name AND dest_rse_id=@destRseId AND state IN (0,1)",
             new { file.Scope, file.Name, destRseId }, tx);
         if (active > 0) return;
         await c.ExecuteAsync("""
-            INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,next_attempt_at,created_at,updated_at)
-            VALUES (@id,@Scope,@Name,@destRseId,0,0,@bytes,@Adler32,@Md5,@now,@now,@now)
-            """, new { id = Guid.NewGuid().ToString("N"), file.Scope, file.Name, destRseId, bytes = file.Bytes ?? 0, file.Adler32, file.Md5, now }, tx);
+            INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
+            VALUES (@id,@Scope,@Name,@destRseId,0,0,@bytes,@Adler32,@Md5,@sourceExpression,@now,@now,@now)
+            """, new { id = Guid.NewGuid().ToString("N"), file.Scope, file.Name, destRseId, bytes = file.Bytes ?? 0, file.Adler32, file.Md5, sourceExpression, now }, tx);
     }
 
     internal static Task Cancel(DbConnection c, DbTransaction tx, string scope, string name, string destRseId, DateTimeOffset now) => c.ExecuteAsync("""
@@ -54,8 +54,9 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var due = (await c.QueryAsync<TransferRequest>("""
-            SELECT * FROM requests WHERE (state=0 AND next_attempt_at<=@now) OR (state=1 AND lease_until<@now)
-            ORDER BY next_attempt_at LIMIT @limit
+            SELECT q.* FROM requests q JOIN rses d ON d.id=q.dest_rse_id
+            WHERE ((q.state=0 AND q.next_attempt_at<=@now) OR (q.state=1 AND q.lease_until<@now)) AND d.availability_write=1
+            ORDER BY q.next_attempt_at LIMIT @limit
             """, new { now, limit }, tx)).AsList();
         foreach (var r in due)
             await c.ExecuteAsync("UPDATE requests SET state=1, lease_owner=@owner, lease_until=@until, started_at=@now, updated_at=@now WHERE id=@Id",
@@ -72,13 +73,22 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task ReleaseAllLeasesAsync() => db.WriteAsync((c, tx) =>
         c.ExecuteAsync("UPDATE requests SET state=0, lease_owner=NULL, lease_until=0 WHERE state=1", transaction: tx));
 
-    public Task<IReadOnlyList<TransferSource>> SourcesAsync(string scope, string name, string destRseId) => db.ReadAsync<IReadOnlyList<TransferSource>>(async c =>
+    /// <summary>AVAILABLE replicas on readable RSEs, nearest first, restricted to the request's source expression when it has one.</summary>
+    public Task<IReadOnlyList<TransferSource>> SourcesAsync(TransferRequest r) => db.ReadAsync<IReadOnlyList<TransferSource>>(async c =>
+    {
+        var all = await Sources(c, null, r.Scope, r.Name, r.DestRseId);
+        if (r.SourceExpression is null) return all;
+        var allowed = Core.Expressions.RseExpression.Parse(r.SourceExpression).Evaluate(await Rses.RseCatalog.Facts(c, null)).ToHashSet();
+        return all.Where(s => allowed.Contains(s.Rse)).ToList();
+    });
+
+    internal static async Task<IReadOnlyList<TransferSource>> Sources(DbConnection c, DbTransaction? tx, string scope, string name, string destRseId) =>
         (await c.QueryAsync<TransferSource>("""
             SELECT r.rse_id, s.name AS rse, r.path, COALESCE(d.distance, 100) AS distance
             FROM replicas r JOIN rses s ON s.id=r.rse_id LEFT JOIN distances d ON d.src_rse_id=r.rse_id AND d.dest_rse_id=@destRseId
             WHERE r.scope=@scope AND r.name=@name AND r.state=0 AND r.rse_id<>@destRseId AND s.availability_read=1 AND s.deleted=0
             ORDER BY distance, s.name
-            """, new { scope, name, destRseId })).AsList());
+            """, new { scope, name, destRseId }, tx)).AsList();
 
     /// <summary>The bytes are on the destination and verified: the replica is AVAILABLE and its locks OK, in one step.</summary>
     public Task<bool> CompleteAsync(TransferRequest r, string sourceRseId) => db.WriteAsync(async (c, tx) =>

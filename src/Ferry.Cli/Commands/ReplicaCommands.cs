@@ -27,6 +27,19 @@ internal static class ReplicaCommands
             _ = JsonValueKind.Null;
             return 0;
         });
-        return new Command("replica", "Replicas of files on RSEs").With(list);
+        var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "scope:name of the files" };
+        var badRse = new Option<string>("--rse") { Required = true, Description = "The RSE holding the bad copies" };
+        var reason = new Option<string>("--reason") { Required = true, Description = "Why they are bad (kept with the rule's error)" };
+        var bad = new Command("declare-bad", "Declare replicas corrupted or lost: rules copy them again from a good replica").With(files, badRse, reason, json);
+        bad.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            var failures = await c.DeclareBadAsync(pr.GetValue(files)!.Select(f => (Common.Did(f), pr.GetValue(badRse)!)), pr.GetValue(reason)!, ct);
+            if (pr.GetValue(json)) { Render.Json(failures); return 0; }
+            var problems = failures.EnumerateObject().SelectMany(r => r.Value.EnumerateArray().Select(v => $"{r.Name}: {v.GetString()}")).ToList();
+            foreach (var p in problems) Console.Error.WriteLine($"ferry: {p}");
+            return problems.Count == 0 ? 0 : 1;
+        });
+        return new Command("replica", "Replicas of files on RSEs").With(list, bad);
     }
 }

@@ -88,14 +88,23 @@ internal static class RuleCommands
             return 0;
         });
 
+        var moveExpr = new Option<string>("--rse-expr") { Required = true, Description = "The new RSE expression" };
+        var move = new Command("move", "Move a rule to a new RSE expression: the new rule is made now, the old one goes once it is OK; prints the new id").With(id, moveExpr);
+        move.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            Console.Out.WriteLine(await c.MoveRuleAsync(pr.GetValue(id)!, pr.GetValue(moveExpr)!, ct));
+            return 0;
+        });
+
         var historyDid = new Argument<string>("did");
         var history = new Command("history", "Every rule ever made on a DID").With(historyDid, json);
         history.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.RuleHistoryAsync(Common.Did(pr.GetValue(historyDid)!), ct), pr.GetValue(json), "rule_id", "account", "rse_expression", "state", "created_at", "updated_at");
+            Render.List(await c.RuleHistoryAsync(Common.Did(pr.GetValue(historyDid)!), ct), pr.GetValue(json), "rule_id", "account", "rse_expression", "rses", "state", "created_at", "updated_at");
             return 0;
         });
-        return new Command("rule", "Replication rules").With(add, list, show, locks, update, delete, history);
+        return new Command("rule", "Replication rules").With(add, list, show, locks, update, move, delete, history);
     }
 }

@@ -39,6 +39,7 @@ public static class Render
             JsonValueKind.Null => "",
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
+            JsonValueKind.Array => string.Join(",", v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText())),
             _ => v.GetRawText(),
         };
     }

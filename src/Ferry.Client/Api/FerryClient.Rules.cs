@@ -44,6 +44,16 @@ public sealed partial class FerryClient
     public Task DeleteRuleAsync(string id, bool? purgeReplicas, bool immediate, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Delete, $"rules/{Escape(id)}" + (immediate ? "?immediate=true" : ""), new JsonObject { ["purge_replicas"] = purgeReplicas }, ct);
 
+    public async Task<string> MoveRuleAsync(string id, string rseExpression, CancellationToken ct = default) =>
+        (await JsonAsync(HttpMethod.Post, $"rules/{Escape(id)}/move", new JsonObject { ["rse_expression"] = rseExpression }, ct))[0].GetString()!;
+
+    public Task<JsonElement> DeclareBadAsync(IEnumerable<(DidRef Did, string Rse)> replicas, string reason, CancellationToken ct = default) =>
+        JsonAsync(HttpMethod.Post, "replicas/bad", new JsonObject
+        {
+            ["replicas"] = new JsonArray(replicas.Select(r => (JsonNode)new JsonObject { ["scope"] = r.Did.Scope, ["name"] = r.Did.Name, ["rse"] = r.Rse }).ToArray()),
+            ["reason"] = reason,
+        }, ct);
+
     public Task AddReplicasAsync(string rse, JsonArray files, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, "replicas", new JsonObject { ["rse"] = rse, ["files"] = files, ["ignore_availability"] = true }, ct);
 

@@ -97,6 +97,8 @@ public sealed record Rule
     public long LocksReplicatingCnt { get; init; }
     public long LocksStuckCnt { get; init; }
     public DateTimeOffset? StuckAt { get; init; }
+    /// <summary>Set while the rule is being moved: the rule that replaces it once that one is OK.</summary>
+    public string? ChildRuleId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
@@ -125,6 +127,8 @@ public sealed record TransferRequest
     public long Bytes { get; init; }
     public string? Adler32 { get; init; }
     public string? Md5 { get; init; }
+    /// <summary>The rule's source_replica_expression: only RSEs it selects may serve as sources.</summary>
+    public string? SourceExpression { get; init; }
     public DateTimeOffset NextAttemptAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

@@ -35,7 +35,7 @@ public sealed class Conveyor(TransferCatalog transfers, RseStorage storage, Engi
 
     private async Task TransferAsync(TransferRequest r, CancellationToken ct)
     {
-        var sources = await transfers.SourcesAsync(r.Scope, r.Name, r.DestRseId);
+        var sources = await transfers.SourcesAsync(r);
         if (sources.Count == 0)
         {
             await transfers.FailAsync(r, "no AVAILABLE source replica on a readable RSE", permanent: true, null);

@@ -48,6 +48,23 @@ internal static class ReplicaEndpoints
             await Wire.Ok(ctx);
         }, "DeleteReplicas", "Replicas");
 
+        app.Map("POST", "/replicas/bad", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var list = body.OptArray("replicas") ?? body.OptArray("pfns") ?? throw new FerryException("KeyError", 400, "'replicas' not defined");
+            var reason = body.OptString("reason") ?? "declared bad";
+            var targets = new List<(string, string, string)>();
+            foreach (var item in list)
+            {
+                if (item is not JsonObject o) throw new FerryException("InvalidType", 400, "Declare replicas as {\"scope\",\"name\",\"rse\"} objects");
+                var scope = Names.Scope(o.RequiredString("scope"));
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
+                targets.Add((scope, Names.DidName(o.RequiredString("name")), o.RequiredString("rse")));
+            }
+            var failures = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeclareBadAsync(targets, reason);
+            await Wire.WriteJson(ctx, failures, 201);
+        }, "DeclareBadReplicas", "Replicas");
+
         app.Map("POST", "/replicas/list", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);

@@ -55,8 +55,9 @@ internal static class RuleEndpoints
         app.Map("GET", "/rules/{scope}/{name}/history", async ctx =>
             await Wire.WriteStream(ctx, (await Rules(ctx).HistoryAsync(ctx.Route("scope"), ctx.Route("name"))).Select(h => new Dictionary<string, object?>
             {
-                ["rule_id"] = h.Id, ["created_at"] = RucioTime.Format(h.CreatedAt), ["updated_at"] = RucioTime.Format(h.UpdatedAt),
+                ["rule_id"] = h.RuleId, ["created_at"] = RucioTime.Format(h.CreatedAt), ["updated_at"] = RucioTime.Format(h.UpdatedAt),
                 ["rse_expression"] = h.RseExpression, ["state"] = h.State.Wire(), ["account"] = h.Account, ["locks_ok_cnt"] = h.LocksOkCnt,
+                ["rses"] = (h.Rses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
                 ["locks_stuck_cnt"] = h.LocksStuckCnt, ["locks_replicating_cnt"] = h.LocksReplicatingCnt,
             })), "RuleHistory", "Rules");
 
@@ -75,6 +76,16 @@ internal static class RuleEndpoints
                 options.OptString("comment"), options.ContainsKey("comment"));
             await Wire.Ok(ctx);
         }, "UpdateRule", "Rules");
+
+        app.Map("POST", "/rules/{id}/move", async ctx =>
+        {
+            var id = ctx.Route("id");
+            var rule = await Rules(ctx).GetAsync(id);
+            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "move rules");
+            var body = await Wire.ReadObject(ctx);
+            var child = await Rules(ctx).MoveAsync(id, body.RequiredString("rse_expression"));
+            await Wire.WriteJson(ctx, new[] { child }, 201);
+        }, "MoveRule", "Rules");
 
         app.Map("DELETE", "/rules/{id}", async ctx =>
         {

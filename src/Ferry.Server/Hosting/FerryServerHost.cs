@@ -28,7 +28,7 @@ namespace Ferry.Server.Hosting;
 /// <summary>How to start a server: the data directory and the address to listen on (127.0.0.1 by default).</summary>
 public sealed record ServerOptions(string Home, string Listen)
 {
-    public EngineOptions Engine { get; init; } = new();
+    public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment();
 }
 
 public static class FerryServerHost
@@ -60,7 +60,8 @@ public static class FerryServerHost
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();
         builder.Services.AddSingleton<RuleCatalog>();
-        builder.Services.AddSingleton<TransferCatalog>();
+        builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
+            { MaxAttempts = options.Engine.TransferAttempts });
         builder.Services.AddSingleton<DeletionQueue>();
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);

@@ -29,9 +29,12 @@ public sealed class FerryServer : IAsyncDisposable
     /// <summary>False: start like a new user would, with a random root password written to FERRY_HOME/root-password.</summary>
     public bool FixedRootPassword { get; init; } = true;
 
-    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true)
+    /// <summary>Extra environment for the server process, e.g. shorter engine timings for a test.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = new FerryServer(TempDirs.Create("home"), FreePort()) { FixedRootPassword = fixedRootPassword };
+        var server = new FerryServer(TempDirs.Create("home"), FreePort()) { FixedRootPassword = fixedRootPassword, Environment = environment ?? new Dictionary<string, string>() };
         await server.StartProcessAsync();
         return server;
     }
@@ -41,6 +44,7 @@ public sealed class FerryServer : IAsyncDisposable
         var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
         if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
         else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ferry server");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };

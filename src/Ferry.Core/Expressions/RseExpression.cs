@@ -79,7 +79,7 @@ public sealed class RseExpression
                 return v is { } x && (Cmp == '<' ? x < limit : x > limit);
             }
             // Properties of the RSE row shadow attributes of the same name, as in Rucio.
-            if (rse.Properties.ContainsKey(Key) && Key != "rse")
+            if (rse.Properties.ContainsKey(Key))
                 return PropertyEquals(rse.Properties[Key]);
             return rse.Attributes.TryGetValue(Key, out var value) && value == NormaliseValue(Value);
         }

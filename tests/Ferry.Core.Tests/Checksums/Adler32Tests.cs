@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Ferry.Core.Checksums;
 
@@ -5,73 +6,179 @@ namespace Ferry.Core.Tests.Checksums;
 
 public sealed class Adler32Tests
 {
-    /// <summary>The definition, byte by byte with a modulo each time: slow and obviously right.</summary>
-    private static uint Reference(ReadOnlySpan<byte> data, uint start = 1)
+    // Byte-at-a-time definition with a modulo after every byte: too slow for production, but
+    // obviously correct, so every fast path is checked against it rather than against itself.
+    private static uint Reference(uint adler, ReadOnlySpan<byte> data)
     {
-        uint a = start & 0xFFFF, b = start >> 16;
-        foreach (var x in data) { a = (a + x) % 65521; b = (b + a) % 65521; }
+        uint a = adler & 0xFFFF, b = adler >> 16;
+        foreach (var x in data)
+        {
+            a = (a + x) % 65521;
+            b = (b + a) % 65521;
+        }
         return (b << 16) | a;
     }
+
+    private static uint Reference(ReadOnlySpan<byte> data) => Reference(1, data);
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var buffer = new byte[length];
+        new Random(seed).NextBytes(buffer);
+        return buffer;
+    }
+
+    // Every implementation the dispatcher might pick, so the tests cover the fallbacks even on a
+    // machine where Update would always take the AVX2 path.
+    public static TheoryData<string> Paths()
+    {
+        var paths = new TheoryData<string> { "dispatch", "scalar" };
+        if (Avx2.IsSupported)
+        {
+            paths.Add("avx2");
+        }
+        if (Ssse3.IsSupported)
+        {
+            paths.Add("ssse3");
+        }
+        return paths;
+    }
+
+    private static Func<uint, byte[], uint> PathFor(string path) => path switch
+    {
+        "dispatch" => (adler, data) => Adler32.Update(adler, data),
+        "scalar" => (adler, data) => Adler32.UpdateScalar(adler, data),
+        "avx2" => (adler, data) => Adler32.UpdateAvx2(adler, data),
+        "ssse3" => (adler, data) => Adler32.UpdateSsse3(adler, data),
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
 
     [Theory]
     [InlineData("", "00000001")]
     [InlineData("a", "00620062")]
+    [InlineData("abc", "024d0127")]
     [InlineData("Wikipedia", "11e60398")]
-    // Value from Python's zlib.adler32; 62 bytes exercise the 32-byte vector path and the scalar tail.
-    [InlineData("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "df5b150c")]
-    public void Known_values(string text, string hex) => Assert.Equal(hex, Adler32.ToHex(Adler32.Compute(Encoding.ASCII.GetBytes(text))));
+    public void KnownVectors(string input, string expected)
+    {
+        var bytes = Encoding.ASCII.GetBytes(input);
+        Assert.Equal(expected, Adler32.ToHex(Adler32.Compute(bytes)));
+        Assert.Equal(expected, Adler32.ToHex(Reference(bytes)));
+    }
 
     [Fact]
-    public void Random_buffers_of_every_small_length_match_the_definition()
+    public void InitialIsOne() => Assert.Equal(1u, Adler32.Initial);
+
+    [Fact]
+    public void ToHexPadsToEightLowerCaseDigits()
     {
-        var rng = new Random(7);
-        for (var len = 0; len <= 2100; len++)
+        Assert.Equal("00000001", Adler32.ToHex(1));
+        Assert.Equal("abcdef01", Adler32.ToHex(0xABCDEF01));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void PatternOfHundredThousandBytesMatchesReference(string path)
+    {
+        var data = new byte[100_000];
+        for (var i = 0; i < data.Length; i++)
         {
-            var data = new byte[len];
-            rng.NextBytes(data);
-            Assert.Equal(Reference(data), Adler32.Compute(data));
+            data[i] = (byte)(i * 31 + (i >> 8));
+        }
+        Assert.Equal(Reference(data), PathFor(path)(Adler32.Initial, data));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void RandomBuffersOfEveryLengthUpTo5000MatchReference(string path)
+    {
+        var update = PathFor(path);
+        var source = RandomBytes(5000, seed: 42);
+        for (var length = 0; length <= 5000; length++)
+        {
+            var data = source[..length];
+            Assert.Equal(Reference(data), update(Adler32.Initial, data));
         }
     }
 
     [Theory]
-    [InlineData(5552)]
-    [InlineData(5553)]
-    [InlineData(65536)]
-    [InlineData(1_048_576 + 13)]
-    public void Large_buffers_match_the_definition(int len)
+    [MemberData(nameof(Paths))]
+    public void LargeRandomBuffersWithOddTailsMatchReference(string path)
     {
-        var data = new byte[len];
-        new Random(len).NextBytes(data);
-        Assert.Equal(Reference(data), Adler32.Compute(data));
+        var update = PathFor(path);
+        foreach (var length in new[] { 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 65_599, 1 << 20, (1 << 20) + 37, 3_000_017 })
+        {
+            var data = RandomBytes(length, seed: length);
+            Assert.Equal(Reference(data), update(Adler32.Initial, data));
+        }
     }
 
-    [Fact]
-    public void All_ones_bytes_do_not_overflow()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void UnalignedSlicesMatchReference(string path)
     {
-        var data = new byte[4 * 1024 * 1024 + 31];
+        var update = PathFor(path);
+        var source = RandomBytes(70_000, seed: 7);
+        for (var skip = 0; skip < 64; skip += 3)
+        {
+            var data = source.AsSpan(skip, source.Length - skip - (skip % 5)).ToArray();
+            Assert.Equal(Reference(data), update(Adler32.Initial, data));
+        }
+    }
+
+    // All-0xFF input maximises every partial sum, so it is where a chunk that is too long for its
+    // deferred modulo would overflow first.
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void AllOnesBuffersOfSeveralMegabytesDoNotOverflow(string path)
+    {
+        var update = PathFor(path);
+        foreach (var length in new[] { 5552, 5553, 32 * 1024 + 63, 4 * 1024 * 1024, 7 * 1024 * 1024 + 13 })
+        {
+            var data = new byte[length];
+            Array.Fill(data, (byte)0xFF);
+            Assert.Equal(Reference(data), update(Adler32.Initial, data));
+        }
+    }
+
+    // A starting value with both halves at their largest reduced value, the other overflow edge.
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void LargestReducedStartingValueDoesNotOverflow(string path)
+    {
+        const uint start = (65520u << 16) | 65520u;
+        var data = new byte[2 * 1024 * 1024 + 5];
         Array.Fill(data, (byte)0xFF);
-        Assert.Equal(Reference(data), Adler32.Compute(data));
-        Assert.Equal(Adler32.UpdateScalar(1, data), Adler32.Compute(data));
+        Assert.Equal(Reference(start, data), PathFor(path)(start, data));
     }
 
-    [Fact]
-    public void Updating_in_pieces_equals_one_pass()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void IncrementalUpdatesAtRandomSplitsEqualOneShot(string path)
     {
-        var data = new byte[300_001];
-        var rng = new Random(3);
-        rng.NextBytes(data);
-        var whole = Adler32.Compute(data);
-        for (var trial = 0; trial < 20; trial++)
+        var update = PathFor(path);
+        var random = new Random(1234);
+        var data = RandomBytes(300_000, seed: 99);
+        var expected = Reference(data);
+
+        for (var round = 0; round < 50; round++)
         {
             var adler = Adler32.Initial;
-            var pos = 0;
-            while (pos < data.Length)
+            var position = 0;
+            while (position < data.Length)
             {
-                var n = Math.Min(data.Length - pos, rng.Next(0, 70_000));
-                adler = Adler32.Update(adler, data.AsSpan(pos, n));
-                pos += n;
+                // Mix tiny pieces with large ones so splits land both inside and across blocks.
+                var piece = random.Next(4) == 0 ? random.Next(0, 70) : random.Next(0, 40_000);
+                piece = Math.Min(piece, data.Length - position);
+                adler = update(adler, data.AsSpan(position, piece).ToArray());
+                position += piece;
             }
-            Assert.Equal(whole, adler);
+            Assert.Equal(expected, adler);
         }
+    }
+
+    [Fact]
+    public void EmptyUpdateLeavesValueUnchanged()
+    {
+        Assert.Equal(0x11e60398u, Adler32.Update(0x11e60398, ReadOnlySpan<byte>.Empty));
     }
 }

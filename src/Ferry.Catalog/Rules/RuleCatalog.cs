@@ -189,10 +189,13 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         return ids.Count;
     }
 
-    /// <summary>The repairer: stuck rules untouched for <paramref name="olderThan"/> are applied again, which retries their stuck locks.</summary>
+    /// <summary>
+    /// The repairer: rules STUCK, or REPLICATING with nothing happening, for <paramref name="olderThan"/> are applied
+    /// again, which retries stuck locks and re-queues transfers that were lost.
+    /// </summary>
     public Task<int> RepairStuckAsync(TimeSpan olderThan) => db.WriteAsync((c, tx) =>
-        c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE state=@stuck AND needs_eval=0 AND updated_at<=@cutoff",
-            new { stuck = RuleState.Stuck, cutoff = clock.GetUtcNow() - olderThan }, tx));
+        c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE state IN (@stuck, @replicating) AND needs_eval=0 AND updated_at<=@cutoff",
+            new { stuck = RuleState.Stuck, replicating = RuleState.Replicating, cutoff = clock.GetUtcNow() - olderThan }, tx));
 
     /// <summary>Moves a rule to a new RSE expression: the new rule is created now; the old one goes once the new one is OK.</summary>
     public Task<string> MoveAsync(string id, string rseExpression) => db.WriteAsync(async (c, tx) =>

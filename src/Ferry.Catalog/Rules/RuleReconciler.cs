@@ -170,7 +170,10 @@ internal static class RuleReconciler
                 state = LockState.Ok;
                 break;
             case ReplicaState.Copying:
+                // Usually a transfer (or an upload) is already bringing the bytes; if the request was cancelled when an
+                // earlier rule went away, a new one is needed. Queue is a no-op when one is active.
                 state = LockState.Replicating;
+                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now, rule.SourceReplicaExpression);
                 break;
             case ReplicaState.BeingDeleted:
                 state = LockState.Stuck;
@@ -222,8 +225,9 @@ internal static class RuleReconciler
     {
         var candidates = (await c.QueryAsync<ReplicaLock>("""
             SELECT l.* FROM locks l JOIN replicas r ON r.scope=l.scope AND r.name=l.name AND r.rse_id=l.rse_id
-            WHERE l.rule_id=@Id AND (l.state=@stuck OR r.state=@bad)
-            """, new { rule.Id, stuck = LockState.Stuck, bad = ReplicaState.Bad }, tx)).AsList();
+            WHERE l.rule_id=@Id AND (l.state=@stuck OR r.state=@bad OR (l.state=@replicating AND r.state=@copying AND NOT EXISTS (
+                SELECT 1 FROM requests q WHERE q.scope=l.scope AND q.name=l.name AND q.dest_rse_id=l.rse_id AND q.state IN (0, 1))))
+            """, new { rule.Id, stuck = LockState.Stuck, bad = ReplicaState.Bad, replicating = LockState.Replicating, copying = ReplicaState.Copying }, tx)).AsList();
         foreach (var l in candidates)
         {
             var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
@@ -231,7 +235,8 @@ internal static class RuleReconciler
             if (replica.State == ReplicaState.Available) { await SetLockState(c, tx, l, LockState.Ok, now); continue; }
             if (!await HasSource(c, tx, rule, l.Scope, l.Name, l.RseId))
             {
-                if (l.State != LockState.Stuck) await SetLockState(c, tx, l, LockState.Stuck, now);
+                // A COPYING replica with no source elsewhere is an upload still under way: leave it to the uploader.
+                if (l.State != LockState.Stuck && replica.State != ReplicaState.Copying) await SetLockState(c, tx, l, LockState.Stuck, now);
                 continue;
             }
             var did = (await DidCatalog.Find(c, tx, l.Scope, l.Name))!;

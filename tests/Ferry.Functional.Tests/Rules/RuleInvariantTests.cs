@@ -15,6 +15,8 @@ public sealed class RuleInvariantTests
     [InlineData(11)]
     [InlineData(23)]
     [InlineData(37)]
+    [InlineData(79)]
+    [InlineData(101)]
     public async Task Random_operations_keep_every_invariant(int seed)
     {
         await using var server = await FerryServer.StartAsync(environment: new Dictionary<string, string>
@@ -23,6 +25,7 @@ public sealed class RuleInvariantTests
         var rng = new Random(seed);
         var prefixes = new Dictionary<string, string>();
         foreach (var rse in new[] { "P-A", "P-B", "P-C", "P-D" }) prefixes[rse] = await Site.AddPosixRseAsync(api, rse);
+        prefixes["LOCAL"] = Path.Combine(server.Home, "rses", "LOCAL");   // the embedded default RSE; '*\\P-A' selects it too
         foreach (var rse in new[] { "P-B", "P-C", "P-D" }) await api.SendAsync("POST", $"/rses/{rse}/attr/ptest", """{"value":"1"}""");
 
         var files = new Dictionary<string, TestFile>();

@@ -1,15 +1,19 @@
 using Ferry.Bench;
 
+// Each benchmark is a name on the command line; see docs/benchmarks.md for what each measures.
 return args.FirstOrDefault() switch
 {
-    "adler32" => Adler32Bench.Run(args.Skip(1).ToArray()),
-    "copy" => await CopyBench.Run(args.Skip(1).ToArray()),
+    "adler32" => Adler32Bench.Run(args[1..]),
+    "copy" => await CopyBench.Run(args[1..]),
+    "rules" => await RuleBench.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Ferry.Bench -- adler32 [MiB]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Ferry.Bench -- adler32 [total-MiB] [repetitions] [buffer-KiB]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- copy SRC-DIR WORK-DIR [parallel]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- rules [files] [rules-to-list]");
     Console.Error.WriteLine("       bench/upload-vs-cp.sh [files] [size-bytes] [runs]");
     return 2;
 }

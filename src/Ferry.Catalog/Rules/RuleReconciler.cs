@@ -16,7 +16,7 @@ namespace Ferry.Catalog.Rules;
 /// </summary>
 internal static class RuleReconciler
 {
-    private sealed record GroupFile
+    internal sealed record GroupFile
     {
         public required string DsScope { get; init; }
         public required string DsName { get; init; }
@@ -40,14 +40,15 @@ internal static class RuleReconciler
             var candidates = await Candidates(c, tx, rule, files);
             var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
+            var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
+            var bulk = new BulkLocks(c, tx, rule, now);
             foreach (var group in await Groups(c, tx, rule, files))
             {
-                var groupKeys = group.Select(f => (f.Scope, f.Name)).ToHashSet();
-                var groupLocks = locks.Where(l => groupKeys.Contains((l.Scope, l.Name))).ToList();
-                var needing = group.Where(f => groupLocks.Count(l => l.Scope == f.Scope && l.Name == f.Name) < rule.Copies).ToList();
+                var needing = group.Where(f => lockedOn.GetValueOrDefault((f.Scope, f.Name))?.Count is not { } n || n < rule.Copies).ToList();
                 if (needing.Count == 0) continue;
-                var used = groupLocks.GroupBy(l => l.RseId).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
-                var held = await BytesHeld(c, tx, group);
+                var used = group.SelectMany(f => lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).GroupBy(r => r)
+                    .OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
+                var held = await bulk.BytesHeld(group);
                 var pool = candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList();
                 if (quota is not null)
                     pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count));
@@ -55,19 +56,23 @@ internal static class RuleReconciler
                 {
                     foreach (var f in needing)
                     {
-                        var mine = groupLocks.Where(l => l.Scope == f.Scope && l.Name == f.Name).Select(l => l.RseId).ToList();
-                        var perFile = await BytesHeld(c, tx, [f]);
+                        var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
+                        var perFile = await bulk.BytesHeld([f]);
                         var chosen = RseSelector.Select(pool.Select(x => x with { BytesHeld = perFile.GetValueOrDefault(x.RseId) }).ToList(), rule.Copies, mine, random);
-                        foreach (var rseId in chosen.Except(mine)) await CreateLock(c, tx, rule, f, rseId, now);
+                        foreach (var rseId in chosen.Except(mine)) await bulk.Lock([f], rseId);
                     }
                     continue;
                 }
                 var targets = RseSelector.Select(pool, rule.Copies, used, random);
-                foreach (var f in needing)
+                foreach (var rseId in targets)
                 {
-                    var mine = groupLocks.Where(l => l.Scope == f.Scope && l.Name == f.Name).Select(l => l.RseId).ToHashSet();
-                    foreach (var rseId in targets.Where(t => !mine.Contains(t)).Take(rule.Copies - mine.Count))
-                        await CreateLock(c, tx, rule, f, rseId, now);
+                    // Each file gets locks on the group's targets until it has `copies` of them.
+                    var toLock = needing.Where(f =>
+                    {
+                        var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
+                        return !mine.Contains(rseId) && mine.Count + targets.TakeWhile(t => t != rseId).Count(t => !mine.Contains(t)) < rule.Copies;
+                    }).ToList();
+                    if (toLock.Count > 0) await bulk.Lock(toLock, rseId);
                 }
             }
             await RequeueStuck(c, tx, rule, now);
@@ -142,63 +147,6 @@ internal static class RuleReconciler
             """, rule, tx)).AsList();
         var seen = new HashSet<(string, string)>();
         return byDataset.Where(f => seen.Add((f.Scope, f.Name))).GroupBy(f => (f.DsScope, f.DsName)).Select(g => (IReadOnlyList<GroupFile>)g.ToList()).ToList();
-    }
-
-    private static async Task<Dictionary<string, long>> BytesHeld(DbConnection c, DbTransaction tx, IReadOnlyList<GroupFile> files)
-    {
-        var held = new Dictionary<string, long>();
-        foreach (var chunk in files.Chunk(400))
-        {
-            var keys = chunk.Select(f => f.Scope + ":" + f.Name).ToArray();
-            foreach (var (rseId, bytes) in await c.QueryAsync<(string, long)>(
-                "SELECT rse_id, SUM(bytes) FROM replicas WHERE scope || ':' || name IN @keys AND state IN (0, 2) GROUP BY rse_id", new { keys }, tx))
-                held[rseId] = held.GetValueOrDefault(rseId) + bytes;
-        }
-        return held;
-    }
-
-    private static async Task CreateLock(DbConnection c, DbTransaction tx, Rule rule, GroupFile f, string rseId, DateTimeOffset now)
-    {
-        var did = (await DidCatalog.Find(c, tx, f.Scope, f.Name))!;
-        var bytes = did.Bytes ?? 0;
-        var replica = await Replicas.ReplicaCatalog.Get(c, tx, f.Scope, f.Name, rseId);
-        var hasSource = await HasSource(c, tx, rule, f.Scope, f.Name, rseId);
-        LockState state;
-        switch (replica?.State)
-        {
-            case ReplicaState.Available or ReplicaState.TemporaryUnavailable:
-                state = LockState.Ok;
-                break;
-            case ReplicaState.Copying:
-                // Usually a transfer (or an upload) is already bringing the bytes; if the request was cancelled when an
-                // earlier rule went away, a new one is needed. Queue is a no-op when one is active.
-                state = LockState.Replicating;
-                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now, rule.SourceReplicaExpression);
-                break;
-            case ReplicaState.BeingDeleted:
-                state = LockState.Stuck;
-                break;
-            default:
-                state = hasSource ? LockState.Replicating : LockState.Stuck;
-                var replicaState = hasSource ? ReplicaState.Copying : ReplicaState.Unavailable;
-                if (replica is null)
-                    await c.ExecuteAsync("""
-                        INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
-                        VALUES (@Scope,@Name,@rseId,@replicaState,@bytes,@path,NULL,0,@now,@now)
-                        """, new { f.Scope, f.Name, rseId, replicaState, bytes, path = Core.Paths.Lfn2Pfn.Hash(f.Scope, f.Name), now }, tx);
-                else
-                    await c.ExecuteAsync("UPDATE replicas SET state=@replicaState, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
-                        new { replicaState, now, f.Scope, f.Name, rseId }, tx);
-                if (hasSource) await Transfers.TransferCatalog.Queue(c, tx, did, rseId, now, rule.SourceReplicaExpression);
-                break;
-        }
-        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId",
-            new { now, f.Scope, f.Name, rseId }, tx);
-        await c.ExecuteAsync("""
-            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
-            VALUES (@Id,@s,@n,@rseId,@state,@bytes,@Account,@now,@now)
-            """, new { rule.Id, s = f.Scope, n = f.Name, rseId, state, bytes, rule.Account, now }, tx);
-        await AdjustUsage(c, tx, rule.Account, rseId, bytes, +1);
     }
 
     /// <summary>Drops a lock; a replica left with no lock gets a tombstone (the epoch when the rule purges) so the reaper can take it.</summary>

@@ -27,3 +27,9 @@ public interface IServerSideChecksum
 {
     Task<string?> Adler32Async(string pfn, CancellationToken ct);
 }
+
+/// <summary>Storage that can say how much room is left (posix: the file system under the prefix).</summary>
+public interface IFreeSpace
+{
+    Task<long?> FreeBytesAsync(CancellationToken ct);
+}

@@ -115,6 +115,8 @@ public static class Migrations
         ALTER TABLE rule_history ADD COLUMN rses TEXT;
         ALTER TABLE rules ADD COLUMN child_rule_id TEXT;
         ALTER TABLE requests ADD COLUMN source_expression TEXT;
+        CREATE TABLE rse_limits (
+            rse_id TEXT NOT NULL REFERENCES rses(id), name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (rse_id, name));
         """),
     ];
 }

@@ -190,6 +190,26 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
         return new RseUsage(rse.Id, rse.Name, used, files);
     });
 
+    /// <summary>RSE limits such as MinFreeSpace (bytes the reaper keeps free when the RSE is not greedy).</summary>
+    public Task<IReadOnlyDictionary<string, long>> LimitsAsync(string rseId) => db.ReadAsync<IReadOnlyDictionary<string, long>>(async c =>
+        (await c.QueryAsync<(string Name, long Value)>("SELECT name, value FROM rse_limits WHERE rse_id=@rseId ORDER BY name", new { rseId }))
+            .ToDictionary(x => x.Name, x => x.Value));
+
+    public Task SetLimitAsync(string rse, string name, long value) => db.WriteAsync(async (c, tx) =>
+    {
+        if (name is not ("MinFreeSpace" or "MaxBeingDeletedFiles")) throw FerryException.Invalid($"Unknown RSE limit '{name}': use MinFreeSpace or MaxBeingDeletedFiles");
+        if (value < 0) throw FerryException.Invalid($"RSE limit {name} must not be negative");
+        var r = await Get(c, tx, rse);
+        return await c.ExecuteAsync("INSERT INTO rse_limits(rse_id,name,value) VALUES (@Id,@name,@value) ON CONFLICT(rse_id,name) DO UPDATE SET value=excluded.value",
+            new { r.Id, name, value }, tx);
+    });
+
+    public Task DeleteLimitAsync(string rse, string name) => db.WriteAsync(async (c, tx) =>
+    {
+        var r = await Get(c, tx, rse);
+        return await c.ExecuteAsync("DELETE FROM rse_limits WHERE rse_id=@Id AND name=@name", new { r.Id, name }, tx);
+    });
+
     internal static async Task<Rse> Get(DbConnection c, DbTransaction? tx, string name) =>
         await c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE name=@name AND deleted=0", new { name }, tx)
         ?? throw FerryException.RseNotFound(name);

@@ -93,7 +93,19 @@ internal static class RseCommands
             await c.SetDistanceAsync(pr.GetValue(src)!, pr.GetValue(dst)!, pr.GetValue(distance), ct);
             return 0;
         });
+        var limitName = new Argument<string>("limit") { Description = "MinFreeSpace: the reaper deletes unneeded replicas only while free space is below it (unless the RSE has greedyDeletion=true)" };
+        limitName.AcceptOnlyFromAmong("MinFreeSpace", "MaxBeingDeletedFiles");
+        var limitValue = new Argument<string>("value") { Description = "A size such as 500GB" };
+        var setLimit = new Command("set-limit", "Set an RSE limit").With(name, limitName, limitValue);
+        setLimit.SetAction(async (pr, ct) =>
+        {
+            var bytes = Sizes.Parse(pr.GetValue(limitValue)!);
+            using var c = Common.Client();
+            await c.NoContentAsync(HttpMethod.Put, $"rses/{Uri.EscapeDataString(pr.GetValue(name)!)}/limits",
+                new System.Text.Json.Nodes.JsonObject { ["name"] = pr.GetValue(limitName), ["value"] = bytes }, ct);
+            return 0;
+        });
         _ = JsonValueKind.Null;
-        return new Command("rse", "Storage endpoints (RSEs)").With(add, list, show, setAttr, update, setDistance, delete);
+        return new Command("rse", "Storage endpoints (RSEs)").With(add, list, show, setAttr, update, setDistance, setLimit, delete);
     }
 }

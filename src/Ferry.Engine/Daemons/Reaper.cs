@@ -16,9 +16,10 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
         foreach (var rse in await rses.ListAsync())
         {
             if (!rse.AvailabilityDelete) continue;
+            var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
+            if (!await ShouldDelete(rse, endpoint, ct)) continue;
             var batch = await queue.ClaimAsync(rse.Id, 200);
             if (batch.Count == 0) continue;
-            var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
             foreach (var d in batch)
             {
                 if (d.Path is not null)
@@ -33,5 +34,19 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
             Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", batch.Count, rse.Name);
         }
         return done;
+    }
+
+    /// <summary>
+    /// Greedy by default: anything tombstoned goes at once. An RSE with a MinFreeSpace limit and without the
+    /// greedyDeletion attribute keeps its unneeded replicas as a cache and deletes only while free space is below it.
+    /// </summary>
+    private async Task<bool> ShouldDelete(Core.Model.Rse rse, RseEndpoint endpoint, CancellationToken ct)
+    {
+        var limits = await rses.LimitsAsync(rse.Id);
+        if (!limits.TryGetValue("MinFreeSpace", out var minFree)) return true;
+        var attrs = await rses.AttributesAsync(rse.Name);
+        if (attrs.TryGetValue("greedyDeletion", out var greedy) && greedy == "true") return true;
+        if (endpoint.Backend is not Ferry.Storage.IFreeSpace space || await space.FreeBytesAsync(ct) is not { } free) return true;
+        return free < minFree;
     }
 }

@@ -129,9 +129,22 @@ internal static class RseEndpoints
 
         app.Map("GET", "/rses/{rse}/limits", async ctx =>
         {
-            await Catalog(ctx).GetAsync(ctx.Route("rse"));
-            await Wire.WriteJson(ctx, new Dictionary<string, long>());
+            var rse = await Catalog(ctx).GetAsync(ctx.Route("rse"));
+            await Wire.WriteJson(ctx, await Catalog(ctx).LimitsAsync(rse.Id));
         }, "RseLimits", "RSEs");
+        app.Map("PUT", "/rses/{rse}/limits", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("set RSE limits");
+            var body = await Wire.ReadObject(ctx);
+            await Catalog(ctx).SetLimitAsync(ctx.Route("rse"), body.RequiredString("name"), body.OptLong("value") ?? throw new FerryException("KeyError", 400, "'value' not defined"));
+            await Wire.Ok(ctx);
+        }, "SetRseLimit", "RSEs");
+        app.Map("DELETE", "/rses/{rse}/limits", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("delete RSE limits");
+            await Catalog(ctx).DeleteLimitAsync(ctx.Route("rse"), (await Wire.ReadObject(ctx)).RequiredString("name"));
+            await Wire.Ok(ctx);
+        }, "DeleteRseLimit", "RSEs");
 
         app.Map("GET", "/rses/{src}/distances/{dst}", async ctx =>
         {

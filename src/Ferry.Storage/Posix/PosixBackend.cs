@@ -7,7 +7,7 @@ namespace Ferry.Storage.Posix;
 /// The <c>file</c> protocol on a local directory. Every path is resolved and checked against the prefix,
 /// so no DID name or PFN can make it read or write outside the RSE.
 /// </summary>
-public sealed class PosixBackend : IStorageBackend, IServerSideChecksum
+public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSpace
 {
     private readonly string _root;
 
@@ -82,6 +82,9 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum
         while ((n = await fs.ReadAsync(buffer, ct)) > 0) adler = Adler32.Update(adler, buffer.AsSpan(0, n));
         return Adler32.ToHex(adler);
     }
+
+    public Task<long?> FreeBytesAsync(CancellationToken ct) =>
+        Task.FromResult<long?>(Directory.Exists(_root) ? new DriveInfo(_root).AvailableFreeSpace : null);
 
     // The hash layout makes two directory levels per scope; leaving them empty would grow the tree forever.
     private void PruneEmptyDirectories(string dir)

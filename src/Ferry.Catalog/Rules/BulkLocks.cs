@@ -15,6 +15,8 @@ namespace Ferry.Catalog.Rules;
 /// (with a transfer if none is active and a source exists); otherwise a COPYING replica and a transfer when a readable
 /// source exists, else an UNAVAILABLE replica and a STUCK lock.
 /// </summary>
+// Joins are written "apply_files f CROSS JOIN replicas r": SQLite keeps that order, and without statistics it would
+// otherwise scan the whole replicas table for every batch.
 internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
 {
     private bool _created;
@@ -55,7 +57,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     {
         await Fill(files);
         return (await c.QueryAsync<(string RseId, long Bytes)>("""
-            SELECT r.rse_id, SUM(r.bytes) FROM apply_files f JOIN replicas r ON r.scope=f.scope AND r.name=f.name
+            SELECT r.rse_id, SUM(r.bytes) FROM apply_files f CROSS JOIN replicas r ON r.scope=f.scope AND r.name=f.name
             WHERE r.state IN (0, 2) GROUP BY r.rse_id
             """, transaction: tx)).ToDictionary(x => x.RseId, x => x.Bytes);
     }
@@ -88,13 +90,13 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             SELECT @Id, f.scope, f.name, @rse,
                    CASE r.state WHEN 0 THEN 1 WHEN 5 THEN 1 WHEN 2 THEN 0 ELSE 2 END,
                    COALESCE(d.bytes,0), @Account, @now, @now
-            FROM apply_files f JOIN replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
+            FROM apply_files f CROSS JOIN replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
                  JOIN dids d ON d.scope=f.scope AND d.name=f.name
             """, args, tx);
         await c.ExecuteAsync("""
             INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
             SELECT lower(hex(randomblob(16))), f.scope, f.name, @rse, 0, 0, COALESCE(d.bytes,0), d.adler32, d.md5, @src, @now, @now, @now
-            FROM apply_files f JOIN replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
+            FROM apply_files f CROSS JOIN replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
                  JOIN dids d ON d.scope=f.scope AND d.name=f.name
             WHERE f.has_source=1 AND r.state=2
               AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.scope=f.scope AND q.name=f.name AND q.dest_rse_id=@rse AND q.state IN (0, 1))

@@ -126,7 +126,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             """, new { scope, name })).AsList());
 
     /// <summary>PUT /rules/{id}: lifetime (seconds or null), locked, comment. Unknown options are refused.</summary>
-    public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven) => db.WriteAsync(async (c, tx) =>
+    public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven, RuleState? state = null) => db.WriteAsync(async (c, tx) =>
     {
         var rule = await Get(c, tx, id);
         var now = clock.GetUtcNow();
@@ -143,6 +143,11 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             if (comment is { Length: > 250 }) throw FerryException.Invalid("The comment is limited to 250 characters");
             await c.ExecuteAsync("UPDATE rules SET comments=@comment, updated_at=@now WHERE id=@id", new { comment, now, id }, tx);
         }
+        // SUSPENDED keeps the judge away from the rule; STUCK asks the repairer to look at it. Leaving SUSPENDED
+        // is done by setting STUCK, as in Rucio.
+        if (state is { } st)
+            await c.ExecuteAsync("UPDATE rules SET state=@st, stuck_at=CASE WHEN @st=2 THEN @now ELSE stuck_at END, needs_eval=0, updated_at=@now WHERE id=@id",
+                new { st, now, id }, tx);
         _ = rule;
         return 0;
     });
@@ -176,7 +181,8 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>The judge-evaluator: re-applies rules whose DID content changed or that wait for a source.</summary>
     public async Task<int> EvaluatePendingAsync(int limit)
     {
-        var ids = await db.ReadAsync(async c => (await c.QueryAsync<string>("SELECT id FROM rules WHERE needs_eval=1 LIMIT @limit", new { limit })).AsList());
+        var ids = await db.ReadAsync(async c => (await c.QueryAsync<string>("SELECT id FROM rules WHERE needs_eval=1 AND state<>@suspended LIMIT @limit",
+            new { limit, suspended = RuleState.Suspended })).AsList());
         foreach (var id in ids)
         {
             await db.WriteAsync(async (c, tx) =>

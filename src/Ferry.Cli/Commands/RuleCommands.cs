@@ -19,27 +19,36 @@ internal static class RuleCommands
         grouping.AcceptOnlyFromAmong("ALL", "DATASET", "NONE");
         var comment = new Option<string?>("--comment");
         var locked = new Option<bool>("--locked") { Description = "Protect the rule from deletion" };
-        var add = new Command("add", "Add replication rules; prints the rule ids").With(dids, expr, copies, lifetime, grouping, comment, locked);
+        var weight = new Option<string?>("--weight") { Description = "RSE attribute whose numeric value weighs the choice of RSEs" };
+        var sourceExpr = new Option<string?>("--source-expr") { Description = "Only replicas on RSEs this expression selects may serve as transfer sources" };
+        var activity = new Option<string?>("--activity") { Description = "Transfer activity, e.g. 'User Subscriptions' (the default)" };
+        var purgeOnExpiry = new Option<bool>("--purge-replicas") { Description = "Delete the replicas at once when the rule goes" };
+        var ignoreAvailability = new Option<bool>("--ignore-availability") { Description = "Allow write-blocked RSEs" };
+        var account = new Option<string?>("--account") { Description = "Account the rule belongs to and is charged to (admin only for others)" };
+        var add = new Command("add", "Add replication rules; prints the rule ids").With(dids, expr, copies, lifetime, grouping, comment, locked, weight, sourceExpr, activity,
+            purgeOnExpiry, ignoreAvailability, account);
         add.SetAction(async (pr, ct) =>
         {
             var targets = pr.GetValue(dids)!.Select(Common.Did).ToList();
             var life = Common.Duration(pr.GetValue(lifetime));
             if (pr.GetValue(copies) < 1) throw new UsageException("--copies must be at least 1");
             using var c = Common.Client();
-            var ids = await c.AddRulesAsync(new RuleRequest(targets, pr.GetValue(expr)!, pr.GetValue(copies), life, pr.GetValue(grouping)!, pr.GetValue(comment), pr.GetValue(locked)), ct);
+            var ids = await c.AddRulesAsync(new RuleRequest(targets, pr.GetValue(expr)!, pr.GetValue(copies), life, pr.GetValue(grouping)!, pr.GetValue(comment),
+                pr.GetValue(locked), pr.GetValue(account), pr.GetValue(weight), pr.GetValue(sourceExpr), pr.GetValue(activity), pr.GetValue(purgeOnExpiry),
+                pr.GetValue(ignoreAvailability)), ct);
             foreach (var id in ids) Console.Out.WriteLine(id);
             return 0;
         });
 
         var json = Common.JsonOption();
         var didFilter = new Option<string?>("--did") { Description = "Rules on this DID" };
-        var account = new Option<string?>("--account") { Description = "Rules of this account" };
-        var list = new Command("list", "List rules").With(didFilter, account, json);
+        var ofAccount = new Option<string?>("--account") { Description = "Rules of this account" };
+        var list = new Command("list", "List rules").With(didFilter, ofAccount, json);
         list.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            var rows = pr.GetValue(didFilter) is { } d ? await c.DidRulesAsync(Common.Did(d), ct) : await c.ListRulesAsync(pr.GetValue(account), ct);
-            if (pr.GetValue(didFilter) is not null && pr.GetValue(account) is { } a) rows = rows.Where(r => r.Str("account") == a).ToList();
+            var rows = pr.GetValue(didFilter) is { } d ? await c.DidRulesAsync(Common.Did(d), ct) : await c.ListRulesAsync(pr.GetValue(ofAccount), ct);
+            if (pr.GetValue(didFilter) is not null && pr.GetValue(ofAccount) is { } a) rows = rows.Where(r => r.Str("account") == a).ToList();
             Render.List(rows, pr.GetValue(json), Columns);
             return 0;
         });
@@ -64,14 +73,17 @@ internal static class RuleCommands
         var newLifetime = new Option<string?>("--lifetime") { Description = "New lifetime from now, e.g. 7d, or 'none' to keep forever" };
         var newLocked = new Option<bool?>("--locked") { Description = "true or false" };
         var newComment = new Option<string?>("--comment");
-        var update = new Command("update", "Change a rule's lifetime, lock or comment").With(id, newLifetime, newLocked, newComment);
+        var newState = new Option<string?>("--state") { Description = "SUSPENDED (the judge leaves the rule alone) or STUCK" };
+        newState.AcceptOnlyFromAmong("SUSPENDED", "STUCK");
+        var update = new Command("update", "Change a rule's lifetime, lock, comment or state").With(id, newLifetime, newLocked, newComment, newState);
         update.SetAction(async (pr, ct) =>
         {
             var options = new JsonObject();
             if (pr.GetValue(newLifetime) is { } l) options["lifetime"] = l == "none" ? null : Common.Duration(l);
             if (pr.GetValue(newLocked) is { } lk) options["locked"] = lk;
             if (pr.GetValue(newComment) is { } cm) options["comment"] = cm;
-            if (options.Count == 0) throw new UsageException("nothing to change: give --lifetime, --locked or --comment");
+            if (pr.GetValue(newState) is { } st) options["state"] = st;
+            if (options.Count == 0) throw new UsageException("nothing to change: give --lifetime, --locked, --comment or --state");
             using var c = Common.Client();
             await c.UpdateRuleAsync(pr.GetValue(id)!, options, ct);
             return 0;

@@ -14,9 +14,9 @@ namespace Ferry.Server.Endpoints;
 /// <summary>Replication rules: add, get, list, locks, update, delete, history (dialect §8).</summary>
 internal static class RuleEndpoints
 {
-    private static readonly HashSet<string> UpdateOptions = ["lifetime", "locked", "comment"];
+    private static readonly HashSet<string> UpdateOptions = ["lifetime", "locked", "comment", "state"];
     private static readonly HashSet<string> KnownUnsupportedOptions =
-        ["account", "state", "cancel_requests", "activity", "source_replica_expression", "priority", "child_rule_id", "eol_at", "meta", "purge_replicas", "boost_rule", "approve"];
+        ["account", "cancel_requests", "activity", "source_replica_expression", "priority", "child_rule_id", "eol_at", "meta", "purge_replicas", "boost_rule", "approve"];
 
     public static void MapRules(this IEndpointRouteBuilder app)
     {
@@ -72,8 +72,13 @@ internal static class RuleEndpoints
                 if (KnownUnsupportedOptions.Contains(key)) throw FerryException.Conflict("UnsupportedOperation", $"Updating '{key}' of a rule is not supported yet");
                 if (!UpdateOptions.Contains(key)) throw FerryException.Conflict("InputValidationError", $"Unknown rule option '{key}'");
             }
+            RuleState? state = options.OptString("state")?.ToUpperInvariant() switch
+            {
+                null => null, "SUSPENDED" => RuleState.Suspended, "STUCK" => RuleState.Stuck,
+                var other => throw FerryException.Conflict("UnsupportedOperation", $"A rule's state can be set to SUSPENDED or STUCK, not '{other}'"),
+            };
             await Rules(ctx).UpdateAsync(id, options.OptLong("lifetime"), options.ContainsKey("lifetime"), options.OptBool("locked"),
-                options.OptString("comment"), options.ContainsKey("comment"));
+                options.OptString("comment"), options.ContainsKey("comment"), state);
             await Wire.Ok(ctx);
         }, "UpdateRule", "Rules");
 

@@ -83,4 +83,29 @@ public sealed class ContractTests(ServerFixture f) : IClassFixture<ServerFixture
             { ["FERRY_URL"] = f.Server.Url, ["FERRY_ACCOUNT"] = "dave", ["FERRY_PASSWORD"] = "dave-secret" });
         Assert.Equal("dave", JsonDocument.Parse(who.Stdout).RootElement.GetProperty("account").GetString());
     }
+
+    [Fact]
+    public async Task Rule_fields_round_trip_through_the_cli_and_a_rule_can_be_suspended()
+    {
+        await Infrastructure.Cli.OkAsync(f.Server, "did", "add", "user.root:fields_ds");
+        await Infrastructure.Cli.OkAsync(f.Server, "rse", "set-attr", "LOCAL", "fieldweight", "3");
+        var id = (await Infrastructure.Cli.OkAsync(f.Server, "rule", "add", "user.root:fields_ds", "--rse-expr", "LOCAL", "--weight", "fieldweight",
+            "--source-expr", "LOCAL", "--activity", "Data Rebalancing", "--comment", "why not", "--lifetime", "2d", "--grouping", "ALL")).Trim();
+        var rule = JsonDocument.Parse(await Infrastructure.Cli.OkAsync(f.Server, "rule", "show", id, "--json")).RootElement;
+        Assert.Equal("fieldweight", rule.GetProperty("weight").GetString());
+        Assert.Equal("LOCAL", rule.GetProperty("source_replica_expression").GetString());
+        Assert.Equal("Data Rebalancing", rule.GetProperty("activity").GetString());
+        Assert.Equal("why not", rule.GetProperty("comments").GetString());
+        Assert.Equal("ALL", rule.GetProperty("grouping").GetString());
+
+        await Infrastructure.Cli.OkAsync(f.Server, "rule", "update", id, "--state", "SUSPENDED");
+        Assert.Equal("SUSPENDED", JsonDocument.Parse(await Infrastructure.Cli.OkAsync(f.Server, "rule", "show", id, "--json")).RootElement.GetProperty("state").GetString());
+        using var bad = await f.Api.SendAsync("PUT", $"/rules/{id}", """{"options":{"state":"OK"}}""");
+        await RawApi.AssertError(bad, 409, "UnsupportedOperation");
+        using var unknown = await f.Api.SendAsync("PUT", $"/rules/{id}", """{"options":{"colour":"blue"}}""");
+        await RawApi.AssertError(unknown, 409, "InputValidationError");
+        var badActivity = await Infrastructure.Cli.RunAsync(f.Server, "rule", "add", "user.root:fields_ds", "--rse-expr", "LOCAL", "--activity", "Nonsense");
+        Assert.Equal(1, badActivity.ExitCode);
+        Assert.Contains("activity", badActivity.Stderr);
+    }
 }

@@ -27,6 +27,7 @@ public sealed class DeletionQueue(ICatalogDatabase db, TimeProvider clock)
         var due = (await c.QueryAsync<DeletionCandidate>("""
             SELECT r.scope, r.name, r.rse_id, r.path FROM replicas r
             WHERE r.rse_id=@rseId AND r.tombstone IS NOT NULL AND r.tombstone<=@now AND r.lock_cnt=0
+              AND NOT EXISTS (SELECT 1 FROM locks h WHERE h.scope=r.scope AND h.name=r.name AND h.rse_id=r.rse_id)
               AND NOT (r.state=0
                        AND EXISTS (SELECT 1 FROM locks l WHERE l.scope=r.scope AND l.name=r.name)
                        AND NOT EXISTS (SELECT 1 FROM replicas o WHERE o.scope=r.scope AND o.name=r.name AND o.rse_id<>r.rse_id AND o.state=0))

@@ -83,7 +83,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
         // UNAVAILABLE or BAD replicas are copied again when a source exists.
         await c.ExecuteAsync("""
             UPDATE replicas SET state=2, updated_at=@now
-            WHERE (scope, name, rse_id) IN (SELECT scope, name, @rse FROM apply_files WHERE has_source=1) AND state IN (1, 4)
+            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files WHERE has_source=1) AND state IN (1, 4)
             """, args, tx);
         await c.ExecuteAsync("""
             INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
@@ -103,7 +103,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             """, args, tx);
         await c.ExecuteAsync("""
             UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
-            WHERE (scope, name, rse_id) IN (SELECT scope, name, @rse FROM apply_files)
+            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files)
             """, args, tx);
         var (count, bytes) = await c.QuerySingleAsync<(long, long)>(
             "SELECT COUNT(*), COALESCE(SUM(d.bytes),0) FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name", transaction: tx);

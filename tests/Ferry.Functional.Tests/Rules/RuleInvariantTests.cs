@@ -39,6 +39,10 @@ public sealed class RuleInvariantTests
             datasets[ds].Add(f.Name);
         }
         foreach (var ds in datasets.Keys.ToList()) for (var i = 0; i < 4; i++) await NewFile(ds);
+        // As an upload does, a rule keeps the originals on P-A; the random operations never touch it. Without it, the
+        // originals are fair game for the reaper once a random rule on P-A goes, and later rules could never be met.
+        foreach (var ds in datasets.Keys)
+            await api.JsonAsync("POST", "/rules/", $$"""{"dids":[{"scope":"user.root","name":"{{ds}}"}],"copies":1,"rse_expression":"P-A","account":null,"locked":true}""");
 
         var rules = new List<string>();
         var corrupted = new List<TestFile>();
@@ -83,13 +87,17 @@ public sealed class RuleInvariantTests
                 case 6:
                     // A transfer failure: a source whose bytes no longer match the catalogue.
                     var f = files[datasets[ds][rng.Next(datasets[ds].Count)]];
-                    await File.WriteAllBytesAsync(Path.Combine(prefixes["P-A"], f.HashPath), new byte[f.Content.Length]);
+                    var original = Path.Combine(prefixes["P-A"], f.HashPath);
+                    if (!File.Exists(original)) break;
+                    await File.WriteAllBytesAsync(original, new byte[f.Content.Length]);
                     corrupted.Add(f);
                     break;
             }
             await Task.Delay(rng.Next(0, 150));
         }
-        foreach (var f in corrupted) await File.WriteAllBytesAsync(Path.Combine(prefixes["P-A"], f.HashPath), f.Content);
+        // Restore the corrupted originals; one that was detached meanwhile may rightly have been deleted.
+        foreach (var f in corrupted.Where(f => File.Exists(Path.Combine(prefixes["P-A"], f.HashPath))))
+            await File.WriteAllBytesAsync(Path.Combine(prefixes["P-A"], f.HashPath), f.Content);
 
         // Settle: every remaining rule OK (the repairer retries what failed while the sources were corrupt).
         // The judge looks at changed DIDs once a second; give it time to see the last operations before polling states.

@@ -26,7 +26,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     {
         if (!_created)
         {
-            await c.ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS apply_files (scope TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, has_source INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scope, name))", transaction: tx);
+            await c.ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS apply_files (scope TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, has_source INTEGER NOT NULL DEFAULT 0, existed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scope, name))", transaction: tx);
             _created = true;
         }
         await c.ExecuteAsync("DELETE FROM apply_files", transaction: tx);
@@ -74,11 +74,16 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
                 WHERE o.scope=apply_files.scope AND o.name=apply_files.name AND o.rse_id<>@rse AND o.state=0
                   AND s.availability_read=1 AND s.deleted=0 {sourceFilter})
             """, args, tx);
+        // New replicas are born holding this lock; only the ones that existed need their count raised afterwards.
+        await c.ExecuteAsync("""
+            UPDATE apply_files SET existed = EXISTS (
+                SELECT 1 FROM replicas r WHERE r.scope=apply_files.scope AND r.name=apply_files.name AND r.rse_id=@rse)
+            """, args, tx);
         await c.ExecuteAsync("""
             INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
-            SELECT f.scope, f.name, @rse, CASE WHEN f.has_source=1 THEN 2 ELSE 1 END, COALESCE(d.bytes,0), f.path, NULL, 0, @now, @now
+            SELECT f.scope, f.name, @rse, CASE WHEN f.has_source=1 THEN 2 ELSE 1 END, COALESCE(d.bytes,0), f.path, NULL, 1, @now, @now
             FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name
-            WHERE NOT EXISTS (SELECT 1 FROM replicas r WHERE r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse)
+            WHERE f.existed=0
             """, args, tx);
         // UNAVAILABLE or BAD replicas are copied again when a source exists.
         await c.ExecuteAsync("""
@@ -103,7 +108,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             """, args, tx);
         await c.ExecuteAsync("""
             UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
-            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files)
+            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files WHERE existed=1)
             """, args, tx);
         var (count, bytes) = await c.QuerySingleAsync<(long, long)>(
             "SELECT COUNT(*), COALESCE(SUM(d.bytes),0) FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name", transaction: tx);

@@ -81,12 +81,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
                 Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
             };
-            await c.ExecuteAsync("""
-                INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
-                    activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
-                VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
-                    @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
-                """, rule, tx);
+            await Insert(c, tx, rule);
             await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true);
             ids.Add(rule.Id);
         }
@@ -219,12 +214,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             Id = Guid.NewGuid().ToString("N"), RseExpression = rseExpression, State = RuleState.Replicating, Locked = false, Error = null,
             LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0, StuckAt = null, ChildRuleId = null, CreatedAt = now, UpdatedAt = now,
         };
-        await c.ExecuteAsync("""
-            INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
-                activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
-            VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
-                @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
-            """, child, tx);
+        await Insert(c, tx, child);
         await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true);
         await c.ExecuteAsync("UPDATE rules SET child_rule_id=@child, updated_at=@now WHERE id=@id", new { child = child.Id, now, id }, tx);
         return child.Id;
@@ -242,6 +232,13 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         await c.ExecuteAsync("UPDATE rules SET child_rule_id=NULL WHERE child_rule_id IS NOT NULL AND child_rule_id NOT IN (SELECT id FROM rules)", transaction: tx);
         return done.Count;
     });
+
+    private static Task Insert(DbConnection c, DbTransaction tx, Rule rule) => c.ExecuteAsync("""
+        INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
+            activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
+        VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
+            @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
+        """, rule, tx);
 
     private static async Task Remove(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
     {

@@ -140,7 +140,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         return true;
     }
 
-    private static async Task RequireAccount(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string account)
+    internal static async Task RequireAccount(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string account)
     {
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE name=@account", new { account }, tx) == 0)
             throw FerryException.AccountNotFound(account);

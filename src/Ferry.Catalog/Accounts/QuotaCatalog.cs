@@ -27,7 +27,7 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
     public Task SetLocalAsync(string account, string rse, long bytes) => db.WriteAsync(async (c, tx) =>
     {
         if (bytes < -1) throw FerryException.Invalid($"A limit is a number of bytes, or -1 for unlimited; got {bytes}");
-        await RequireAccount(c, tx, account);
+        await AccountCatalog.RequireAccount(c, tx, account);
         var r = await RseCatalog.Get(c, tx, rse);
         return await c.ExecuteAsync("INSERT INTO account_limits(account,rse_id,bytes) VALUES (@account,@Id,@bytes) ON CONFLICT(account,rse_id) DO UPDATE SET bytes=excluded.bytes",
             new { account, r.Id, bytes }, tx);
@@ -47,7 +47,7 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
     public Task SetGlobalAsync(string account, string expression, long bytes) => db.WriteAsync(async (c, tx) =>
     {
         if (bytes < -1) throw FerryException.Invalid($"A limit is a number of bytes, or -1 for unlimited; got {bytes}");
-        await RequireAccount(c, tx, account);
+        await AccountCatalog.RequireAccount(c, tx, account);
         RseExpression.Parse(expression).Evaluate(await RseCatalog.Facts(c, tx));
         return await c.ExecuteAsync("""
             INSERT INTO account_global_limits(account,rse_expression,bytes) VALUES (@account,@expression,@bytes)
@@ -101,9 +101,4 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
         return result;
     }
 
-    private static async Task RequireAccount(DbConnection c, DbTransaction tx, string account)
-    {
-        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE name=@account", new { account }, tx) == 0)
-            throw FerryException.AccountNotFound(account);
-    }
 }

@@ -123,7 +123,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>PUT /rules/{id}: lifetime (seconds or null), locked, comment. Unknown options are refused.</summary>
     public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven, RuleState? state = null) => db.WriteAsync(async (c, tx) =>
     {
-        var rule = await Get(c, tx, id);
+        await Get(c, tx, id);
         var now = clock.GetUtcNow();
         if (lifetimeGiven)
         {
@@ -143,7 +143,6 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         if (state is { } st)
             await c.ExecuteAsync("UPDATE rules SET state=@st, stuck_at=CASE WHEN @st=2 THEN @now ELSE stuck_at END, needs_eval=0, updated_at=@now WHERE id=@id",
                 new { st, now, id }, tx);
-        _ = rule;
         return 0;
     });
 

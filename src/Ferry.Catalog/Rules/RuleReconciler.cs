@@ -37,7 +37,7 @@ internal static class RuleReconciler
         string? error = null;
         try
         {
-            var candidates = await Candidates(c, tx, rule, files);
+            var candidates = await Candidates(c, tx, rule);
             var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
@@ -109,7 +109,7 @@ internal static class RuleReconciler
     }
 
     /// <summary>The RSEs the expression allows now, with weights; write-blocked ones dropped unless the rule ignores availability.</summary>
-    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<Did> files)
+    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule)
     {
         var facts = await RseCatalog.Facts(c, tx);
         var names = RseExpression.Parse(rule.RseExpression).Evaluate(facts).ToHashSet();

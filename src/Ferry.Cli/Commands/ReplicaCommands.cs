@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Ferry.Cli.Output;
 using Ferry.Client.Http;
 
@@ -24,7 +23,6 @@ internal static class ReplicaCommands
                 : [$"{r.Str("scope")}:{r.Str("name")}\t-\t(no replica)\t{r.Long("bytes")}\t{r.Str("adler32")}"]);
             Console.Out.WriteLine("DID\tRSE\tSTATE\tBYTES\tADLER32");
             foreach (var line in flat) Console.Out.WriteLine(line);
-            _ = JsonValueKind.Null;
             return 0;
         });
         var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "scope:name of the files" };

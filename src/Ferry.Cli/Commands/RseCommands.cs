@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Ferry.Cli.Output;
 
 namespace Ferry.Cli.Commands;
@@ -105,7 +104,6 @@ internal static class RseCommands
                 new System.Text.Json.Nodes.JsonObject { ["name"] = pr.GetValue(limitName), ["value"] = bytes }, ct);
             return 0;
         });
-        _ = JsonValueKind.Null;
         return new Command("rse", "Storage endpoints (RSEs)").With(add, list, show, setAttr, update, setDistance, setLimit, delete);
     }
 }

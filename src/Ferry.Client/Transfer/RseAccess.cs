@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
+using Ferry.Core.Model;
 using Ferry.Storage;
 
 namespace Ferry.Client.Transfer;
@@ -30,14 +31,6 @@ public static class RseAccess
         return new ClientEndpoint(name, StorageRegistry.Create(spec), spec.Scheme, spec.Hostname, spec.Port, spec.Prefix);
     }
 
-    private static int? Priority(JsonElement protocol, string operation)
-    {
-        if (!protocol.TryGetProperty("domains", out var domains) || domains.ValueKind != JsonValueKind.Object) return 1;
-        int? best = null;
-        foreach (var d in domains.EnumerateObject())
-            // 0 meant "disabled" before Rucio 39; Ferry's servers never emit it, so treating it as disabled is safe for both.
-            if (d.Value.ValueKind == JsonValueKind.Object && d.Value.TryGetProperty(operation, out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() > 0)
-                best = best is null ? v.GetInt32() : Math.Min(best.Value, v.GetInt32());
-        return best;
-    }
+    private static int? Priority(JsonElement protocol, string operation) =>
+        ProtocolPriority.Of(protocol.TryGetProperty("domains", out var domains) ? domains : default, operation);
 }

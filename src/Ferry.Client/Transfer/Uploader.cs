@@ -120,12 +120,14 @@ public sealed class Uploader(FerryClient client)
         await marker;
         timing.Mark("mark-available");
         var registered = items.Where(i => results[i].Status != UploadStatus.Failed).Select(i => i.Did).ToList();
+        // What the dataset already holds is listed once, not once per batch.
+        var attached = options.Dataset is { } target
+            ? (await client.ContentAsync(target, ct)).Select(c => new DidRef(c.Str("scope")!, c.Str("name")!)).ToHashSet()
+            : [];
         foreach (var chunk in registered.Chunk(Batch))
         {
             if (options.Dataset is { } dataset)
             {
-                var inDataset = await client.ContentAsync(dataset, ct);
-                var attached = inDataset.Select(c => new DidRef(c.Str("scope")!, c.Str("name")!)).ToHashSet();
                 var missing = chunk.Where(d => !attached.Contains(d)).ToList();
                 if (missing.Count > 0) await client.AttachAsync(dataset, missing, ct);
             }

@@ -33,16 +33,11 @@ public sealed class RseStorage(RseCatalog rses)
         return new RseEndpoint(StorageRegistry.Create(new ProtocolSpec(best.Scheme, best.Hostname, best.Port, best.Prefix)), best);
     }
 
-    /// <summary>The lowest priority over lan and wan; null or 0 (disabled before Rucio 39) mean not supported.</summary>
+    /// <summary>The protocol's priority for the operation, or null when it does not support it.</summary>
     public static int? Priority(RseProtocol p, StorageOperation op)
     {
         if (p.Domains is null) return 1;
         using var doc = JsonDocument.Parse(p.Domains);
-        var key = op.ToString().ToLowerInvariant();
-        int? best = null;
-        foreach (var domain in doc.RootElement.EnumerateObject())
-            if (domain.Value.ValueKind == JsonValueKind.Object && domain.Value.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() > 0)
-                best = best is null ? v.GetInt32() : Math.Min(best.Value, v.GetInt32());
-        return best;
+        return ProtocolPriority.Of(doc.RootElement, op.ToString().ToLowerInvariant());
     }
 }

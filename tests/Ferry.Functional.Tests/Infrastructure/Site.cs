@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace Ferry.Functional.Tests.Infrastructure;
@@ -99,8 +98,4 @@ public static class Site
             .ToDictionary(p => Path.GetRelativePath(prefix, p), p => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))));
 
     public static string Sha(byte[] data) => Convert.ToHexString(SHA256.HashData(data));
-
-    public static string Text(JsonElement e) => e.ToString() ?? "";
-
-    public static string Utf8(byte[] b) => Encoding.UTF8.GetString(b);
 }

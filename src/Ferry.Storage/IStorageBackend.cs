@@ -1,32 +1,57 @@
 namespace Ferry.Storage;
 
 /// <summary>What storage says about one object.</summary>
-public sealed record StorageObject(long Bytes, string? Adler32 = null);
+public sealed record StorageObject(long Bytes);
 
 /// <summary>
-/// The small interface every storage protocol implements. Optional abilities (server-side checksums,
-/// third-party copy, quota) are separate capability interfaces, checked with <c>is</c>.
+/// The small interface every storage protocol implements. Optional abilities (server-side checksums, writable
+/// streams, atomic writes, free space) are separate capability interfaces, checked with <c>is</c>.
 /// Paths are PFNs (scheme://host[:port]/prefix/path).
 /// </summary>
 public interface IStorageBackend
 {
     string Scheme { get; }
+    /// <summary>Size of the object, or null when it does not exist.</summary>
     Task<StorageObject?> StatAsync(string pfn, CancellationToken ct);
     /// <summary>Reads from <paramref name="offset"/> to the end.</summary>
     Task<Stream> OpenReadAsync(string pfn, long offset, CancellationToken ct);
-    /// <summary>Creates or truncates; parent directories are created as needed.</summary>
-    Task<Stream> OpenWriteAsync(string pfn, CancellationToken ct);
+    /// <summary>Creates or replaces the object with everything <paramref name="content"/> yields; parents are created as needed.</summary>
+    Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct);
     /// <summary>Atomic where the storage allows it; replaces an existing target.</summary>
     Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct);
     /// <summary>Deleting what is not there is not an error.</summary>
     Task DeleteAsync(string pfn, CancellationToken ct);
+    /// <summary>Every object below a directory PFN, recursively, as PFNs.</summary>
+    IAsyncEnumerable<string> ListAsync(string directoryPfn, CancellationToken ct);
+    /// <summary>Creates the directory and its parents; storage without directories (S3) does nothing.</summary>
+    Task MakeDirectoryAsync(string directoryPfn, CancellationToken ct);
 }
 
-/// <summary>Storage that can compute an adler32 itself (posix reads locally; XRootD has a query).</summary>
+/// <summary>A checksum as the storage reports it.</summary>
+public sealed record StorageChecksum(string Algorithm, string Value);
+
+/// <summary>
+/// Storage that can report a checksum of stored bytes without sending them: adler32 (posix, XRootD, XrdHttp) or
+/// md5 (the ETag of a single-part S3 object).
+/// </summary>
 public interface IServerSideChecksum
 {
-    Task<string?> Adler32Async(string pfn, CancellationToken ct);
+    /// <summary>The algorithm this storage reports, so a writer can compute the same one while sending.</summary>
+    string Algorithm { get; }
+    Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct);
 }
+
+/// <summary>Storage a caller can write to as a stream it pushes into (posix): lets the copy overlap reads and writes.</summary>
+public interface IWritableStream
+{
+    Task<Stream> OpenWriteAsync(string pfn, CancellationToken ct);
+}
+
+/// <summary>
+/// Storage where an object becomes visible only once completely written (S3 PUT and multipart complete), so a
+/// verified copy can write the final name directly instead of a temporary one followed by a rename.
+/// </summary>
+public interface IAtomicWrite;
 
 /// <summary>Storage that can say how much room is left (posix: the file system under the prefix).</summary>
 public interface IFreeSpace

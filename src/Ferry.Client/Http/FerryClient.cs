@@ -24,6 +24,8 @@ public sealed partial class FerryClient : IDisposable
 
     public ClientSettings Settings => _settings;
     public string? Account { get; private set; }
+    /// <summary>The token of the current session, once logged in; storage Ferry serves itself accepts it.</summary>
+    public string? CurrentToken => _token;
 
     public FerryClient(ClientSettings settings, HttpMessageHandler? handler = null)
     {

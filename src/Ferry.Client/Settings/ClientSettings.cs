@@ -25,6 +25,14 @@ public sealed record ClientSettings
     private static string Home(IReadOnlyDictionary<string, string?> env) =>
         env.GetValueOrDefault("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
+    /// <summary>Storage secrets for client-side transfers: $FERRY_RSE_CREDENTIALS, else rse-credentials.json beside the config file.</summary>
+    public static string RseCredentialsPath(IReadOnlyDictionary<string, string?> env)
+    {
+        if (env.GetValueOrDefault("FERRY_RSE_CREDENTIALS") is { Length: > 0 } explicitPath) return explicitPath;
+        var config = env.GetValueOrDefault("FERRY_CONFIG") is { Length: > 0 } c ? c : Path.Combine(Home(env), ".config", "ferry", "config.json");
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config))!, "rse-credentials.json");
+    }
+
     public static ClientSettings FromEnvironment() =>
         Resolve(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value));

@@ -59,7 +59,7 @@ public sealed class Downloader(FerryClient client)
                 {
                     try
                     {
-                        var endpoint = await rseCache.GetOrAdd(rse, r => new Lazy<Task<ClientEndpoint>>(async () => RseAccess.Choose(await client.GetRseAsync(r, token), "read"))).Value;
+                        var endpoint = await rseCache.GetOrAdd(rse, r => new Lazy<Task<ClientEndpoint>>(async () => RseAccess.Choose(await client.GetRseAsync(r, token), "read", client))).Value;
                         if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
                         await using var source = await endpoint.Backend.OpenReadAsync(pfn, 0, token);
                         var sums = await VerifiedCopy.WriteAsync(source, localRoot, localPfn, expected, expected.Adler32 is null, null, token);

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
+using Ferry.Client.Settings;
 using Ferry.Storage;
+using Ferry.Storage.Credentials;
 
 namespace Ferry.Client.Transfer;
 
@@ -14,8 +16,15 @@ public sealed record ClientEndpoint(string Rse, IStorageBackend Backend, string 
 
 public static class RseAccess
 {
-    /// <summary>The supported protocol with the lowest non-zero priority for the operation (read/write/delete) over lan or wan.</summary>
-    public static ClientEndpoint Choose(JsonElement rse, string operation)
+    private static readonly Lazy<RseCredentials> FileCredentials = new(() => new RseCredentials(ClientSettings.RseCredentialsPath(
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value))));
+
+    /// <summary>
+    /// The supported protocol with the lowest non-zero priority for the operation (read/write/delete) over lan or wan.
+    /// Storage secrets come from the client's rse-credentials.json; storage served by the Ferry server the client talks
+    /// to needs none, as the client's own token is accepted there.
+    /// </summary>
+    public static ClientEndpoint Choose(JsonElement rse, string operation, FerryClient? client = null)
     {
         var name = rse.Str("rse") ?? "?";
         var best = rse.GetProperty("protocols").EnumerateArray()
@@ -28,7 +37,17 @@ public static class RseAccess
         if (best.ValueKind == JsonValueKind.Undefined)
             throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {name} offers no protocol this client can {operation} with");
         var spec = new ProtocolSpec(best.Str("scheme")!, best.Str("hostname") ?? "localhost", (int)(best.Long("port") ?? 0), best.Str("prefix") ?? "/");
-        return new ClientEndpoint(name, StorageRegistry.Create(spec), spec.Scheme, spec.Hostname, spec.Port, spec.Prefix);
+        var credentials = FileCredentials.Value.For(name);
+        if (credentials is null && client?.CurrentToken is { } token && ServedBy(client, spec))
+            credentials = new Dictionary<string, string> { ["token"] = token };
+        return new ClientEndpoint(name, StorageRegistry.Create(spec, credentials), spec.Scheme, spec.Hostname, spec.Port, spec.Prefix);
+    }
+
+    private static bool ServedBy(FerryClient client, ProtocolSpec spec)
+    {
+        var server = new Uri(client.Settings.Url);
+        return spec.Scheme is "http" or "https" or "dav" or "davs" && server.Port == spec.Port
+               && string.Equals(server.Host, spec.Hostname, StringComparison.OrdinalIgnoreCase);
     }
 
     private static int? Priority(JsonElement protocol, string operation) =>

@@ -37,7 +37,7 @@ public sealed class Uploader(FerryClient client)
         var rse = await client.GetRseAsync(options.Rse, ct);
         if (rse.TryGetProperty("availability_write", out var w) && w.ValueKind == JsonValueKind.False)
             throw new FerryException("RSEWriteBlocked", 500, $"RSE {options.Rse} is blocked for writes");
-        var endpoint = RseAccess.Choose(rse, "write");
+        var endpoint = RseAccess.Choose(rse, "write", client);
 
         if (options.Dataset is { } ds)
         {

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Transfers;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Engine.Storage;
+using Ferry.Storage;
 using Ferry.Storage.Verification;
 using Microsoft.Extensions.Logging;
 
@@ -11,10 +14,11 @@ namespace Ferry.Engine.Daemons;
 /// Moves bytes for queued transfer requests: nearest readable source first, streamed into a temporary name at the
 /// destination while checksumming, renamed only when the checksum matches the catalogue, then recorded as AVAILABLE.
 /// </summary>
-public sealed class Conveyor(TransferCatalog transfers, RseStorage storage, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
+public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas, RseStorage storage, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
     : DaemonLoop(clock, logger, options.ConveyorIdle)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _links = new();
 
     protected override Task StartupAsync(CancellationToken ct) => transfers.ReleaseAllLeasesAsync();
 
@@ -51,24 +55,43 @@ public sealed class Conveyor(TransferCatalog transfers, RseStorage storage, Engi
             foreach (var source in sources)
             {
                 lastSource = source.RseId;
+                var link = _links.GetOrAdd((source.RseId, r.DestRseId), _ => new SemaphoreSlim(options.PerLinkLimit));
+                await link.WaitAsync(ct);
                 try
                 {
                     var from = await storage.OpenAsync(source.RseId, StorageOperation.Read);
                     var to = await storage.OpenAsync(r.DestRseId, StorageOperation.Write);
                     var path = source.Path ?? Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name);
                     var expected = new ExpectedChecksums(r.Bytes, r.Adler32, r.Md5);
-                    await using (var input = await from.Backend.OpenReadAsync(from.Pfn(path), 0, ct))
-                        await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, computeMd5: false, null, ct);
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(options.TransferTimeout(r.Bytes));
+                    try
+                    {
+                        await using var input = await from.Backend.OpenReadAsync(from.Pfn(path), 0, timeout.Token);
+                        await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, computeMd5: false, null, timeout.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        throw new StorageException($"no completion within {options.TransferTimeout(r.Bytes).TotalSeconds:F0} s", permanent: false);
+                    }
                     if (!await transfers.CompleteAsync(r, source.RseId))
                         Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
                     return;
                 }
+                catch (FerryException e) when (e.ExceptionClass == "FileConsistencyMismatch" && !ct.IsCancellationRequested)
+                {
+                    // The bytes were checksummed as they left the source: the source copy is corrupt, not the link.
+                    lastError = $"source {source.Rse}: {e.Message}";
+                    Logger.LogWarning("Source replica of {Scope}:{Name} on {Source} is corrupt, declared BAD: {Error}", r.Scope, r.Name, source.Rse, e.Message);
+                    await replicas.DeclareBadAsync([(r.Scope, r.Name, source.Rse)], "conveyor: " + e.Message);
+                }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !ct.IsCancellationRequested)
                 {
-                    lastError = e.Message;
-                    permanent = e is FerryException { ExceptionClass: "RSEProtocolNotSupported" or "InvalidPath" };
+                    lastError = $"{source.Rse} -> destination: {e.Message}";
+                    permanent = e is StorageException { Permanent: true } or FerryException { ExceptionClass: "RSEProtocolNotSupported" or "InvalidPath" };
                     Logger.LogWarning("Transfer of {Scope}:{Name} from {Source} failed: {Error}", r.Scope, r.Name, source.Rse, e.Message);
                 }
+                finally { link.Release(); }
             }
         }
         finally

@@ -4,6 +4,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Core.Paths;
 using Ferry.Storage;
+using Ferry.Storage.Credentials;
 
 namespace Ferry.Engine.Storage;
 
@@ -16,7 +17,7 @@ public sealed record RseEndpoint(IStorageBackend Backend, RseProtocol Protocol)
 }
 
 /// <summary>Chooses, for an RSE and an operation, the supported protocol with the best (lowest) declared priority.</summary>
-public sealed class RseStorage(RseCatalog rses)
+public sealed class RseStorage(RseCatalog rses, RseCredentials credentials)
 {
     public async Task<RseEndpoint> OpenAsync(string rseId, StorageOperation op)
     {
@@ -30,7 +31,7 @@ public sealed class RseStorage(RseCatalog rses)
             .Select(x => x.p)
             .FirstOrDefault()
             ?? throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {rse.Name} has no protocol Ferry can use to {op.ToString().ToLowerInvariant()}");
-        return new RseEndpoint(StorageRegistry.Create(new ProtocolSpec(best.Scheme, best.Hostname, best.Port, best.Prefix)), best);
+        return new RseEndpoint(StorageRegistry.Create(new ProtocolSpec(best.Scheme, best.Hostname, best.Port, best.Prefix), credentials.For(rse.Name)), best);
     }
 
     /// <summary>The protocol's priority for the operation, or null when it does not support it.</summary>

@@ -8,6 +8,7 @@ using Ferry.Core.Model;
 using Ferry.Core.Paths;
 using Ferry.Engine.Storage;
 using Ferry.Server.Http;
+using Ferry.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +100,8 @@ internal static class ReplicaEndpoints
 
     /// <summary>
     /// A replica is AVAILABLE only once its bytes are on the RSE with the right size and checksum. Where the server can
-    /// read the storage itself (posix), it checks before accepting the state; a mismatch refuses the whole request.
+    /// reach the storage itself (posix, or remote storage it holds credentials for), it checks size and the storage's
+    /// own checksum before accepting the state; a mismatch refuses the whole request.
     /// </summary>
     private static async Task VerifyAvailable(HttpContext ctx, string rseName, IReadOnlyList<ReplicaFileSpec> files)
     {
@@ -108,24 +110,27 @@ internal static class ReplicaEndpoints
         var rse = await ctx.RequestServices.GetRequiredService<RseCatalog>().GetAsync(rseName);
         RseEndpoint endpoint;
         try { endpoint = await ctx.RequestServices.GetRequiredService<RseStorage>().OpenAsync(rse.Id, StorageOperation.Read); }
-        catch (FerryException) { return; }
-        if (endpoint.Backend is not Ferry.Storage.IServerSideChecksum checksummer) return;
+        catch (Exception e) when (e is FerryException or StorageException) { return; }
         var dids = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>();
-        // Files are checked in parallel: this re-reads every byte, and the request should cost little more than one read.
-        await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ctx.RequestAborted }, async (f, ct) =>
+        // Files are checked in parallel: posix re-reads every byte, and the request should cost little more than one read.
+        await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ctx.RequestAborted }, async (f, ct) =>
         {
             var known = await dids.FindAsync(f.Scope, f.Name);
             var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
-            var stat = await endpoint.Backend.StatAsync(pfn, ct)
-                ?? throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
+            StorageObject? stat;
+            try { stat = await endpoint.Backend.StatAsync(pfn, ct); }
+            catch (StorageException) { return; }
+            if (stat is null)
+                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
             var bytes = f.Bytes ?? known?.Bytes;
             if (bytes is { } b && b != stat.Bytes)
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {stat.Bytes} bytes, expected {b}");
-            var adler = known?.Adler32 ?? f.Adler32;
-            if (adler is null) return;
-            var actual = await checksummer.Adler32Async(pfn, ct);
-            if (!string.Equals(actual, adler, StringComparison.OrdinalIgnoreCase))
-                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has adler32 {actual}, expected {adler}");
+            if (endpoint.Backend is not IServerSideChecksum checksummer) return;
+            var expected = checksummer.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
+            if (expected is null) return;
+            var actual = await checksummer.ChecksumAsync(pfn, ct);
+            if (actual is not null && !string.Equals(actual.Value, expected, StringComparison.OrdinalIgnoreCase))
+                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has {actual.Algorithm} {actual.Value}, expected {expected}");
         });
     }
 

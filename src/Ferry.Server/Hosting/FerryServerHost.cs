@@ -14,6 +14,7 @@ using Ferry.Engine.Daemons;
 using Ferry.Engine.Storage;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
+using Ferry.Storage.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,6 +64,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
             { MaxAttempts = options.Engine.TransferAttempts });
         builder.Services.AddSingleton<DeletionQueue>();
+        builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
         if (options.Engine.RunDaemons)

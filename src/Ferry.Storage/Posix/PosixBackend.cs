@@ -7,7 +7,7 @@ namespace Ferry.Storage.Posix;
 /// The <c>file</c> protocol on a local directory. Every path is resolved and checked against the prefix,
 /// so no DID name or PFN can make it read or write outside the RSE.
 /// </summary>
-public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSpace
+public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritableStream, IFreeSpace
 {
     private readonly string _root;
 
@@ -17,6 +17,7 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSp
     }
 
     public string Scheme => "file";
+    public string Algorithm => "adler32";
 
     /// <summary>The local path of a PFN (file://host/abs/path or a bare absolute path), guaranteed inside the prefix.</summary>
     public string LocalPath(string pfn)
@@ -34,6 +35,9 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSp
             throw new FerryException("InvalidPath", 400, $"'{pfn}' is outside the RSE prefix {_root}");
         return full;
     }
+
+    // The prefix itself is a valid directory to list or create.
+    private string LocalDirectory(string directoryPfn) => Path.GetDirectoryName(LocalPath(directoryPfn.TrimEnd('/') + "/x"))!;
 
     public Task<StorageObject?> StatAsync(string pfn, CancellationToken ct)
     {
@@ -55,6 +59,30 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSp
         return Task.FromResult<Stream>(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1));
     }
 
+    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    {
+        await using var output = await OpenWriteAsync(pfn, ct);
+        await content.CopyToAsync(output, 1 << 20, ct);
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var dir = LocalDirectory(directoryPfn);
+        if (!Directory.Exists(dir)) yield break;
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return "file://localhost" + file;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task MakeDirectoryAsync(string directoryPfn, CancellationToken ct)
+    {
+        Directory.CreateDirectory(LocalDirectory(directoryPfn));
+        return Task.CompletedTask;
+    }
+
     public Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)
     {
         var to = LocalPath(toPfn);
@@ -71,7 +99,7 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSp
         return Task.CompletedTask;
     }
 
-    public async Task<string?> Adler32Async(string pfn, CancellationToken ct)
+    public async Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct)
     {
         var path = LocalPath(pfn);
         if (!File.Exists(path)) return null;
@@ -80,7 +108,7 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IFreeSp
         var adler = Adler32.Initial;
         int n;
         while ((n = await fs.ReadAsync(buffer, ct)) > 0) adler = Adler32.Update(adler, buffer.AsSpan(0, n));
-        return Adler32.ToHex(adler);
+        return new StorageChecksum("adler32", Adler32.ToHex(adler));
     }
 
     public Task<long?> FreeBytesAsync(CancellationToken ct) =>

@@ -20,23 +20,49 @@ public static class VerifiedCopy
         Stream source, IStorageBackend target, string finalPfn, ExpectedChecksums? expected, bool computeMd5,
         IProgress<long>? progress, CancellationToken ct)
     {
-        var tempPfn = finalPfn + TempSuffix;
-        Checksums result;
+        var atomic = target is IAtomicWrite;
+        var writePfn = atomic ? finalPfn : finalPfn + TempSuffix;
+        var serverAlgorithm = (target as IServerSideChecksum)?.Algorithm;
+        var md5 = computeMd5 || expected?.Md5 is not null && expected.Adler32 is null || serverAlgorithm == "md5";
         try
         {
-            await using (var output = await target.OpenWriteAsync(tempPfn, ct))
+            Checksums result;
+            if (target is IWritableStream writable)
             {
-                result = await CopyAsync(source, output, computeMd5 || expected?.Md5 is not null && expected.Adler32 is null, progress, ct);
+                await using var output = await writable.OpenWriteAsync(writePfn, ct);
+                result = await CopyAsync(source, output, md5, progress, ct);
+            }
+            else
+            {
+                await using var counted = new ChecksumReadStream(source, md5, progress);
+                await target.WriteAsync(writePfn, counted, expected?.Bytes, ct);
+                result = counted.Result();
             }
             Verify(finalPfn, result, expected);
-            await target.MoveAsync(tempPfn, finalPfn, ct);
+            // A stream we wrote to a local file needs no second look; remote storage is asked what it stored.
+            if (target is not IWritableStream) await VerifyStoredAsync(target, writePfn, result, ct);
+            if (!atomic) await target.MoveAsync(writePfn, finalPfn, ct);
             return result;
         }
         catch
         {
-            try { await target.DeleteAsync(tempPfn, CancellationToken.None); } catch (IOException) { }
+            try { await target.DeleteAsync(writePfn, CancellationToken.None); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>Size always; the storage's own checksum where it can give one without sending the bytes back.</summary>
+    public static async Task VerifyStoredAsync(IStorageBackend target, string pfn, Checksums sent, CancellationToken ct)
+    {
+        var stat = await target.StatAsync(pfn, ct)
+            ?? throw new StorageException($"{pfn} is missing right after it was written", permanent: false);
+        if (stat.Bytes != sent.Bytes)
+            throw new StorageException($"{pfn} holds {stat.Bytes} bytes after writing {sent.Bytes}", permanent: false);
+        if (target is not IServerSideChecksum checksummer) return;
+        var stored = await checksummer.ChecksumAsync(pfn, ct);
+        var expected = stored?.Algorithm switch { "adler32" => sent.Adler32, "md5" => sent.Md5, _ => null };
+        if (stored is not null && expected is not null && !string.Equals(stored.Value, expected, StringComparison.OrdinalIgnoreCase))
+            throw new StorageException($"{pfn}: storage reports {stored.Algorithm} {stored.Value}, the bytes sent had {expected}", permanent: false);
     }
 
     public static async Task<Checksums> CopyAsync(Stream source, Stream output, bool computeMd5, IProgress<long>? progress, CancellationToken ct)

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Ferry.Storage.S3;
+
+/// <summary>
+/// S3 and compatible stores (Ceph RGW, s3rver), path-style. The PFN path is <c>/bucket/key</c>. Objects appear only
+/// when complete, so verified copies write the final key directly. Objects above <see cref="PartSize"/> go up as a
+/// multipart upload with parts in parallel; a single-part object's ETag is its md5, which verification uses.
+/// Credentials: <c>access_key</c>, <c>secret_key</c>, optional <c>region</c>, optional <c>secure</c> (https; the
+/// default when the port is 443).
+/// </summary>
+public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite
+{
+    public const int PartSize = 16 << 20;
+    private const int PartsInFlight = 4;
+    private readonly AmazonS3Client _s3;
+
+    public S3Backend(ProtocolSpec protocol, IReadOnlyDictionary<string, string> credentials)
+    {
+        if (!credentials.TryGetValue("access_key", out var access) || !credentials.TryGetValue("secret_key", out var secret))
+            throw new StorageException($"No S3 access_key/secret_key for {protocol.Hostname}:{protocol.Port} in rse-credentials.json", permanent: true);
+        var secure = credentials.GetValueOrDefault("secure") is { } s ? s == "true" : protocol.Port == 443;
+        var config = new AmazonS3Config
+        {
+            ServiceURL = $"{(secure ? "https" : "http")}://{protocol.Hostname}:{(protocol.Port == 0 ? (secure ? 443 : 80) : protocol.Port)}",
+            ForcePathStyle = true,
+            AuthenticationRegion = credentials.GetValueOrDefault("region", "us-east-1"),
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = TimeSpan.FromSeconds(120),
+            MaxErrorRetry = 2,
+        };
+        _s3 = new AmazonS3Client(new BasicAWSCredentials(access, secret), config);
+    }
+
+    public string Scheme => "s3";
+    public string Algorithm => "md5";
+
+    private static (string Bucket, string Key) Locate(string pfn)
+    {
+        var path = PfnParts.Parse(pfn).Path.TrimStart('/');
+        var slash = path.IndexOf('/');
+        if (slash <= 0) throw new StorageException($"'{pfn}' names no bucket and key (s3://host:port/bucket/key)", permanent: true);
+        return (path[..slash], path[(slash + 1)..]);
+    }
+
+    public async Task<StorageObject?> StatAsync(string pfn, CancellationToken ct) =>
+        await HeadAsync(pfn, ct) is { } head ? new StorageObject(head.ContentLength) : null;
+
+    public async Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct)
+    {
+        var etag = (await HeadAsync(pfn, ct))?.ETag?.Trim('"');
+        return etag is { Length: 32 } && !etag.Contains('-') ? new StorageChecksum("md5", etag) : null;
+    }
+
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string pfn, CancellationToken ct)
+    {
+        var (bucket, key) = Locate(pfn);
+        try { return await _s3.GetObjectMetadataAsync(bucket, key, ct); }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return null; }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("HEAD", pfn, e); }
+    }
+
+    public async Task<Stream> OpenReadAsync(string pfn, long offset, CancellationToken ct)
+    {
+        var (bucket, key) = Locate(pfn);
+        var request = new GetObjectRequest { BucketName = bucket, Key = key };
+        if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
+        try
+        {
+            var response = await _s3.GetObjectAsync(request, ct);
+            return response.ResponseStream;
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("GET", pfn, e); }
+    }
+
+    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    {
+        var (bucket, key) = Locate(pfn);
+        try
+        {
+            // Signing needs the payload's hash, so each request body is a buffer; parts bound the memory used.
+            var first = await ReadPartAsync(content, ct);
+            if (first.Length < PartSize)
+            {
+                using (first)
+                    await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = first, UseChunkEncoding = false, AutoCloseStream = false }, ct);
+                return;
+            }
+            await MultipartAsync(bucket, key, first, content, ct);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("PUT", pfn, e); }
+    }
+
+    private async Task MultipartAsync(string bucket, string key, MemoryStream first, Stream content, CancellationToken ct)
+    {
+        var upload = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
+        try
+        {
+            var inFlight = new List<Task<PartETag>>();
+            var part = first;
+            for (var number = 1; part.Length > 0; number++)
+            {
+                inFlight.Add(UploadPartAsync(bucket, key, upload.UploadId, number, part, ct));
+                if (inFlight.Count(t => !t.IsCompleted) >= PartsInFlight) await Task.WhenAny(inFlight.Where(t => !t.IsCompleted));
+                if (part.Length < PartSize) break;
+                part = await ReadPartAsync(content, ct);
+                if (part.Length == 0) { part.Dispose(); break; }
+            }
+            var etags = await Task.WhenAll(inFlight);
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartETags = [.. etags] }, ct);
+        }
+        catch
+        {
+            try { await _s3.AbortMultipartUploadAsync(bucket, key, upload.UploadId, CancellationToken.None); }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { }
+            throw;
+        }
+    }
+
+    private async Task<PartETag> UploadPartAsync(string bucket, string key, string uploadId, int number, MemoryStream data, CancellationToken ct)
+    {
+        using (data)
+        {
+            var response = await _s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = number, PartSize = data.Length,
+                InputStream = data, UseChunkEncoding = false,
+            }, ct);
+            return new PartETag(number, response.ETag);
+        }
+    }
+
+    private static async Task<MemoryStream> ReadPartAsync(Stream content, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 20];
+        while (buffer.Length < PartSize)
+        {
+            var n = await content.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, PartSize - buffer.Length)), ct);
+            if (n == 0) break;
+            buffer.Write(chunk, 0, n);
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    public async Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)
+    {
+        var (fb, fk) = Locate(fromPfn);
+        var (tb, tk) = Locate(toPfn);
+        try { await _s3.CopyObjectAsync(fb, fk, tb, tk, ct); }
+        catch (AmazonS3Exception)
+        {
+            // Some S3 look-alikes (s3rver) mishandle server-side copy of nested keys: copy through this process.
+            await using var source = await OpenReadAsync(fromPfn, 0, ct);
+            await WriteAsync(toPfn, source, null, ct);
+        }
+        catch (AmazonClientException e) { throw Classify("COPY", fromPfn, e); }
+        await DeleteAsync(fromPfn, ct);
+    }
+
+    public async Task DeleteAsync(string pfn, CancellationToken ct)
+    {
+        var (bucket, key) = Locate(pfn);
+        try { await _s3.DeleteObjectAsync(bucket, key, ct); }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("DELETE", pfn, e); }
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (bucket, prefix) = Locate(directoryPfn.TrimEnd('/') + "/");
+        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        string? token = null;
+        do
+        {
+            ListObjectsV2Response page;
+            try { page = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, ct); }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("LIST", directoryPfn, e); }
+            foreach (var o in page.S3Objects ?? []) yield return $"{root}/{bucket}/{o.Key}";
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        } while (token is not null);
+    }
+
+    public Task MakeDirectoryAsync(string directoryPfn, CancellationToken ct) => Task.CompletedTask;
+
+    private static StorageException Classify(string op, string pfn, Exception e)
+    {
+        var status = (e as AmazonServiceException)?.StatusCode;
+        var permanent = status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.BadRequest;
+        var what = status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized ? "the storage refused the credentials: " : "";
+        return new StorageException($"S3 {op} {pfn}: {what}{(e as AmazonS3Exception)?.ErrorCode ?? e.GetType().Name}: {e.Message}", permanent, e);
+    }
+}

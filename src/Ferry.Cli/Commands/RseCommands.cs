@@ -8,13 +8,19 @@ internal static class RseCommands
     public static Command Build()
     {
         var name = new Argument<string>("rse") { Description = "RSE name (upper case, e.g. SITE_A)" };
-        var prefix = new Option<string>("--prefix") { Description = "Directory holding the RSE's files (a posix RSE)", Required = true };
-        var add = new Command("add", "Add a deterministic posix RSE on a local directory").With(name, prefix);
+        var prefix = new Option<string?>("--prefix") { Description = "Directory holding the RSE's files: makes a posix RSE (without it, add protocols with add-protocol)" };
+        var add = new Command("add", "Add a deterministic RSE, posix on a local directory with --prefix").With(name, prefix);
         add.SetAction(async (pr, ct) =>
         {
-            var dir = Path.GetFullPath(pr.GetValue(prefix)!);
-            Directory.CreateDirectory(dir);
             using var c = Common.Client();
+            if (pr.GetValue(prefix) is not { } p)
+            {
+                await c.AddRseAsync(pr.GetValue(name)!, null, ct);
+                Console.Out.WriteLine($"Added RSE {pr.GetValue(name)} (no protocol yet: ferry rse add-protocol)");
+                return 0;
+            }
+            var dir = Path.GetFullPath(p);
+            Directory.CreateDirectory(dir);
             await c.AddPosixRseAsync(pr.GetValue(name)!, dir, ct);
             Console.Out.WriteLine($"Added RSE {pr.GetValue(name)} at {dir}");
             return 0;
@@ -104,6 +110,6 @@ internal static class RseCommands
                 new System.Text.Json.Nodes.JsonObject { ["name"] = pr.GetValue(limitName), ["value"] = bytes }, ct);
             return 0;
         });
-        return new Command("rse", "Storage endpoints (RSEs)").With(add, list, show, setAttr, update, setDistance, setLimit, delete);
+        return new Command("rse", "Storage endpoints (RSEs)").With(add, RseProtocolCommands.BuildAdd(), RseProtocolCommands.BuildDelete(), list, show, setAttr, update, setDistance, setLimit, delete);
     }
 }

@@ -81,9 +81,15 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                 catch (FerryException e) when (e.ExceptionClass == "FileConsistencyMismatch" && !ct.IsCancellationRequested)
                 {
                     // The bytes were checksummed as they left the source: the source copy is corrupt, not the link.
-                    lastError = $"source {source.Rse}: {e.Message}";
-                    Logger.LogWarning("Source replica of {Scope}:{Name} on {Source} is corrupt, declared BAD: {Error}", r.Scope, r.Name, source.Rse, e.Message);
-                    await replicas.DeclareBadAsync([(r.Scope, r.Name, source.Rse)], "conveyor: " + e.Message);
+                    // It is declared BAD (and so recovered) only when a good copy exists to recover it from;
+                    // the last copy stays as it is, for a person to look at.
+                    lastError = $"source {source.Rse} is corrupt: {e.Message}";
+                    if (sources.Count > 1)
+                    {
+                        Logger.LogWarning("Source replica of {Scope}:{Name} on {Source} is corrupt, declared BAD: {Error}", r.Scope, r.Name, source.Rse, e.Message);
+                        await replicas.DeclareBadAsync([(r.Scope, r.Name, source.Rse)], "conveyor: " + e.Message);
+                    }
+                    else Logger.LogWarning("The only source of {Scope}:{Name}, on {Source}, is corrupt: {Error}", r.Scope, r.Name, source.Rse, e.Message);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !ct.IsCancellationRequested)
                 {

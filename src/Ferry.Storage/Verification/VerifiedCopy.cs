@@ -46,7 +46,9 @@ public static class VerifiedCopy
         }
         catch
         {
-            try { await target.DeleteAsync(writePfn, CancellationToken.None); } catch (IOException) { }
+            // Best effort, and bounded: the storage that just failed may be the one hanging.
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await target.DeleteAsync(writePfn, cleanup.Token); } catch (Exception e) when (e is IOException or OperationCanceledException) { }
             throw;
         }
     }
@@ -100,7 +102,7 @@ public static class VerifiedCopy
         if (expected.Bytes is { } b && b != actual.Bytes)
             throw new FerryException("FileConsistencyMismatch", 412, $"Size mismatch for {what}: expected {b} bytes, got {actual.Bytes}");
         if (expected.Adler32 is { } a && !string.Equals(a, actual.Adler32, StringComparison.OrdinalIgnoreCase))
-            throw new FerryException("FileConsistencyMismatch", 412, $"Checksum mismatch for {what}: expected adler32 {a}, got {actual.Adler32}");
+            throw new FerryException("FileConsistencyMismatch", 412, $"Checksum mismatch for {what}: the bytes read have adler32 {actual.Adler32}, the catalogue says {a}");
         if (expected.Adler32 is null && expected.Md5 is { } m && actual.Md5 is { } am && !string.Equals(m, am, StringComparison.OrdinalIgnoreCase))
             throw new FerryException("FileConsistencyMismatch", 412, $"Checksum mismatch for {what}: expected md5 {m}, got {am}");
     }

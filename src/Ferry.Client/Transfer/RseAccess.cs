@@ -28,7 +28,7 @@ public static class RseAccess
     {
         var name = rse.Str("rse") ?? "?";
         var best = rse.GetProperty("protocols").EnumerateArray()
-            .Where(p => StorageRegistry.Supports(p.Str("scheme") ?? ""))
+            .Where(p => Usable(p.Str("scheme") ?? "", p.Str("prefix") ?? ""))
             .Select(p => (p, prio: Priority(p, operation)))
             .Where(x => x.prio is not null)
             .OrderBy(x => x.prio)
@@ -42,6 +42,17 @@ public static class RseAccess
             credentials = new Dictionary<string, string> { ["token"] = token };
         return new ClientEndpoint(name, StorageRegistry.Create(spec, credentials), spec.Scheme, spec.Hostname, spec.Port, spec.Prefix);
     }
+
+    private static readonly string[]? AllowedSchemes =
+        Environment.GetEnvironmentVariable("FERRY_SCHEMES") is { Length: > 0 } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
+
+    /// <summary>
+    /// A scheme this client speaks and is allowed to use (FERRY_SCHEMES restricts it, like Rucio's --scheme); a posix
+    /// protocol only where its directory is on this machine, so a remote client never writes to its own disk.
+    /// </summary>
+    private static bool Usable(string scheme, string prefix) =>
+        StorageRegistry.Supports(scheme) && (AllowedSchemes is null || AllowedSchemes.Contains(scheme))
+        && (scheme is not ("file" or "posix") || Directory.Exists(prefix));
 
     private static bool ServedBy(FerryClient client, ProtocolSpec spec)
     {

@@ -27,7 +27,9 @@ public sealed class RseStorage(RseCatalog rses, RseCredentials credentials)
             .Where(p => StorageRegistry.Supports(p.Scheme))
             .Select(p => (p, priority: Priority(p, op)))
             .Where(x => x.priority is not null)
-            .OrderBy(x => x.priority)
+            // Storage this process can reach as a local directory beats any network protocol, including Ferry's own HTTP view of it.
+            .OrderBy(x => x.p.Scheme is "file" or "posix" && Directory.Exists(x.p.Prefix) ? 0 : 1)
+            .ThenBy(x => x.priority)
             .Select(x => x.p)
             .FirstOrDefault()
             ?? throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {rse.Name} has no protocol Ferry can use to {op.ToString().ToLowerInvariant()}");

@@ -86,6 +86,7 @@ public static class FerryServerHost
         app.MapDids();
         app.MapReplicas();
         app.MapRules();
+        app.MapStorage();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

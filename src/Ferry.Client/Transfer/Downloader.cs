@@ -10,7 +10,8 @@ namespace Ferry.Client.Transfer;
 
 public enum DownloadStatus { Downloaded, AlreadyPresent, Failed }
 
-public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error);
+/// <summary>One file's outcome; <paramref name="ResumedFrom"/> is how many bytes of an earlier interrupted download were kept.</summary>
+public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error, long ResumedFrom = 0);
 
 /// <summary>
 /// Downloads DIDs as Rucio does: a collection lands in DIR/NAME/, a file in DIR/SCOPE/. Each file is copied into
@@ -61,9 +62,9 @@ public sealed class Downloader(FerryClient client)
                     {
                         var endpoint = await rseCache.GetOrAdd(rse, r => new Lazy<Task<ClientEndpoint>>(async () => RseAccess.Choose(await client.GetRseAsync(r, token), "read", client))).Value;
                         if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
-                        await using var source = await endpoint.Backend.OpenReadAsync(pfn, 0, token);
-                        var sums = await VerifiedCopy.WriteAsync(source, localRoot, localPfn, expected, expected.Adler32 is null, null, token);
-                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, sums.Bytes, null));
+                        var outcome = await ResumableLocalCopy.DownloadAsync(endpoint.Backend, pfn, localRoot.LocalPath(localPfn), expected, null, token);
+                        var sums = outcome.Checksums;
+                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, sums.Bytes, null, outcome.ResumedFrom));
                         progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, sums.Bytes)));
                         return;
                     }

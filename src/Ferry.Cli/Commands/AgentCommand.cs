@@ -15,9 +15,10 @@ internal static class AgentCommand
         var bandwidth = new Option<string?>("--bandwidth-limit") { Description = "Bytes per second over all downloads, e.g. 50MB (default: unlimited)" };
         var retryCap = new Option<string>("--retry-cap") { DefaultValueFactory = _ => "5m", Description = "Longest wait between attempts to reach an unreachable server" };
         var minFree = new Option<string?>("--min-free") { Description = "Free space to leave on DIR's disk, e.g. 10GB; a dataset that does not fit is refused" };
+        var negativeTtl = new Option<string>("--negative-cache-ttl") { DefaultValueFactory = _ => "30s", Description = "How long a 'does not exist' answer is reused before the server is asked again" };
         var cmd = new Command("agent", "Run the desktop agent: a local service that downloads datasets on request and survives restarts " +
             "(API and web page on --listen; token from FERRY_AGENT_TOKEN or the file named by FERRY_AGENT_TOKEN_FILE)")
-            .With(dir, listen, parallel, bandwidth, retryCap, minFree);
+            .With(dir, listen, parallel, bandwidth, retryCap, minFree, negativeTtl);
         cmd.SetAction(async (pr, ct) =>
         {
             var options = new AgentOptions
@@ -25,7 +26,7 @@ internal static class AgentCommand
                 Dir = pr.GetValue(dir)!, Listen = pr.GetValue(listen)!, MaxParallel = pr.GetValue(parallel),
                 BandwidthLimit = pr.GetValue(bandwidth) is { } b ? Size(b, "--bandwidth-limit") : null,
                 RetryCap = Duration(pr.GetValue(retryCap)!), MinFreeBytes = pr.GetValue(minFree) is { } m ? Size(m, "--min-free") : 0,
-                Token = Token(),
+                NegativeCacheTtl = Duration(pr.GetValue(negativeTtl)!), Token = Token(),
             };
             await AgentHost.RunAsync(options, ClientSettings.FromEnvironment(), ct);
             return 0;

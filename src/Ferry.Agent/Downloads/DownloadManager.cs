@@ -56,7 +56,12 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
                 log.Error($"{e.GetType().Name}: {e.Message}", did);
                 Fail(did, "failed", e.Message);
             }
-            finally { _jobs.TryRemove(new KeyValuePair<string, DatasetJob>(did, job)); }
+            finally
+            {
+                _jobs.TryRemove(new KeyValuePair<string, DatasetJob>(did, job));
+                // The last job gone, the agent may sit idle for days: hand the copy buffers and heap back to the system.
+                if (_jobs.IsEmpty) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
         });
     }
 

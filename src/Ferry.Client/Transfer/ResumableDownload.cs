@@ -45,7 +45,7 @@ public sealed class ResumableDownload
     {
         if (File.Exists(_final))
         {
-            var present = await HashAsync(_final, long.MaxValue, ct);
+            using var present = await HashAsync(_final, long.MaxValue, ct);
             if (Matches(present)) return new ResumableResult(ResumableOutcome.AlreadyPresent, present.Bytes, present.Bytes, present.Result().Adler32);
             // A wrong file under the final name (edited by hand, or from another dataset version) is fetched again.
             File.Delete(_final);
@@ -54,7 +54,7 @@ public sealed class ResumableDownload
         using var acc = File.Exists(PartPath) ? await HashAsync(PartPath, _expected.Bytes ?? long.MaxValue, ct) : new ChecksumAccumulator(false);
         var resumedFrom = acc.Bytes;
         progress?.Report(resumedFrom);
-        await using (var output = new FileStream(PartPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous))
+        await using (var output = new FileStream(PartPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1))
         {
             // Anything beyond what was hashed (a .part longer than the file should be) is cut off.
             output.SetLength(resumedFrom);
@@ -62,9 +62,8 @@ public sealed class ResumableDownload
             if (_expected.Bytes is not { } total || resumedFrom < total)
             {
                 await using var source = await openAt(resumedFrom, ct);
-                await CopyAsync(source, output, acc, progress, pace, ct);
+                await VerifiedCopy.CopyAsync(source, output, acc, progress, pace, ct);
             }
-            await output.FlushAsync(ct);
         }
         var sums = acc.Result();
         try { VerifiedCopy.Verify(_final, sums, _expected); }
@@ -112,23 +111,5 @@ public sealed class ResumableDownload
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
         return acc;
-    }
-
-    private static async Task CopyAsync(Stream source, Stream output, ChecksumAccumulator acc, IProgress<long>? progress,
-        Func<int, CancellationToken, ValueTask>? pace, CancellationToken ct)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            int n;
-            while ((n = await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
-            {
-                if (pace is not null) await pace(n, ct);
-                acc.Append(buffer.AsSpan(0, n));
-                await output.WriteAsync(buffer.AsMemory(0, n), ct);
-                progress?.Report(n);
-            }
-        }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 }

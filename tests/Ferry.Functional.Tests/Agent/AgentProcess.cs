@@ -47,25 +47,14 @@ public sealed class AgentProcess : IAsyncDisposable
         var psi = Infrastructure.Cli.StartInfo(["agent", "--dir", Dir, "--listen", $"127.0.0.1:{Port}", .. args ?? _args], Server.Home,
             new Dictionary<string, string> { ["FERRY_URL"] = Server.Url, ["FERRY_ACCOUNT"] = "root", ["FERRY_PASSWORD"] = FerryServer.RootPassword });
         foreach (var (k, v) in _env) psi.Environment[k] = v;
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ferry agent");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        _process = ChildProcess.Start(psi, _log);
+        await ChildProcess.WaitUntilAnswersAsync(_process, "ferry agent", async () =>
         {
-            if (_process.HasExited) throw new InvalidOperationException($"ferry agent exited with {_process.ExitCode}:\n{Log}");
-            try
-            {
-                using var req = new HttpRequestMessage(HttpMethod.Get, "/status");
-                if (_env.TryGetValue("FERRY_AGENT_TOKEN", out var token)) req.Headers.Add("X-Ferry-Agent-Token", token);
-                if ((await Http.SendAsync(req)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"ferry agent did not answer /status within 60 s:\n{Log}");
+            using var req = new HttpRequestMessage(HttpMethod.Get, "/status");
+            if (_env.TryGetValue("FERRY_AGENT_TOKEN", out var token)) req.Headers.Add("X-Ferry-Agent-Token", token);
+            using var resp = await Http.SendAsync(req);
+            return resp.IsSuccessStatusCode;
+        }, () => Log);
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>

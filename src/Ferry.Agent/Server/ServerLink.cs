@@ -70,6 +70,12 @@ public sealed class ServerLink(FerryClient client, TimeProvider time, TimeSpan c
             lock (_lock) { _credentialsValid = false; _lastError = $"{e.ExceptionClass}: {e.Message}"; }
             log.Error($"the server refused the credentials from {client.Settings.Source}: {e.ExceptionClass}");
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException)
+        {
+            // A server that answers garbage: say so in /status and the log, and let each request fail with its own status.
+            lock (_lock) _lastError = $"unexpected answer from {client.Settings.Url}: {e.Message}";
+            log.Error($"unexpected answer from {client.Settings.Url} when checking the credentials: {e.Message}");
+        }
     }
 
     /// <summary>Connection refused or reset, a timeout, a gateway error, or refused credentials (they may be fixed server-side).</summary>

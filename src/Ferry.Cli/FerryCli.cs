@@ -14,6 +14,7 @@ public static class FerryCli
     {
         var root = new RootCommand("Ferry: data management for scientific collaborations (speaks Rucio's REST dialect)");
         root.Add(ServerCommand.Build());
+        root.Add(AgentCommand.Build());
         foreach (var c in MiscCommands.Build()) root.Add(c);
         root.Add(ScopeCommands.Build());
         root.Add(AccountCommands.Build());

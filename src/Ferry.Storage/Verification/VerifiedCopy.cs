@@ -70,6 +70,17 @@ public static class VerifiedCopy
     public static async Task<Checksums> CopyAsync(Stream source, Stream output, bool computeMd5, IProgress<long>? progress, CancellationToken ct)
     {
         using var acc = new ChecksumAccumulator(computeMd5);
+        await CopyAsync(source, output, acc, progress, null, ct);
+        return acc.Result();
+    }
+
+    /// <summary>
+    /// Copies into <paramref name="output"/> while adding to <paramref name="acc"/>, which may already hold the bytes
+    /// before them (a resumed download). <paramref name="pace"/>, when given, is awaited before each block is written.
+    /// </summary>
+    public static async Task CopyAsync(Stream source, Stream output, ChecksumAccumulator acc, IProgress<long>? progress,
+        Func<int, CancellationToken, ValueTask>? pace, CancellationToken ct)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -80,6 +91,7 @@ public static class VerifiedCopy
                 var n = await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct);
                 while (n > 0)
                 {
+                    if (pace is not null) await pace(n, ct);
                     acc.Append(buffer.AsSpan(0, n));
                     var write = output.WriteAsync(buffer.AsMemory(0, n), ct);
                     var read = source.ReadAsync(next.AsMemory(0, BufferSize), ct);
@@ -93,7 +105,6 @@ public static class VerifiedCopy
             await output.FlushAsync(ct);
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
-        return acc.Result();
     }
 
     public static void Verify(string what, Checksums actual, ExpectedChecksums? expected)

@@ -45,24 +45,9 @@ public sealed class FerryServer : IAsyncDisposable
         if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
         else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ferry server");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.Start(psi, _log);
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"ferry server exited with {_process.ExitCode}:\n{Log}");
-            try
-            {
-                if ((await http.GetAsync($"{Url}/ping")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"ferry server did not answer /ping within 60 s:\n{Log}");
+        await ChildProcess.WaitUntilAnswersAsync(_process, "ferry server", async () => (await http.GetAsync($"{Url}/ping")).IsSuccessStatusCode, () => Log);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>

@@ -62,10 +62,18 @@ public sealed class Downloader(FerryClient client)
                     {
                         var endpoint = await rseCache.GetOrAdd(rse, r => new Lazy<Task<ClientEndpoint>>(async () => RseAccess.Choose(await client.GetRseAsync(r, token), "read", client))).Value;
                         if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
-                        var outcome = await ResumableLocalCopy.DownloadAsync(endpoint.Backend, pfn, localRoot.LocalPath(localPfn), expected, null, token);
-                        var sums = outcome.Checksums;
-                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, sums.Bytes, null, outcome.ResumedFrom));
-                        progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, sums.Bytes)));
+                        var download = new ResumableDownload(localRoot.LocalPath(localPfn), expected);
+                        var kept = File.Exists(download.PartPath);
+                        ResumableResult outcome;
+                        try { outcome = await download.RunAsync((offset, t) => endpoint.Backend.OpenReadAsync(pfn, offset, t), ct: token); }
+                        // A kept head that did not verify was discarded: one fetch from byte zero settles it.
+                        catch (FerryException) when (kept)
+                        {
+                            outcome = await download.RunAsync((offset, t) => endpoint.Backend.OpenReadAsync(pfn, offset, t), ct: token);
+                        }
+                        var resumedFrom = outcome.Outcome == ResumableOutcome.Resumed ? outcome.ResumedFrom : 0;
+                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, outcome.Bytes, null, resumedFrom));
+                        progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, outcome.Bytes)));
                         return;
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !token.IsCancellationRequested)

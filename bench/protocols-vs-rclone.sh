@@ -69,7 +69,7 @@ for set in "${sets[@]}"; do
     rclone_s=$(echo "$e - $s" | bc)
     env -u AWS_CA_BUNDLE rclone purge "$dest" > /dev/null 2>&1 || true
     "${ferry[@]}" scope add "bench$run" > /dev/null
-    s=$(now); "${ferry[@]}" upload "$work/$set" --rse "$(rse_of "$t")" --scope "bench$run" --dataset "ds$run" --parallel "$streams" > "$work/ferry$run.log" 2>&1; e=$(now)
+    s=$(now); "${ferry[@]}" upload "$work/$set" --rse "$(rse_of "$t")" --scope "bench$run" --dataset "ds$run" --parallel "$streams" > "$work/ferry$run.log" 2>&1 || true; e=$(now)
     ferry_s=$(echo "$e - $s" | bc)
     grep -q " 0 failed" "$work/ferry$run.log" || { echo "ferry upload failed:"; tail -3 "$work/ferry$run.log"; }
     printf '%-6s %-7s %10.2f %10.2f %8.2f\n' "$set" "$t" "$rclone_s" "$ferry_s" "$(echo "$ferry_s / $rclone_s" | bc -l)"

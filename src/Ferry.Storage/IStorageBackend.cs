@@ -27,8 +27,8 @@ public interface IStorageBackend
     Task MakeDirectoryAsync(string directoryPfn, CancellationToken ct);
 }
 
-/// <summary>A checksum as the storage reports it.</summary>
-public sealed record StorageChecksum(string Algorithm, string Value);
+/// <summary>A checksum as the storage reports it, with the size it reported in the same answer where it gave one.</summary>
+public sealed record StorageChecksum(string Algorithm, string Value, long? Bytes = null);
 
 /// <summary>
 /// Storage that can report a checksum of stored bytes without sending them: adler32 (posix, XRootD, XrdHttp) or

@@ -22,6 +22,10 @@ public sealed record LinkStats
     public long Done { get; init; }
     public long Failed { get; init; }
     public long Bytes { get; init; }
+    /// <summary>Every failed attempt, including those retried successfully later.</summary>
+    public long FailedAttempts { get; init; }
+    /// <summary>Bytes of completed transfers over the time their last attempts took (the link's rate while busy).</summary>
+    public long BytesPerSecond { get; init; }
 }
 
 /// <summary>
@@ -142,7 +146,10 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<IReadOnlyList<LinkStats>> LinkStatsAsync() => db.ReadAsync<IReadOnlyList<LinkStats>>(async c =>
         (await c.QueryAsync<LinkStats>("""
             SELECT COALESCE(s.name,'?') AS source, d.name AS destination, SUM(CASE WHEN r.state=2 THEN 1 ELSE 0 END) AS done,
-                   SUM(CASE WHEN r.state=3 THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) AS bytes
+                   SUM(CASE WHEN r.state=3 THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) AS bytes,
+                   SUM(r.attempts) AS failed_attempts,
+                   COALESCE(SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) * 1000
+                            / NULLIF(SUM(CASE WHEN r.state=2 THEN MAX(r.finished_at - r.started_at, 1) ELSE 0 END), 0), 0) AS bytes_per_second
             FROM requests r JOIN rses d ON d.id=r.dest_rse_id LEFT JOIN rses s ON s.id=r.source_rse_id
             GROUP BY s.name, d.name ORDER BY d.name
             """)).AsList());

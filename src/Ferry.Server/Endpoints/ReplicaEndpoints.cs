@@ -117,19 +117,21 @@ internal static class ReplicaEndpoints
         {
             var known = await dids.FindAsync(f.Scope, f.Name);
             var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
-            StorageObject? stat;
-            try { stat = await endpoint.Backend.StatAsync(pfn, ct); }
+            var expected = (endpoint.Backend as IServerSideChecksum)?.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
+            StorageChecksum? actual = null;
+            long? storedBytes;
+            try
+            {
+                if (expected is not null && endpoint.Backend is IServerSideChecksum checksummer) actual = await checksummer.ChecksumAsync(pfn, ct);
+                storedBytes = actual?.Bytes ?? (await endpoint.Backend.StatAsync(pfn, ct))?.Bytes;
+            }
             catch (StorageException) { return; }
-            if (stat is null)
+            if (storedBytes is null)
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
             var bytes = f.Bytes ?? known?.Bytes;
-            if (bytes is { } b && b != stat.Bytes)
-                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {stat.Bytes} bytes, expected {b}");
-            if (endpoint.Backend is not IServerSideChecksum checksummer) return;
-            var expected = checksummer.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
-            if (expected is null) return;
-            var actual = await checksummer.ChecksumAsync(pfn, ct);
-            if (actual is not null && !string.Equals(actual.Value, expected, StringComparison.OrdinalIgnoreCase))
+            if (bytes is { } b && b != storedBytes)
+                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {storedBytes} bytes, expected {b}");
+            if (actual is not null && expected is not null && !string.Equals(actual.Value, expected, StringComparison.OrdinalIgnoreCase))
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has {actual.Algorithm} {actual.Value}, expected {expected}");
         });
     }

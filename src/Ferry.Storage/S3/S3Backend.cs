@@ -53,8 +53,9 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
 
     public async Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct)
     {
-        var etag = (await HeadAsync(pfn, ct))?.ETag?.Trim('"');
-        return etag is { Length: 32 } && !etag.Contains('-') ? new StorageChecksum("md5", etag) : null;
+        var head = await HeadAsync(pfn, ct);
+        var etag = head?.ETag?.Trim('"');
+        return etag is { Length: 32 } && !etag.Contains('-') ? new StorageChecksum("md5", etag, head!.ContentLength) : null;
     }
 
     private async Task<GetObjectMetadataResponse?> HeadAsync(string pfn, CancellationToken ct)

@@ -56,12 +56,12 @@ public static class VerifiedCopy
     /// <summary>Size always; the storage's own checksum where it can give one without sending the bytes back.</summary>
     public static async Task VerifyStoredAsync(IStorageBackend target, string pfn, Checksums sent, CancellationToken ct)
     {
-        var stat = await target.StatAsync(pfn, ct)
+        var stored = target is IServerSideChecksum checksummer ? await checksummer.ChecksumAsync(pfn, ct) : null;
+        // One round trip where the storage answers size and checksum together (an S3 or WebDAV HEAD).
+        var bytes = stored?.Bytes ?? (await target.StatAsync(pfn, ct))?.Bytes
             ?? throw new StorageException($"{pfn} is missing right after it was written", permanent: false);
-        if (stat.Bytes != sent.Bytes)
-            throw new StorageException($"{pfn} holds {stat.Bytes} bytes after writing {sent.Bytes}", permanent: false);
-        if (target is not IServerSideChecksum checksummer) return;
-        var stored = await checksummer.ChecksumAsync(pfn, ct);
+        if (bytes != sent.Bytes)
+            throw new StorageException($"{pfn} holds {bytes} bytes after writing {sent.Bytes}", permanent: false);
         var expected = stored?.Algorithm switch { "adler32" => sent.Adler32, "md5" => sent.Md5, _ => null };
         if (stored is not null && expected is not null && !string.Equals(stored.Value, expected, StringComparison.OrdinalIgnoreCase))
             throw new StorageException($"{pfn}: storage reports {stored.Algorithm} {stored.Value}, the bytes sent had {expected}", permanent: false);

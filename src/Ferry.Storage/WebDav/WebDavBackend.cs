@@ -72,7 +72,7 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
             {
                 var eq = item.IndexOf('=');
                 if (eq > 0 && item[..eq].Trim().Equals("adler32", StringComparison.OrdinalIgnoreCase))
-                    return new StorageChecksum("adler32", item[(eq + 1)..].Trim().PadLeft(8, '0').ToLowerInvariant());
+                    return new StorageChecksum("adler32", item[(eq + 1)..].Trim().PadLeft(8, '0').ToLowerInvariant(), response.Content.Headers.ContentLength);
             }
         _digestUnsupported = true;
         return null;

@@ -60,6 +60,15 @@ public sealed class ProtocolMatrixTests
                 Assert.True(file.Content.SequenceEqual(stored), $"bytes differ after {from} -> {to}");
             }
 
+        var links = (await api.JsonAsync("GET", "/ferry/transfers/links")).EnumerateArray().ToList();
+        foreach (var (from, to, _) in rules)
+        {
+            var link = links.Single(l => l.GetProperty("source").GetString() == Rses[from] && l.GetProperty("destination").GetString() == Rses[to]);
+            Assert.Equal(1, link.GetProperty("done").GetInt64());
+            Assert.Equal(files[from].Content.Length, link.GetProperty("bytes").GetInt64());
+            Assert.True(link.GetProperty("bytes_per_second").GetInt64() > 0, link.ToString());
+        }
+
         var replicas = await api.StreamAsync("GET", "/replicas/user.root/" + files["file"].Name);
         Assert.Equal(Rses.Values.Order(StringComparer.Ordinal), replicas.Single().GetProperty("states").EnumerateObject()
             .Where(s => s.Value.GetString() == "AVAILABLE").Select(s => s.Name).Order(StringComparer.Ordinal));

@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "adler32" => Adler32Bench.Run(args[1..]),
     "copy" => await CopyBench.Run(args[1..]),
     "rules" => await RuleBench.Run(args[1..]),
+    "store" => await StoreBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -14,6 +15,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Ferry.Bench -- adler32 [total-MiB] [repetitions] [buffer-KiB]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- copy SRC-DIR WORK-DIR [parallel]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- rules [files] [rules-to-list]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- store SRC-DIR SCHEME HOST PORT PREFIX [parallel] [key=value...]");
     Console.Error.WriteLine("       bench/upload-vs-cp.sh [files] [size-bytes] [runs]");
     return 2;
 }

@@ -9,13 +9,13 @@ namespace Ferry.Storage.S3;
 /// <summary>
 /// S3 and compatible stores (Ceph RGW, s3rver), path-style. The PFN path is <c>/bucket/key</c>. Objects appear only
 /// when complete, so verified copies write the final key directly. Objects above <see cref="PartSize"/> go up as a
-/// multipart upload with parts in parallel; a single-part object's ETag is its md5, which verification uses.
+/// multipart upload with parts in parallel (objects below it go up in one PUT, whose ETag is their md5); a single-part object's ETag is its md5, which verification uses.
 /// Credentials: <c>access_key</c>, <c>secret_key</c>, optional <c>region</c>, optional <c>secure</c> (https; the
 /// default when the port is 443).
 /// </summary>
 public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite
 {
-    public const int PartSize = 16 << 20;
+    public const int PartSize = 32 << 20;
     private const int PartsInFlight = 4;
     private readonly AmazonS3Client _s3;
 
@@ -106,9 +106,10 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
             var part = first;
             for (var number = 1; part.Length > 0; number++)
             {
+                var last = part.Length < PartSize;
                 inFlight.Add(UploadPartAsync(bucket, key, upload.UploadId, number, part, ct));
                 if (inFlight.Count(t => !t.IsCompleted) >= PartsInFlight) await Task.WhenAny(inFlight.Where(t => !t.IsCompleted));
-                if (part.Length < PartSize) break;
+                if (last) break;
                 part = await ReadPartAsync(content, ct);
                 if (part.Length == 0) { part.Dispose(); break; }
             }
@@ -138,16 +139,10 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
 
     private static async Task<MemoryStream> ReadPartAsync(Stream content, CancellationToken ct)
     {
-        var buffer = new MemoryStream();
-        var chunk = new byte[1 << 20];
-        while (buffer.Length < PartSize)
-        {
-            var n = await content.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, PartSize - buffer.Length)), ct);
-            if (n == 0) break;
-            buffer.Write(chunk, 0, n);
-        }
-        buffer.Position = 0;
-        return buffer;
+        // One allocation of the final size: a growing MemoryStream copies the part several times over.
+        var buffer = GC.AllocateUninitializedArray<byte>(PartSize);
+        var n = await content.ReadAtLeastAsync(buffer, PartSize, throwOnEndOfStream: false, ct);
+        return new MemoryStream(buffer, 0, n, writable: false, publiclyVisible: true);
     }
 
     public async Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)

@@ -69,7 +69,7 @@ internal static class UploadCommand
                 Rse = Names.Rse(pr.GetValue(rse)), TempRse = pr.GetValue(tempRse) is { } t ? Names.Rse(t) : null, TempLifetime = Common.Duration(pr.GetValue(tempLifetime)) ?? 3600,
                 Dataset = ds, Container = cont, Lifetime = Common.Duration(pr.GetValue(lifetime)), Parallel = Math.Max(1, pr.GetValue(parallel)),
                 BatchSize = Math.Clamp(pr.GetValue(batchSize), 1, 1000), Md5 = pr.GetValue(md5), Meta = metadata, DryRun = pr.GetValue(dryRun),
-                JournalPath = pr.GetValue(dryRun) ? null : journalPath,
+                JournalPath = journalPath,
             };
             var label = options.DryRun ? "Checking" : $"Uploading to {options.WriteRse}";
             var report = await TransferCommands.WithProgress(label, entries.Count, total, quiet, p => new Uploader(c).RunAsync(entries, options, p, ct));
@@ -107,7 +107,7 @@ internal static class UploadCommand
             Console.Error.WriteLine($"ferry: interrupted; {files.Count(f => f.Status == UploadStatus.Pending)} files not finished: run the same command again to resume");
         if (json) return;
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
-        if (files.All(f => f.Status is UploadStatus.Planned or UploadStatus.AlreadyPresent) && files.Any(f => f.Status == UploadStatus.Planned))
+        if (context.DryRun)
             Console.Out.WriteLine($"dry run: {files.Count(f => f.Status == UploadStatus.Planned)} files ({Render.Bytes(files.Where(f => f.Status == UploadStatus.Planned).Sum(f => f.Entry.Bytes))}) would be uploaded, "
                 + $"{files.Count(f => f.Status == UploadStatus.AlreadyPresent)} already present; nothing was uploaded");
         else

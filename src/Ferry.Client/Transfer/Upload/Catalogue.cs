@@ -67,15 +67,15 @@ public static class Catalogue
         {
             var original = request.NameFrom == NameFrom.Basename ? relative[(relative.LastIndexOf('/') + 1)..] : relative;
             var name = request.SanitizeNames ? DidNames.Sanitize(original) : original;
-            if (DidNames.Problem(name) is { } problem)
+            if (DidNames.Problem(name) is not null)
             {
-                invalid.Add($"{fullPath} ({problem})");
+                invalid.Add($"{fullPath} ({DidNames.Why(name)})");
                 continue;
             }
             entries.Add(new CatalogueEntry(fullPath, relative, size, mtime, new DidRef(request.Scope, name)) { Renamed = name != original });
         }
         if (invalid.Count > 0)
-            throw FerryException.Invalid($"{invalid.Count} file(s) would not make valid DID names (letters, digits, '/', '.', '-', '_', starting with a letter or digit, at most 250 characters); "
+            throw FerryException.Invalid($"{invalid.Count} file(s) would not make valid DID names (ASCII letters, digits, '/', '.', '-', '_', starting with a letter or digit, at most 250 characters); "
                 + $"nothing was uploaded{(request.SanitizeNames ? "" : "; --sanitize-names maps them to valid names")}:\n  " + string.Join("\n  ", invalid.Take(50))
                 + (invalid.Count > 50 ? $"\n  ... and {invalid.Count - 50} more" : ""));
         var collisions = entries.GroupBy(e => e.Did).Where(g => g.Count() > 1).ToList();
@@ -101,6 +101,17 @@ public static class DidNames
         catch (FerryException e) { return e.Message; }
     }
 
+    private static bool Allowed(Rune r) => r.IsAscii && (char.IsAsciiLetterOrDigit((char)r.Value) || r.Value is '.' or '-' or '_' or '/');
+
+    /// <summary>A short reason for an offenders list: the characters not allowed, or what else is wrong.</summary>
+    public static string Why(string name)
+    {
+        var bad = name.EnumerateRunes().Where(r => !Allowed(r)).Distinct().ToList();
+        if (bad.Count > 0) return "not allowed: " + string.Join(" ", bad.Select(r => $"'{r}'"));
+        if (name.Length > 250) return $"{name.Length} characters, at most 250";
+        return Problem(name) is { } p && p.Contains("start", StringComparison.Ordinal) && !char.IsAsciiLetterOrDigit(name[0]) ? $"starts with '{name[0]}'" : Problem(name) ?? "";
+    }
+
     /// <summary>
     /// The documented --sanitize-names rule, deterministic and one-to-one per character: every character other than
     /// ASCII letters, digits, '.', '-', '_' and the '/' between directories (spaces, commas, quotes, any non-ASCII
@@ -111,7 +122,7 @@ public static class DidNames
     {
         var sb = new StringBuilder(name.Length + 1);
         foreach (var rune in name.EnumerateRunes())
-            sb.Append(rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '.' or '-' or '_' or '/') ? (char)rune.Value : '_');
+            sb.Append(Allowed(rune) ? (char)rune.Value : '_');
         if (sb.Length == 0 || !char.IsAsciiLetterOrDigit(sb[0])) sb.Insert(0, 'x');
         return sb.ToString();
     }

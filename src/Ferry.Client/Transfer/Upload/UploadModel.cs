@@ -25,7 +25,7 @@ public sealed record UploadOptions
     public bool Md5 { get; init; }
     public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
     public bool DryRun { get; init; }
-    /// <summary>Append-only JSON-lines journal; null only for a dry run.</summary>
+    /// <summary>Append-only JSON-lines journal (a dry run only reads it).</summary>
     public string? JournalPath { get; init; }
 
     public string WriteRse => TempRse ?? Rse;

@@ -97,7 +97,9 @@ public sealed partial class Uploader(FerryClient client)
         if (!admin && !_o.DryRun) await PreflightQuotaAsync(toCopy, account, ct);
         if (_o.DryRun)
         {
-            foreach (var f in toCopy.Concat(toVerify).Where(f => f.Status == UploadStatus.Pending)) f.Status = UploadStatus.Planned;
+            // Nothing is read in a dry run: a file the catalogue has on the RSE counts as present without comparing checksums.
+            foreach (var f in toVerify) (f.Status, f.Adler32) = (UploadStatus.AlreadyPresent, known[f.Entry.Did].Adler32);
+            foreach (var f in toCopy.Where(f => f.Status == UploadStatus.Pending)) f.Status = UploadStatus.Planned;
             return;
         }
 

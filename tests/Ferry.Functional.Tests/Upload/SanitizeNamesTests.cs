@@ -41,7 +41,7 @@ public sealed class SanitizeNamesTests(ServerFixture f) : IClassFixture<ServerFi
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("40 file(s) would not make valid DID names", r.Stderr);
         Assert.Contains("data,1.dat", r.Stderr);
-        Assert.Contains("not allowed: ','", r.Stderr);
+        Assert.Contains("not allowed: ' ' ','", r.Stderr);
         Assert.Contains("--sanitize-names", r.Stderr);
         Assert.Equal(before, UploadTree.OnDisk(Path.Combine(f.Server.Home, "rses", "LOCAL")).Count);
         using var did = await f.Api.SendAsync("GET", "/dids/user.root/refused");

@@ -17,8 +17,17 @@ internal sealed class PhaseTimer
         _sw.Restart();
     }
 
+    /// <summary>Time spent in a step that runs beside others (summed over its calls).</summary>
+    public void Add(string step, TimeSpan elapsed)
+    {
+        if (!_on) return;
+        lock (_marks) _sums[step] = _sums.GetValueOrDefault(step) + elapsed.TotalSeconds;
+    }
+
+    private readonly Dictionary<string, double> _sums = [];
+
     public void Report()
     {
-        if (_on) Console.Error.WriteLine("timing: " + string.Join(' ', _marks));
+        if (_on) Console.Error.WriteLine("timing: " + string.Join(' ', _marks) + (_sums.Count == 0 ? "" : " | inside: " + string.Join(' ', _sums.Select(s => $"{s.Key}={s.Value:F2}s"))));
     }
 }

@@ -23,11 +23,13 @@ public sealed partial class Uploader
                 return new Ready(f, false, known is not null && known.States.ContainsKey(_o.WriteRse));
             }
             _journal!.Append(Progressed(f, "copying"));
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             var sums = await _retry.ExecuteAsync(async t =>
             {
                 f.Attempts++;
                 return await CopyOnceAsync(e, f.Pfn!, known, t);
             }, ct);
+            _timing.Add("copy", sw.Elapsed);
             (f.Adler32, f.Md5) = (sums.Adler32, sums.Md5);
             _journal.Append(Progressed(f, "copied", sums));
             Report(sums.Bytes);

@@ -28,6 +28,7 @@ public sealed partial class Uploader
 
     private async Task RegisterBatchAsync(List<Ready> batch, Dictionary<string, HashSet<DidRef>> ruled, CancellationToken ct)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         // 1. Replicas AVAILABLE, now that their bytes are on the RSE: new ones added, rows an older client left COPYING updated.
         foreach (var post in new[] { true, false })
         {
@@ -52,6 +53,8 @@ public sealed partial class Uploader
             }
         }
 
+        _timing.Add("register", sw.Elapsed);
+        sw.Restart();
         // 2. Attached to the dataset, or ruled one by one when there is none.
         var finished = batch.Select(r => r.File).Where(f => f.Status is UploadStatus.Uploaded or UploadStatus.AlreadyPresent).ToList();
         if (_o.Dataset is { } ds)
@@ -66,8 +69,11 @@ public sealed partial class Uploader
                 MarkFailed(failed.Where(x => x.Value is not FerryApiException { ExceptionClass: "DuplicateRule" }).ToDictionary(), $"registered, but no rule on {rse}");
             }
 
+        _timing.Add(_o.Dataset is null ? "rules" : "attach", sw.Elapsed);
+        sw.Restart();
         // 3. Metadata.
         if (_o.Meta.Count > 0) await SetMetaAsync(finished.Where(f => f.Status != UploadStatus.Failed).ToList(), ct);
+        _timing.Add("meta", sw.Elapsed);
         foreach (var r in batch) Done(r.File);
     }
 

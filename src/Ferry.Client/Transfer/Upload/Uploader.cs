@@ -35,6 +35,8 @@ public sealed partial class Uploader(FerryClient client)
     private readonly List<string> _warnings = [];
     private readonly List<string> _errors = [];
 
+    private static readonly int Registrars = int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_REGISTRARS"), out var n) && n > 0 ? n : 3;
+
     private static int RetriesFromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_RETRIES"), out var n) && n >= 0 ? n : 5;
 
@@ -54,9 +56,11 @@ public sealed partial class Uploader(FerryClient client)
         return new UploadReport(outcomes, started, DateTimeOffset.UtcNow, interrupted, _warnings, _errors);
     }
 
+    private readonly PhaseTimer _timing = new();
+
     private async Task RunCoreAsync(List<FileOutcome> outcomes, CancellationToken ct)
     {
-        var timing = new PhaseTimer();
+        var timing = _timing;
         var scope = outcomes[0].Entry.Did.Scope;
         if (!await PreflightRseAsync(outcomes, ct)) return;
         var account = client.Account ?? (await client.WhoamiAsync(ct)).Str("account")!;
@@ -115,8 +119,9 @@ public sealed partial class Uploader(FerryClient client)
         var ruled = _o.Dataset is null && known.Count > 0 ? await RuledAsync(account, ct) : new Dictionary<string, HashSet<DidRef>>();
         timing.Mark("prepare");
 
-        var ready = Channel.CreateBounded<Ready>(new BoundedChannelOptions(4 * _o.BatchSize) { SingleReader = true });
-        var registrar = Task.Run(() => RegisterLoopAsync(ready.Reader, ruled, ct), ct);
+        var ready = Channel.CreateBounded<Ready>(new BoundedChannelOptions(4 * _o.BatchSize));
+        // Several registrars: the server verifies one batch's bytes while it writes another's rows.
+        var registrars = Task.WhenAll(Enumerable.Range(0, Registrars).Select(_ => Task.Run(() => RegisterLoopAsync(ready.Reader, ruled, ct), ct)));
         try
         {
             foreach (var f in present) await ready.Writer.WriteAsync(new Ready(f, AlreadyRegistered: true, ReplicaRowExists: true), ct);
@@ -129,7 +134,7 @@ public sealed partial class Uploader(FerryClient client)
             });
         }
         finally { ready.Writer.TryComplete(); }
-        await registrar;
+        await registrars;
         timing.Mark("copy+register");
         await FinishCollectionsAsync(account, ct);
         timing.Mark("collections");

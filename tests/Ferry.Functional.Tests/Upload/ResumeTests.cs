@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Ferry.Functional.Tests.Infrastructure;
 
 namespace Ferry.Functional.Tests.Upload;
@@ -16,16 +14,10 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         var journal = summary + ".journal";
         string[] args = ["upload", tree.Root, "--rse", "LOCAL", "--scope", "user.root", "-r", "--sanitize-names", "--dataset", "resumed",
             "--summary", summary, "--batch-size", "40", "--parallel", "2"];
-        var env = new Dictionary<string, string> { ["FERRY_URL"] = f.Server.Url, ["FERRY_ACCOUNT"] = "root", ["FERRY_PASSWORD"] = FerryServer.RootPassword };
-
-        using (var p = Process.Start(Infrastructure.Cli.StartInfo(args, f.Server.Home, env))!)
+        var env = UploadTree.RootEnv(f.Server);
+        var (p, _) = await UploadTree.StartAndWaitAsync(f.Server, args, () => DoneLines(journal) >= 600);
+        using (p)
         {
-            p.StandardInput.Close();
-            _ = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DoneLines(journal) < 600 && !p.HasExited && DateTime.UtcNow < deadline) await Task.Delay(5);
-            Assert.False(p.HasExited, "the upload finished before it could be killed");
             p.Kill(entireProcessTree: true);    // SIGKILL
             await p.WaitForExitAsync();
         }

@@ -42,6 +42,26 @@ public sealed class UploadTree
     /// <summary>Runs `ferry upload ROOT ARGS` as root.</summary>
     public Task<CliResult> UploadAsync(FerryServer server, params string[] args) => Infrastructure.Cli.RunAsync(server, ["upload", Root, .. args]);
 
+    /// <summary>The environment that makes the CLI talk to <paramref name="server"/> as root.</summary>
+    public static Dictionary<string, string> RootEnv(FerryServer server) =>
+        new() { ["FERRY_URL"] = server.Url, ["FERRY_ACCOUNT"] = "root", ["FERRY_PASSWORD"] = FerryServer.RootPassword };
+
+    /// <summary>
+    /// Starts `ferry ARGS` as root and waits until <paramref name="far"/> says the upload is far enough along
+    /// (the process must still run then), for a test to interrupt it. Returns the process and its stderr.
+    /// </summary>
+    public static async Task<(System.Diagnostics.Process Process, Task<string> Stderr)> StartAndWaitAsync(FerryServer server, string[] args, Func<bool> far)
+    {
+        var p = System.Diagnostics.Process.Start(Infrastructure.Cli.StartInfo(args, server.Home, RootEnv(server)))!;
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!far() && !p.HasExited && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.False(p.HasExited, "the upload finished before it could be interrupted");
+        return (p, stderr);
+    }
+
     /// <summary>Files (with '.ferry.part' leftovers) under an RSE prefix.</summary>
     public static List<string> OnDisk(string prefix) =>
         Directory.Exists(prefix) ? Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories).ToList() : [];

@@ -10,17 +10,29 @@ public sealed partial class Uploader
 {
     private bool? _bulkMetaServed;
 
-    /// <summary>Registers what the copies hand over, a batch at a time: a full batch, or a quarter of one when the copies pause.</summary>
+    /// <summary>Bytes after which a batch goes to the server anyway, so that it verifies big files while later ones copy.</summary>
+    private const long FlushBytes = 128L << 20;
+
+    /// <summary>
+    /// Registers what the copies hand over, a batch at a time: a full batch, 128 MiB of files, or, when the copies
+    /// pause, a quarter of a batch or one that has waited a second.
+    /// </summary>
     private async Task RegisterLoopAsync(ChannelReader<Ready> reader, Dictionary<string, HashSet<DidRef>> ruled, CancellationToken ct)
     {
         var batch = new List<Ready>();
+        long bytes = 0;
+        var age = System.Diagnostics.Stopwatch.StartNew();
         await foreach (var r in reader.ReadAllAsync(ct))
         {
+            if (batch.Count == 0) age.Restart();
             batch.Add(r);
-            if (batch.Count >= _o.BatchSize || (reader.Count == 0 && batch.Count >= Math.Max(1, _o.BatchSize / 4)))
+            bytes += r.File.Entry.Bytes;
+            if (batch.Count >= _o.BatchSize || bytes >= FlushBytes
+                || (reader.Count == 0 && (batch.Count >= Math.Max(1, _o.BatchSize / 4) || age.Elapsed >= TimeSpan.FromSeconds(1))))
             {
                 await RegisterBatchAsync(batch, ruled, ct);
                 batch.Clear();
+                bytes = 0;
             }
         }
         if (batch.Count > 0) await RegisterBatchAsync(batch, ruled, ct);

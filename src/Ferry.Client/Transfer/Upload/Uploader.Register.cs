@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Ferry.Client.Http;
+using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Client.Transfer.Upload;
@@ -102,7 +103,9 @@ public sealed partial class Uploader
 
     private async Task<bool> RegisteredAsAsync(FileOutcome f, CancellationToken ct)
     {
-        var replicas = await client.ListReplicasAsync([f.Entry.Did], allStates: true, ct: ct);
+        List<System.Text.Json.JsonElement> replicas;
+        try { replicas = await _retry.ExecuteAsync(async t => await client.ListReplicasAsync([f.Entry.Did], allStates: true, ct: t), ct); }
+        catch (Exception e) when (e is FerryException or HttpRequestException) { return false; }
         return replicas.Any(r => string.Equals(r.Str("adler32"), f.Adler32, StringComparison.OrdinalIgnoreCase) && r.Long("bytes") == f.Entry.Bytes
             && r.TryGetProperty("states", out var s) && s.TryGetProperty(_o.WriteRse, out var st) && st.GetString() == "AVAILABLE");
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Ferry.Client.Http;
+using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Paths;
 using Ferry.Storage.Verification;
@@ -52,6 +53,11 @@ public sealed partial class Uploader(FerryClient client)
             if (outcomes.Count > 0) await RunCoreAsync(outcomes, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { interrupted = true; }
+        catch (Exception e) when (e is FerryException or HttpRequestException or IOException or UnauthorizedAccessException)
+        {
+            // Unfinished files stay PENDING and the summary is still written; the rerun resumes.
+            _errors.Add($"the upload stopped: {UploadErrors.Describe(e)}");
+        }
         finally { _journal?.Dispose(); }
         return new UploadReport(outcomes, started, DateTimeOffset.UtcNow, interrupted, _warnings, _errors);
     }
@@ -120,20 +126,32 @@ public sealed partial class Uploader(FerryClient client)
         timing.Mark("prepare");
 
         var ready = Channel.CreateBounded<Ready>(new BoundedChannelOptions(4 * _o.BatchSize));
+        // Copies stop if the registrars die, rather than wait forever for room in the channel.
+        using var copiesStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Several registrars: the server verifies one batch's bytes while it writes another's rows.
-        var registrars = Task.WhenAll(Enumerable.Range(0, Registrars).Select(_ => Task.Run(() => RegisterLoopAsync(ready.Reader, ruled, ct), ct)));
+        var registrars = Task.WhenAll(Enumerable.Range(0, Registrars).Select(_ => Task.Run(async () =>
+        {
+            try { await RegisterLoopAsync(ready.Reader, ruled, ct); }
+            catch { await copiesStop.CancelAsync(); throw; }
+        }, ct)));
         try
         {
             foreach (var f in present) await ready.Writer.WriteAsync(new Ready(f, AlreadyRegistered: true, ReplicaRowExists: true), ct);
             var work = toVerify.Select(f => (f, verify: true)).Concat(toCopy.Select(f => (f, verify: false))).ToList();
-            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _o.Parallel, CancellationToken = ct }, async (w, token) =>
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _o.Parallel, CancellationToken = copiesStop.Token }, async (w, token) =>
             {
                 known.TryGetValue(w.f.Entry.Did, out var k);
                 var r = w.verify ? await VerifyPresentAsync(w.f, k!, token) : await CopyAsync(w.f, k, previous.GetValueOrDefault(w.f.Entry.LocalPath), token);
                 if (r is not null) await ready.Writer.WriteAsync(r, token);
             });
         }
-        finally { ready.Writer.TryComplete(); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { /* the registrars failed: their error follows */ }
+        finally
+        {
+            ready.Writer.TryComplete();
+            // Never leave registrars running behind the caller's back (they write the journal and the outcomes).
+            await registrars.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         await registrars;
         timing.Mark("copy+register");
         await FinishCollectionsAsync(account, ct);

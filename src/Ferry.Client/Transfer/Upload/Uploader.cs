@@ -104,7 +104,7 @@ public sealed partial class Uploader(FerryClient client)
             }
             else toCopy.Add(f);
         }
-        if (!admin && !_o.DryRun) await PreflightQuotaAsync(toCopy, account, ct);
+        if (!admin) await PreflightQuotaAsync(toCopy, account, ct);
         if (_o.DryRun)
         {
             // Nothing is read in a dry run: a file the catalogue has on the RSE counts as present without comparing checksums.

@@ -11,8 +11,7 @@ command -v rclone > /dev/null || { echo "rclone is needed: apt-get install -y rc
 work=$(mktemp -d /tmp/ferry-bulk-bench.XXXXXX)
 server_pid=
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
-"$here/ferry" --help > /dev/null                     # build once, outside the timings
-ferry=(dotnet "$here/.ferry-build/ferry.dll")
+source "$here/bench/server.sh"
 
 # The small files in 20 folders, as a detector would write them; the big ones flat.
 python3 - "$work" "$small_n" "$small_size" "$big_n" "$big_size" <<'PY'
@@ -29,12 +28,7 @@ for i in range(bn):
 PY
 cat "$work"/small/*/* "$work"/big/* > /dev/null      # everyone reads from the page cache
 
-export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
-port=$(( 20000 + RANDOM % 20000 ))
-"${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
-server_pid=$!
-export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
-until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+start_server
 export RCLONE_CONFIG=/dev/null
 
 now() { date +%s.%N; }

@@ -136,7 +136,7 @@ public sealed partial class Uploader(FerryClient client)
         }, ct)));
         try
         {
-            foreach (var f in present) await ready.Writer.WriteAsync(new Ready(f, AlreadyRegistered: true, ReplicaRowExists: true), ct);
+            foreach (var f in present) await ready.Writer.WriteAsync(new Ready(f, AlreadyRegistered: true, ReplicaRowExists: true), copiesStop.Token);
             var work = toVerify.Select(f => (f, verify: true)).Concat(toCopy.Select(f => (f, verify: false))).ToList();
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _o.Parallel, CancellationToken = copiesStop.Token }, async (w, token) =>
             {

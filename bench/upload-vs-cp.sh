@@ -6,19 +6,13 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 files=${1:-1000}; size=${2:-1048576}; runs=${3:-3}
 work=$(mktemp -d /tmp/ferry-bench.XXXXXX)
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$here/ferry" --help > /dev/null                     # build once, outside the timings
-ferry=(dotnet "$here/.ferry-build/ferry.dll")
+source "$here/bench/server.sh"
 
 mkdir -p "$work/src"
 for ((i = 0; i < files; i++)); do head -c "$size" /dev/urandom > "$work/src/file_$(printf %05d $i).dat"; done
 cat "$work"/src/* > /dev/null                         # both contenders read from the page cache
 
-export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
-port=$(( 20000 + RANDOM % 20000 ))
-"${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
-server_pid=$!
-export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
-until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+start_server
 
 now() { date +%s.%N; }
 # Each timed command starts with no dirty pages (sync first), and is timed twice: until it returns (bytes in the

@@ -22,7 +22,7 @@ public static class FerryCli
         root.Add(DidCommands.Build());
         root.Add(ReplicaCommands.Build());
         root.Add(RuleCommands.Build());
-        root.Add(TransferCommands.BuildUpload());
+        root.Add(UploadCommand.Build());
         root.Add(TransferCommands.BuildDownload());
 
         var parse = root.Parse(args);
@@ -34,6 +34,10 @@ public static class FerryCli
         }
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        // SIGTERM cancels like Ctrl-C, so that commands finish their bookkeeping (an upload writes its summary).
+        // (`ferry server` leaves SIGTERM to its host's lifetime.)
+        using var sigterm = args.FirstOrDefault() == "server" ? null
+            : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);

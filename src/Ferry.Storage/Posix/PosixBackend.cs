@@ -104,11 +104,17 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritab
         var path = LocalPath(pfn);
         if (!File.Exists(path)) return null;
         await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var buffer = new byte[1 << 20];
-        var adler = Adler32.Initial;
-        int n;
-        while ((n = await fs.ReadAsync(buffer, ct)) > 0) adler = Adler32.Update(adler, buffer.AsSpan(0, n));
-        return new StorageChecksum("adler32", Adler32.ToHex(adler));
+        // Pooled, and no bigger than the file: verifying thousands of small files must not allocate a megabyte each.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Clamp(fs.Length, 1, 1 << 20));
+        try
+        {
+            var adler = Adler32.Initial;
+            long bytes = 0;
+            int n;
+            while ((n = await fs.ReadAsync(buffer, ct)) > 0) { adler = Adler32.Update(adler, buffer.AsSpan(0, n)); bytes += n; }
+            return new StorageChecksum("adler32", Adler32.ToHex(adler), bytes);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     public Task<long?> FreeBytesAsync(CancellationToken ct) =>

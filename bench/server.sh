@@ -1,0 +1,12 @@
+# Sourced by the upload benchmarks: builds the CLI once (outside the timings) and starts a `ferry server` on a fresh
+# FERRY_HOME under $work, exporting what the CLI needs to reach it. Sets ferry=(...) and server_pid.
+"$here/ferry" --help > /dev/null
+ferry=(dotnet "$here/.ferry-build/ferry.dll")
+start_server() {
+  export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
+  local port=$(( 20000 + RANDOM % 20000 ))
+  "${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+  server_pid=$!
+  export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
+  until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+}

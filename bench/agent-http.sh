@@ -9,14 +9,9 @@ bash "$here/scripts/services/start-all.sh" > /dev/null
 . "$here/scripts/services/common.sh"
 work=$(mktemp -d /tmp/ferry-agent-http.XXXXXX)
 trap 'kill $agent_pid $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$here/ferry" --help > /dev/null
-ferry=(dotnet "$here/.ferry-build/ferry.dll")
-export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
-port=$(( 20000 + RANDOM % 20000 )); aport=$(( port + 1 ))
-"${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
-server_pid=$!
-export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
-until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+source "$here/bench/server.sh"
+start_server
+port=$server_port; aport=$(( port + 1 ))
 token=$(curl -s -D - -o /dev/null -H "X-Rucio-Username: root" -H "X-Rucio-Password: bench" "$FERRY_URL/auth/userpass" | tr -d '\r' | sed -n 's/^X-Rucio-Auth-Token: //Ip')
 
 mkdir -p "$work/src"

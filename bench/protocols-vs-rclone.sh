@@ -13,9 +13,6 @@ bash "$here/scripts/services/start-all.sh" > /dev/null
 S=$FERRY_SERVICES_DIR
 work=$(mktemp -d /tmp/ferry-bench-proto.XXXXXX)
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$here/ferry" --help > /dev/null
-ferry=(dotnet "$here/.ferry-build/ferry.dll")
-
 make_set() {
   case $1 in
     small) mkdir -p "$work/small"; for ((i = 0; i < 10000; i++)); do head -c 4096 /dev/urandom > "$work/small/f_$(printf %05d $i).dat"; done ;;
@@ -24,14 +21,9 @@ make_set() {
   cat "$work/$1"/* > /dev/null
 }
 
-export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
-mkdir -p "$FERRY_HOME"
-port=$(( 20000 + RANDOM % 20000 ))
-"${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
-server_pid=$!
-export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
+source "$here/bench/server.sh"
+start_server
 export FERRY_RSE_CREDENTIALS="$FERRY_HOME/rse-credentials.json"
-until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
 cat > "$FERRY_RSE_CREDENTIALS" <<JSON
 {"B_SFTP": {"user": "ferryxfer", "private_key_file": "$S/ssh/client_key", "known_hosts_file": "$S/ssh/known_hosts"},
  "B_S3": {"access_key": "S3RVER", "secret_key": "S3RVER"}}

@@ -1,10 +1,11 @@
 # Sourced by the upload benchmarks: builds the CLI once (outside the timings) and starts a `ferry server` on a fresh
-# FERRY_HOME under $work, exporting what the CLI needs to reach it. Sets ferry=(...) and server_pid.
+# FERRY_HOME under $work, exporting what the CLI needs to reach it. Sets ferry=(...), server_pid and server_port.
 "$here/ferry" --help > /dev/null
 ferry=(dotnet "$here/.ferry-build/ferry.dll")
 start_server() {
   export FERRY_HOME="$work/home" FERRY_ROOT_PASSWORD=bench
-  local port=$(( 20000 + RANDOM % 20000 ))
+  server_port=$(( 20000 + RANDOM % 20000 ))
+  local port=$server_port
   "${ferry[@]}" server --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
   server_pid=$!
   export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench

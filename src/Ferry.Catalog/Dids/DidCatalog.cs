@@ -221,6 +221,17 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         return 0;
     });
 
+    /// <summary>Metadata for many DIDs in one transaction: all are set, or (a DID does not exist) none.</summary>
+    public Task SetMetaBulkAsync(IReadOnlyList<(string Scope, string Name, IReadOnlyDictionary<string, JsonElement> Meta)> items) => db.WriteAsync(async (c, tx) =>
+    {
+        foreach (var (scope, name, meta) in items)
+        {
+            _ = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+            await SetMeta(c, tx, scope, name, meta);
+        }
+        return items.Count;
+    });
+
     public Task DeleteMetaAsync(string scope, string name, string key) => db.WriteAsync(async (c, tx) =>
     {
         var n = await c.ExecuteAsync("DELETE FROM did_meta WHERE scope=@scope AND name=@name AND key=@key", new { scope, name, key }, tx);

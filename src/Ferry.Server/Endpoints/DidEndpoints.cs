@@ -46,6 +46,18 @@ internal static partial class DidEndpoints
             await Wire.Created(ctx);
         }, "AddAttachments", "DIDs");
 
+        app.Map("POST", "/dids/bulkdidsmeta", async ctx =>
+        {
+            var body = await Wire.ReadObject(ctx);
+            var list = body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined");
+            var items = list.Select(x => Json.AsObject(x, "Each DID")).Select(d => (
+                Scope: Names.Scope(d.RequiredString("scope")), Name: Names.DidName(d.RequiredString("name")),
+                Meta: d.OptMeta("meta") ?? throw new FerryException("KeyError", 400, "'meta' not defined for each DID"))).ToList();
+            foreach (var scope in items.Select(i => i.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
+            await ctx.RequestServices.GetRequiredService<DidCatalog>().SetMetaBulkAsync(items.Select(i => (i.Scope, i.Name, i.Meta)).ToList());
+            await Wire.Created(ctx);
+        }, "SetBulkMeta", "DIDs");
+
         app.Map("POST", "/dids/bulkmeta", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);

@@ -5,7 +5,7 @@ namespace Ferry.Storage.Sftp;
 /// per chunk. A short answer before the end (which OpenSSH does not give for regular files) restarts the window
 /// at the right offset rather than leaving a hole.
 /// </summary>
-internal sealed class SftpReadStream(SftpSession session, ReadOnlyMemory<byte> handle, long offset, string path) : Stream
+internal sealed class SftpReadStream(SftpSession session, ReadOnlyMemory<byte> handle, long offset, string path) : ReadOnlyStream
 {
     private readonly Queue<(long Offset, Task<Packet> Reply)> _window = new();
     private long _nextRequest = offset;
@@ -13,16 +13,7 @@ internal sealed class SftpReadStream(SftpSession session, ReadOnlyMemory<byte> h
     private ReadOnlyMemory<byte> _current;
     private bool _eof;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -64,11 +55,6 @@ internal sealed class SftpReadStream(SftpSession session, ReadOnlyMemory<byte> h
         while (_window.TryDequeue(out var pending))
             try { await pending.Reply; } catch (StorageException) { }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int _closed;
 

@@ -5,6 +5,9 @@ set -uo pipefail
 here=$(dirname "$0")
 . "$here/common.sh"
 mkdir -p "$FERRY_SERVICES_DIR"
+# Test projects run in parallel and each makes sure the servers run: one start at a time.
+exec 9> "$FERRY_SERVICES_DIR/.start.lock"
+flock 9
 status=0
 for s in ssh webdav xrootd s3; do
   if ! out=$(bash "$here/$s.sh" 2>&1); then echo "$s: FAILED: $(echo "$out" | tail -3)"; status=1; else echo "$out" | tail -1; fi

@@ -15,8 +15,12 @@ public interface IStorageBackend
     Task<StorageObject?> StatAsync(string pfn, CancellationToken ct);
     /// <summary>Reads from <paramref name="offset"/> to the end.</summary>
     Task<Stream> OpenReadAsync(string pfn, long offset, CancellationToken ct);
-    /// <summary>Creates or replaces the object with everything <paramref name="content"/> yields; parents are created as needed.</summary>
-    Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct);
+    /// <summary>
+    /// Creates or replaces the object with everything <paramref name="content"/> yields; parents are created as needed.
+    /// Returns the checksum the storage reported for what it stored when its answer to the write carries one (the
+    /// ETag of an S3 PUT), which saves asking again.
+    /// </summary>
+    Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct);
     /// <summary>Atomic where the storage allows it; replaces an existing target.</summary>
     Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct);
     /// <summary>Deleting what is not there is not an error.</summary>

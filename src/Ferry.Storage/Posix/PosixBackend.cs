@@ -59,10 +59,11 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritab
         return Task.FromResult<Stream>(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1));
     }
 
-    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
     {
         await using var output = await OpenWriteAsync(pfn, ct);
         await content.CopyToAsync(output, 1 << 20, ct);
+        return null;
     }
 
     public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

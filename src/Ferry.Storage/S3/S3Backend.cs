@@ -11,13 +11,15 @@ namespace Ferry.Storage.S3;
 /// when complete, so verified copies write the final key directly. Objects above <see cref="PartSize"/> go up as a
 /// multipart upload with parts in parallel (objects below it go up in one PUT, whose ETag is their md5); a single-part object's ETag is its md5, which verification uses.
 /// Credentials: <c>access_key</c>, <c>secret_key</c>, optional <c>region</c>, optional <c>secure</c> (https; the
-/// default when the port is 443).
+/// default when the port is 443), optional <c>etag_is_md5</c> (false for buckets encrypted with SSE-KMS or SSE-C).
 /// </summary>
 public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite
 {
     public const int PartSize = 32 << 20;
     private const int PartsInFlight = 4;
     private readonly AmazonS3Client _s3;
+    // With SSE-KMS or SSE-C the ETag is not the md5 of the bytes; such buckets say etag_is_md5=false and get size checks only.
+    private readonly bool _etagIsMd5;
 
     public S3Backend(ProtocolSpec protocol, IReadOnlyDictionary<string, string> credentials)
     {
@@ -35,6 +37,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
             MaxErrorRetry = 2,
         };
         _s3 = new AmazonS3Client(new BasicAWSCredentials(access, secret), config);
+        _etagIsMd5 = credentials.GetValueOrDefault("etag_is_md5") != "false";
     }
 
     public string Scheme => "s3";
@@ -55,7 +58,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
     {
         var head = await HeadAsync(pfn, ct);
         var etag = head?.ETag?.Trim('"');
-        return etag is { Length: 32 } && !etag.Contains('-') ? new StorageChecksum("md5", etag, head!.ContentLength) : null;
+        return _etagIsMd5 && etag is { Length: 32 } && !etag.Contains('-') ? new StorageChecksum("md5", etag, head!.ContentLength) : null;
     }
 
     private async Task<GetObjectMetadataResponse?> HeadAsync(string pfn, CancellationToken ct)
@@ -79,7 +82,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("GET", pfn, e); }
     }
 
-    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
     {
         var (bucket, key) = Locate(pfn);
         try
@@ -88,11 +91,15 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
             var first = await ReadPartAsync(content, ct);
             if (first.Length < PartSize)
             {
+                var bytes = first.Length;
+                PutObjectResponse put;
                 using (first)
-                    await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = first, UseChunkEncoding = false, AutoCloseStream = false }, ct);
-                return;
+                    put = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = first, UseChunkEncoding = false, AutoCloseStream = false }, ct);
+                var etag = put.ETag?.Trim('"');
+                return _etagIsMd5 && etag is { Length: 32 } ? new StorageChecksum("md5", etag, bytes) : null;
             }
             await MultipartAsync(bucket, key, first, content, ct);
+            return null;
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("PUT", pfn, e); }
     }

@@ -63,7 +63,7 @@ public sealed class SftpBackend : IStorageBackend, IAsyncDisposable
         return new SftpReadStream(session, handle, offset, path);
     }
 
-    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
     {
         var path = PathOf(pfn);
         var session = await SessionAsync(ct);
@@ -95,6 +95,7 @@ public sealed class SftpBackend : IStorageBackend, IAsyncDisposable
         {
             await CloseAsync(session, handle);
         }
+        return null;
     }
 
     internal static async Task<ReadOnlyMemory<byte>> OpenAsync(SftpSession session, string path, uint flags, CancellationToken ct)

@@ -27,6 +27,7 @@ public static class VerifiedCopy
         try
         {
             Checksums result;
+            StorageChecksum? receipt = null;
             if (target is IWritableStream writable)
             {
                 await using var output = await writable.OpenWriteAsync(writePfn, ct);
@@ -35,12 +36,13 @@ public static class VerifiedCopy
             else
             {
                 await using var counted = new ChecksumReadStream(source, md5, progress);
-                await target.WriteAsync(writePfn, counted, expected?.Bytes, ct);
+                receipt = await target.WriteAsync(writePfn, counted, expected?.Bytes, ct);
                 result = counted.Result();
             }
             Verify(finalPfn, result, expected);
-            // A stream we wrote to a local file needs no second look; remote storage is asked what it stored.
-            if (target is not IWritableStream) await VerifyStoredAsync(target, writePfn, result, ct);
+            // A stream we wrote to a local file needs no second look; remote storage is asked what it stored,
+            // unless its answer to the write already said (an S3 PUT's ETag is the md5 of what it stored).
+            if (target is not IWritableStream) await VerifyStoredAsync(target, writePfn, result, ct, receipt);
             if (!atomic) await target.MoveAsync(writePfn, finalPfn, ct);
             return result;
         }
@@ -54,9 +56,9 @@ public static class VerifiedCopy
     }
 
     /// <summary>Size always; the storage's own checksum where it can give one without sending the bytes back.</summary>
-    public static async Task VerifyStoredAsync(IStorageBackend target, string pfn, Checksums sent, CancellationToken ct)
+    public static async Task VerifyStoredAsync(IStorageBackend target, string pfn, Checksums sent, CancellationToken ct, StorageChecksum? receipt = null)
     {
-        var stored = target is IServerSideChecksum checksummer ? await checksummer.ChecksumAsync(pfn, ct) : null;
+        var stored = receipt is { Bytes: not null } ? receipt : target is IServerSideChecksum checksummer ? await checksummer.ChecksumAsync(pfn, ct) : null;
         // One round trip where the storage answers size and checksum together (an S3 or WebDAV HEAD).
         var bytes = stored?.Bytes ?? (await target.StatAsync(pfn, ct))?.Bytes
             ?? throw new StorageException($"{pfn} is missing right after it was written", permanent: false);

@@ -89,7 +89,7 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
         return new IdleTimeoutStream(body, response, _operationTimeout, pfn);
     }
 
-    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -113,7 +113,7 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
                     continue;
                 }
                 await EnsureSuccessAsync(response, "PUT", pfn, ct);
-                return;
+                return null;
             }
         }
     }

@@ -60,7 +60,7 @@ public sealed class XRootDBackend(ProtocolSpec protocol) : IStorageBackend, ISer
         return stream;
     }
 
-    public async Task WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
+    public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)
     {
         var path = PathOf(pfn);
         using var process = XrdTool.Start("xrdcp", ["-s", "-f", "-p", "-", Url(path)]);
@@ -80,6 +80,7 @@ public sealed class XRootDBackend(ProtocolSpec protocol) : IStorageBackend, ISer
             throw XrdTool.Error("write", path, await stderr + "\n" + e.Message);
         }
         if (process.ExitCode != 0) throw XrdTool.Error("write", path, await stderr);
+        return null;
     }
 
     public async Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)

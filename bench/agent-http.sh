@@ -8,7 +8,8 @@ files=${1:-20}; size=${2:-50000000}; runs=${3:-3}
 bash "$here/scripts/services/start-all.sh" > /dev/null
 . "$here/scripts/services/common.sh"
 work=$(mktemp -d /tmp/ferry-agent-http.XXXXXX)
-trap 'kill $agent_pid $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+# Stop what we started and let it finish shutting down before its files go.
+trap 'kill $agent_pid $server_pid 2>/dev/null || true; wait $agent_pid $server_pid 2>/dev/null; cp "$work/agent.log" /tmp/ferry-bench-agent.log 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/server.sh"
 start_server
 port=$server_port; aport=$(( port + 1 ))

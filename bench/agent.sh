@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 files=${1:-20}; size=${2:-50000000}; runs=${3:-3}; datasets=${4:-1000}; idle=${5:-60}
 work=$(mktemp -d /tmp/ferry-agent-bench.XXXXXX)
-trap 'kill $agent_pid $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+# Stop what we started and let it finish shutting down before its files go.
+trap 'kill $agent_pid $server_pid 2>/dev/null || true; wait $agent_pid $server_pid 2>/dev/null; cp "$work/agent.log" /tmp/ferry-bench-agent.log 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/server.sh"
 start_server
 port=$server_port; aport=$(( port + 1 ))

@@ -65,6 +65,14 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
         });
     }
 
+    /// <summary>Waits (bounded) for the running jobs to notice the stop, so none touches the store after it is closed.</summary>
+    public async Task DrainAsync(TimeSpan limit)
+    {
+        var running = _jobs.Values.Select(j => j.Task).OfType<Task>().ToArray();
+        try { await Task.WhenAll(running).WaitAsync(limit); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+    }
+
     public DatasetProgress? Progress(string did) => _jobs.TryGetValue(did, out var job) ? job.Progress : null;
 
     public IReadOnlyList<(string Did, DatasetProgress Progress)> Running() => _jobs.Select(j => (j.Key, j.Value.Progress)).OrderBy(j => j.Key, StringComparer.Ordinal).ToList();

@@ -73,6 +73,7 @@ public static class AgentHost
         try { await Task.Delay(Timeout.Infinite, stop.Token); }
         catch (OperationCanceledException) { }
         log.Info("agent stopping; unfinished downloads resume at the next start");
+        await downloads.DrainAsync(TimeSpan.FromSeconds(10));
         await app.StopAsync(CancellationToken.None);
     }
 

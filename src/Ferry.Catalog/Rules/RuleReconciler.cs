@@ -40,6 +40,8 @@ internal static class RuleReconciler
             var candidates = await Candidates(c, tx, rule);
             var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
+            var failedOn = rule.Grouping == RuleGrouping.None ? await MoveStuckLocks(c, tx, rule, locks, candidates, now) : [];
+            locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
             var bulk = new BulkLocks(c, tx, rule, now);
             foreach (var group in await Groups(c, tx, rule, files))
@@ -58,7 +60,9 @@ internal static class RuleReconciler
                     {
                         var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
                         var perFile = await bulk.BytesHeld([f]);
-                        var chosen = RseSelector.Select(pool.Select(x => x with { BytesHeld = perFile.GetValueOrDefault(x.RseId) }).ToList(), rule.Copies, mine, random);
+                        var failed = failedOn.GetValueOrDefault((f.Scope, f.Name));
+                        var chosen = RseSelector.Select(pool.Where(x => failed?.Contains(x.RseId) != true)
+                            .Select(x => x with { BytesHeld = perFile.GetValueOrDefault(x.RseId) }).ToList(), rule.Copies, mine, random);
                         foreach (var rseId in chosen.Except(mine)) await bulk.Lock([f], rseId);
                     }
                     continue;
@@ -83,6 +87,30 @@ internal static class RuleReconciler
         }
         await c.ExecuteAsync("UPDATE rules SET needs_eval=0, eval_lease_until=0, error=@error WHERE id=@Id", new { error, rule.Id }, tx);
         await Recount(c, tx, rule.Id, now, forceStuck: error is not null);
+    }
+
+    /// <summary>
+    /// With grouping NONE each file may live anywhere the expression allows, so a lock STUCK because its destination
+    /// failed (not for want of a source) gives way to another RSE of the expression that has not failed for that file;
+    /// the new lock is made by the placement that follows. Returns, per file, the destinations that failed.
+    /// </summary>
+    private static async Task<Dictionary<(string, string), HashSet<string>>> MoveStuckLocks(
+        DbConnection c, DbTransaction tx, Rule rule, List<ReplicaLock> locks, List<RseCandidate> candidates, DateTimeOffset now)
+    {
+        var failed = (await c.QueryAsync<(string Scope, string Name, string RseId)>("""
+            SELECT DISTINCT l.scope, l.name, l.rse_id FROM locks l
+            WHERE l.rule_id=@Id AND l.state=@stuck AND EXISTS (SELECT 1 FROM requests q WHERE q.scope=l.scope AND q.name=l.name
+                AND q.dest_rse_id=l.rse_id AND q.state=3 AND q.last_error NOT LIKE 'no AVAILABLE source%')
+            """, new { rule.Id, stuck = LockState.Stuck }, tx))
+            .GroupBy(x => (x.Scope, x.Name)).ToDictionary(g => g.Key, g => g.Select(x => x.RseId).ToHashSet());
+        foreach (var ((scope, name), bad) in failed)
+        {
+            var mine = locks.Where(l => l.Scope == scope && l.Name == name).Select(l => l.RseId).ToHashSet();
+            var alternatives = candidates.Count(x => !mine.Contains(x.RseId) && !bad.Contains(x.RseId));
+            foreach (var l in locks.Where(l => l.Scope == scope && l.Name == name && bad.Contains(l.RseId)).Take(alternatives).ToList())
+                await RemoveLock(c, tx, l, purge: true, now);
+        }
+        return failed;
     }
 
     /// <summary>Admins, and rules that ignore account limits, are not charged against quotas.</summary>

@@ -1,5 +1,6 @@
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
 using Ferry.Engine.Storage;
 using Ferry.Storage.Verification;
 using Microsoft.Extensions.Logging;
@@ -16,23 +17,34 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
         foreach (var rse in await rses.ListAsync())
         {
             if (!rse.AvailabilityDelete) continue;
-            var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
-            if (!await ShouldDelete(rse, endpoint, ct)) continue;
-            var batch = await queue.ClaimAsync(rse.Id, 200);
-            if (batch.Count == 0) continue;
-            foreach (var d in batch)
+            // One unreachable storage must not hold up deletion everywhere else: its replicas wait for the next round.
+            try { done += await ReapAsync(rse, ct); }
+            catch (Exception e) when (e is IOException or FerryException && !ct.IsCancellationRequested)
             {
-                if (d.Path is not null)
-                {
-                    var pfn = endpoint.Pfn(d.Path);
-                    await endpoint.Backend.DeleteAsync(pfn + VerifiedCopy.TempSuffix, ct);
-                    await endpoint.Backend.DeleteAsync(pfn, ct);
-                }
-                await queue.FinishAsync(d);
-                done++;
+                Logger.LogWarning("Deletion on {Rse} failed, retried next round: {Error}", rse.Name, e.Message);
             }
-            Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", batch.Count, rse.Name);
         }
+        return done;
+    }
+
+    private async Task<int> ReapAsync(Core.Model.Rse rse, CancellationToken ct)
+    {
+        var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
+        if (!await ShouldDelete(rse, endpoint, ct)) return 0;
+        var batch = await queue.ClaimAsync(rse.Id, 200);
+        var done = 0;
+        foreach (var d in batch)
+        {
+            if (d.Path is not null)
+            {
+                var pfn = endpoint.Pfn(d.Path);
+                await endpoint.Backend.DeleteAsync(pfn + VerifiedCopy.TempSuffix, ct);
+                await endpoint.Backend.DeleteAsync(pfn, ct);
+            }
+            await queue.FinishAsync(d);
+            done++;
+        }
+        if (done > 0) Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", done, rse.Name);
         return done;
     }
 

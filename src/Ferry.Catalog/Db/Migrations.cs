@@ -118,5 +118,9 @@ public static class Migrations
         CREATE TABLE rse_limits (
             rse_id TEXT NOT NULL REFERENCES rses(id), name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (rse_id, name));
         """),
+        (3, """
+        CREATE TABLE rse_free_space (
+            rse_id TEXT NOT NULL PRIMARY KEY REFERENCES rses(id), free_bytes INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        """),
     ];
 }

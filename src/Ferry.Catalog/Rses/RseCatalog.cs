@@ -190,6 +190,15 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
         return new RseUsage(rse.Id, rse.Name, used, files);
     });
 
+    /// <summary>What the storage itself last said about its free space (recorded by the reaper, which talks to storage).</summary>
+    public Task RecordFreeSpaceAsync(string rseId, long freeBytes) => db.WriteAsync((c, tx) => c.ExecuteAsync("""
+        INSERT INTO rse_free_space(rse_id, free_bytes, updated_at) VALUES (@rseId, @freeBytes, @now)
+        ON CONFLICT(rse_id) DO UPDATE SET free_bytes=excluded.free_bytes, updated_at=excluded.updated_at
+        """, new { rseId, freeBytes, now = clock.GetUtcNow() }, tx));
+
+    public Task<(long FreeBytes, DateTimeOffset UpdatedAt)?> FreeSpaceAsync(string rseId) => db.ReadAsync<(long, DateTimeOffset)?>(async c =>
+        (await c.QueryAsync<(long, DateTimeOffset)>("SELECT free_bytes, updated_at FROM rse_free_space WHERE rse_id=@rseId", new { rseId })).Cast<(long, DateTimeOffset)?>().FirstOrDefault());
+
     /// <summary>RSE limits such as MinFreeSpace (bytes the reaper keeps free when the RSE is not greedy).</summary>
     public Task<IReadOnlyDictionary<string, long>> LimitsAsync(string rseId) => db.ReadAsync<IReadOnlyDictionary<string, long>>(async c =>
         (await c.QueryAsync<(string Name, long Value)>("SELECT name, value FROM rse_limits WHERE rse_id=@rseId ORDER BY name", new { rseId }))

@@ -51,7 +51,8 @@ internal static class RuleReconciler
                 var used = group.SelectMany(f => lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).GroupBy(r => r)
                     .OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
                 var held = await bulk.BytesHeld(group);
-                var pool = candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList();
+                var pool = WithRoom(candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList(),
+                    needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies);
                 if (quota is not null)
                     pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count));
                 if (rule.Grouping == RuleGrouping.None)
@@ -113,6 +114,19 @@ internal static class RuleReconciler
         return failed;
     }
 
+    /// <summary>
+    /// Keeps the RSEs with room for what the group still needs there (storage-reported free space less MinFreeSpace;
+    /// RSEs whose space is unknown are kept). Refuses, with the numbers, when too few are left.
+    /// </summary>
+    private static List<RseCandidate> WithRoom(List<RseCandidate> pool, long bytes, int copies)
+    {
+        var kept = pool.Where(x => x.Room is not { } room || room >= bytes - x.BytesHeld).ToList();
+        if (kept.Count >= Math.Min(copies, pool.Count)) return kept;
+        var full = pool.Except(kept).Select(x => $"{x.Name ?? x.RseId}: {Math.Max(0, x.Room ?? 0)} bytes of room").ToList();
+        throw new FerryException("InsufficientTargetRSEs", 409,
+            $"Not enough RSEs with free space for {bytes} bytes: {kept.Count} of the {copies} needed ({string.Join("; ", full)})");
+    }
+
     /// <summary>Admins, and rules that ignore account limits, are not charged against quotas.</summary>
     private static async Task<bool> QuotaApplies(DbConnection c, DbTransaction tx, Rule rule) =>
         await c.ExecuteScalarAsync<string?>("SELECT value FROM account_attrs WHERE account=@Account AND key='admin'", rule, tx) is not ("true" or "True");
@@ -144,6 +158,10 @@ internal static class RuleReconciler
         var rses = (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0", transaction: tx)).Where(r => names.Contains(r.Name)).ToList();
         if (!rule.IgnoreAvailability) rses = rses.Where(r => r.AvailabilityWrite).ToList();
         if (rses.Count == 0) throw new FerryException("RSEWriteBlocked", 500, $"Every RSE selected by '{rule.RseExpression}' is blocked for writes");
+        var room = (await c.QueryAsync<(string RseId, long Room)>("""
+            SELECT f.rse_id, f.free_bytes - COALESCE((SELECT value FROM rse_limits l WHERE l.rse_id=f.rse_id AND l.name='MinFreeSpace'), 0)
+            FROM rse_free_space f
+            """, transaction: tx)).ToDictionary(x => x.RseId, x => x.Room);
         var result = new List<RseCandidate>();
         foreach (var r in rses)
         {
@@ -155,7 +173,7 @@ internal static class RuleReconciler
                 if (!double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out weight))
                     throw new FerryException("InvalidRuleWeight", 409, $"RSE {r.Name} has a non-numeric weight attribute {attr}='{raw}'");
             }
-            result.Add(new RseCandidate(r.Id, weight, 0));
+            result.Add(new RseCandidate(r.Id, weight, 0, room.TryGetValue(r.Id, out var left) ? left : null, r.Name));
         }
         return result;
     }

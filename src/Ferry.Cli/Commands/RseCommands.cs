@@ -47,7 +47,10 @@ internal static class RseCommands
             Render.Object(rse, false);
             Console.Out.WriteLine("Attributes:");
             foreach (var a in attrs.EnumerateObject()) Console.Out.WriteLine($"  {a.Name} = {Render.Cell(attrs, a.Name)}");
-            foreach (var u in usage) Console.Out.WriteLine($"Usage: {Render.Cell(u, "files")} files, {Render.Bytes(u.GetProperty("used").GetInt64())}");
+            foreach (var u in usage)
+                Console.Out.WriteLine(u.GetProperty("source").GetString() == "storage"
+                    ? $"Storage: {Render.Bytes(u.GetProperty("free").GetInt64())} free (as of {Render.Cell(u, "updated_at")})"
+                    : $"Usage: {Render.Cell(u, "files")} files, {Render.Bytes(u.GetProperty("used").GetInt64())}");
             return 0;
         });
 

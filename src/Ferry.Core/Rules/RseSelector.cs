@@ -3,7 +3,8 @@ using Ferry.Core.Errors;
 namespace Ferry.Core.Rules;
 
 /// <summary>An RSE a rule may use, with its weight and how many bytes of the rule's data it already holds.</summary>
-public sealed record RseCandidate(string RseId, double Weight, long BytesHeld);
+/// <param name="Room">Bytes the RSE can still take (free space as the storage last reported it, less MinFreeSpace); null when unknown.</param>
+public sealed record RseCandidate(string RseId, double Weight, long BytesHeld, long? Room = null, string? Name = null);
 
 /// <summary>
 /// Picks the RSEs for a group of files: those already holding most of the data first (so existing copies are reused),

@@ -30,6 +30,7 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
     private async Task<int> ReapAsync(Core.Model.Rse rse, CancellationToken ct)
     {
         var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
+        await RecordFreeSpaceAsync(rse, endpoint, ct);
         if (!await ShouldDelete(rse, endpoint, ct)) return 0;
         var batch = await queue.ClaimAsync(rse.Id, 200);
         var done = 0;
@@ -46,6 +47,21 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
         }
         if (done > 0) Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", done, rse.Name);
         return done;
+    }
+
+    private readonly Dictionary<string, DateTimeOffset> _spaceRecorded = [];
+
+    /// <summary>
+    /// The reaper is the daemon that asks storage about space, so it also records what the storage reports for rule
+    /// placement to use; once a minute per RSE is plenty.
+    /// </summary>
+    private async Task RecordFreeSpaceAsync(Core.Model.Rse rse, RseEndpoint endpoint, CancellationToken ct)
+    {
+        var now = Clock.GetUtcNow();
+        if (_spaceRecorded.TryGetValue(rse.Id, out var last) && now - last < TimeSpan.FromMinutes(1)) return;
+        if (endpoint.Backend is not Ferry.Storage.IFreeSpace space || await space.FreeBytesAsync(ct) is not { } free) return;
+        await rses.RecordFreeSpaceAsync(rse.Id, free);
+        _spaceRecorded[rse.Id] = now;
     }
 
     /// <summary>

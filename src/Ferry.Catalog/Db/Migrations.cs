@@ -121,6 +121,8 @@ public static class Migrations
         (3, """
         CREATE TABLE rse_free_space (
             rse_id TEXT NOT NULL PRIMARY KEY REFERENCES rses(id), free_bytes INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
         """),
     ];
 }

@@ -281,8 +281,27 @@ internal static class RuleReconciler
             UPDATE rules SET locks_ok_cnt=@ok, locks_replicating_cnt=@rep, locks_stuck_cnt=@stuck, state=@state,
             stuck_at=CASE WHEN @state=2 THEN COALESCE(stuck_at, @now) ELSE NULL END, updated_at=@now WHERE id=@ruleId
             """, new { ok, rep, stuck, state, now, ruleId }, tx);
+        await Notify(c, tx, rule, state, ok, ok + rep + stuck, now);
         if (state != rule.State || rule.LocksOkCnt + rule.LocksReplicatingCnt + rule.LocksStuckCnt == 0)
             await History(c, tx, rule with { State = state, LocksOkCnt = ok, LocksReplicatingCnt = rep, LocksStuckCnt = stuck }, now);
+    }
+
+    /// <summary>
+    /// Rucio's rule notifications, as rows of the messages table for a message broker or a poller to forward:
+    /// RULE_OK when a rule with notify YES, CLOSE or PROGRESS becomes OK, and for PROGRESS a RULE_PROGRESS each time
+    /// another tenth of its locks is OK.
+    /// </summary>
+    private static async Task Notify(DbConnection c, DbTransaction tx, Rule rule, RuleState state, long ok, long total, DateTimeOffset now)
+    {
+        if (rule.Notification is not ("YES" or "CLOSE" or "PROGRESS") || total == 0) return;
+        async Task Emit(string type, object payload) => await c.ExecuteAsync(
+            "INSERT INTO messages(event_type, payload, created_at) VALUES (@type, @payload, @now)",
+            new { type, payload = System.Text.Json.JsonSerializer.Serialize(payload), now }, tx);
+        var tenths = ok * 10 / total;
+        if (rule.Notification == "PROGRESS" && tenths > rule.LocksOkCnt * 10 / Math.Max(1, rule.LocksOkCnt + rule.LocksReplicatingCnt + rule.LocksStuckCnt))
+            await Emit("RULE_PROGRESS", new { rule_id = rule.Id, scope = rule.Scope, name = rule.Name, progress = (int)(tenths * 10) });
+        if (state == RuleState.Ok && rule.State != RuleState.Ok)
+            await Emit("RULE_OK", new { rule_id = rule.Id, scope = rule.Scope, name = rule.Name, rse_expression = rule.RseExpression, account = rule.Account });
     }
 
     /// <summary>A history row: the rule's state and counters now, and every RSE it has held locks on so far.</summary>

@@ -64,6 +64,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
             { MaxAttempts = options.Engine.TransferAttempts });
         builder.Services.AddSingleton<DeletionQueue>();
+        builder.Services.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
@@ -94,6 +95,17 @@ public static class FerryServerHost
         }, "Traces", "Traces");
         app.MapGet("/ferry/transfers/links", async (TransferCatalog t) => Results.Json(await t.LinkStatsAsync(), Wire.Options))
             .WithName("TransferLinks").WithTags("Transfers");
+        app.Map("GET", "/ferry/messages", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("read the message queue");
+            var since = long.TryParse(ctx.Query("since"), out var s) ? s : 0;
+            var limit = int.TryParse(ctx.Query("limit"), out var l) && l is > 0 and <= 10_000 ? l : 1000;
+            var messages = await ctx.RequestServices.GetRequiredService<Ferry.Catalog.Messages.MessageCatalog>().ListAsync(since, limit);
+            await Wire.WriteJson(ctx, messages.Select(m => new Dictionary<string, object?>
+            {
+                ["id"] = m.Id, ["event_type"] = m.EventType, ["payload"] = m.Payload, ["created_at"] = Ferry.Core.Time.RucioTime.Format(m.CreatedAt),
+            }));
+        }, "Messages", "Messages");
 
         await app.StartAsync(ct);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -21,9 +21,13 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
 {
     private bool _created;
     private HashSet<string>? _allowedSources;
+    private IReadOnlyList<RuleReconciler.GroupFile> _filled = [];
 
     private async Task Fill(IReadOnlyList<RuleReconciler.GroupFile> files)
     {
+        // A group is usually filled for its byte count and then again for each of its RSEs with the same files.
+        if (_created && files.Count == _filled.Count && files.Select(f => (f.Scope, f.Name)).SequenceEqual(_filled.Select(f => (f.Scope, f.Name)))) return;
+        _filled = files;
         if (!_created)
         {
             await c.ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS apply_files (scope TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, has_source INTEGER NOT NULL DEFAULT 0, existed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scope, name))", transaction: tx);

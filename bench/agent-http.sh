@@ -9,7 +9,7 @@ bash "$here/scripts/services/start-all.sh" > /dev/null
 . "$here/scripts/services/common.sh"
 work=$(mktemp -d /tmp/ferry-agent-http.XXXXXX)
 # Stop what we started and let it finish shutting down before its files go.
-trap 'kill $agent_pid $server_pid 2>/dev/null || true; wait $agent_pid $server_pid 2>/dev/null; cp "$work/agent.log" /tmp/ferry-bench-agent.log 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $agent_pid $server_pid 2>/dev/null || true; wait $agent_pid $server_pid 2>/dev/null; cp "$work/agent.log" /tmp/ferry-bench-agent.log 2>/dev/null; cp "$work/server.log" /tmp/ferry-bench-server.log 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/server.sh"
 start_server
 port=$server_port; aport=$(( port + 1 ))

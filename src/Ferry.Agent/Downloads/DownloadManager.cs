@@ -216,7 +216,8 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
     private async Task<ClientEndpoint> EndpointAsync(string rse, CancellationToken ct)
     {
         var lazy = _endpoints.GetOrAdd(rse, name => new Lazy<Task<ClientEndpoint>>(async () =>
-            RseAccess.Choose(await link.CallAsync((c, t) => c.GetRseAsync(name, t), _stopping), "read")));
+            // With the client, storage that the Ferry server itself serves gets the agent's token.
+            await link.CallAsync(async (c, t) => RseAccess.Choose(await c.GetRseAsync(name, t), "read", c), _stopping)));
         try { return await lazy.Value.WaitAsync(ct); }
         catch (Exception) when (lazy.Value.IsFaulted)
         {

@@ -122,9 +122,11 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
                 Fail(key, "not_a_dataset", $"{key} is a file; ask for the dataset or container that holds it");
                 return;
             case "CONTAINER":
-                store.SetState(key, "local", Now, kind: "CONTAINER");
+                // Children first: a container reads "local" once it is marked so and all its datasets are, and
+                // marking it before they are known would show it complete and empty to a reader in between.
                 log.Info($"container with {listing.Datasets.Count} datasets", key);
                 foreach (var ds in listing.Datasets) Request(DidRef.Parse(ds), key);
+                store.SetState(key, "local", Now, kind: "CONTAINER");
                 return;
         }
         store.SetState(key, "downloading", Now, kind: "DATASET");

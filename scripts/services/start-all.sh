@@ -10,7 +10,8 @@ exec 9> "$FERRY_SERVICES_DIR/.start.lock"
 flock 9
 status=0
 for s in ssh webdav xrootd s3; do
-  if ! out=$(bash "$here/$s.sh" 2>&1); then echo "$s: FAILED: $(echo "$out" | tail -3)"; status=1; else echo "$out" | tail -1; fi
+  # 9>&-: the servers must not inherit the lock, or they would hold it for as long as they run.
+  if ! out=$(bash "$here/$s.sh" 2>&1 9>&-); then echo "$s: FAILED: $(echo "$out" | tail -3)"; status=1; else echo "$out" | tail -1; fi
 done
 command -v rclone >/dev/null || install rclone || true
 exit $status

@@ -21,6 +21,6 @@ public readonly record struct PfnParts(string Scheme, string Host, int Port, str
         return new PfnParts(scheme, authority, port, path);
     }
 
-    /// <summary>The directory part of <see cref="Path"/>, with a trailing slash.</summary>
-    public string Directory => Path[..(Path.LastIndexOf('/') + 1)];
+    /// <summary>scheme://host[:port], the part of a PFN before its path.</summary>
+    public string Root => Port == 0 ? $"{Scheme}://{Host}" : $"{Scheme}://{Host}:{Port}";
 }

@@ -9,6 +9,7 @@ using Ferry.Core.Paths;
 using Ferry.Engine.Storage;
 using Ferry.Server.Http;
 using Ferry.Storage;
+using Ferry.Storage.Verification;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,13 +119,9 @@ internal static class ReplicaEndpoints
             var known = await dids.FindAsync(f.Scope, f.Name);
             var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
             var expected = (endpoint.Backend as IServerSideChecksum)?.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
-            StorageChecksum? actual = null;
             long? storedBytes;
-            try
-            {
-                if (expected is not null && endpoint.Backend is IServerSideChecksum checksummer) actual = await checksummer.ChecksumAsync(pfn, ct);
-                storedBytes = actual?.Bytes ?? (await endpoint.Backend.StatAsync(pfn, ct))?.Bytes;
-            }
+            StorageChecksum? actual;
+            try { (storedBytes, actual) = await VerifiedCopy.InspectAsync(endpoint.Backend, pfn, withChecksum: expected is not null, ct); }
             catch (StorageException) { return; }
             if (storedBytes is null)
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");

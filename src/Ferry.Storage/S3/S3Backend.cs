@@ -178,7 +178,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
     public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [EnumeratorCancellation] CancellationToken ct)
     {
         var (bucket, prefix) = Locate(directoryPfn.TrimEnd('/') + "/");
-        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        var root = PfnParts.Parse(directoryPfn).Root;
         string? token = null;
         do
         {

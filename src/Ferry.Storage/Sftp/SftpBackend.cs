@@ -146,7 +146,7 @@ public sealed class SftpBackend : IStorageBackend, IAsyncDisposable
 
     public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [EnumeratorCancellation] CancellationToken ct)
     {
-        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        var root = PfnParts.Parse(directoryPfn).Root;
         var pending = new Queue<string>([PathOf(directoryPfn).TrimEnd('/')]);
         var session = await SessionAsync(ct);
         while (pending.TryDequeue(out var dir))

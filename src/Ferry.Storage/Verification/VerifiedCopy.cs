@@ -58,15 +58,23 @@ public static class VerifiedCopy
     /// <summary>Size always; the storage's own checksum where it can give one without sending the bytes back.</summary>
     public static async Task VerifyStoredAsync(IStorageBackend target, string pfn, Checksums sent, CancellationToken ct, StorageChecksum? receipt = null)
     {
-        var stored = receipt is { Bytes: not null } ? receipt : target is IServerSideChecksum checksummer ? await checksummer.ChecksumAsync(pfn, ct) : null;
-        // One round trip where the storage answers size and checksum together (an S3 or WebDAV HEAD).
-        var bytes = stored?.Bytes ?? (await target.StatAsync(pfn, ct))?.Bytes
-            ?? throw new StorageException($"{pfn} is missing right after it was written", permanent: false);
+        var (bytes, stored) = receipt is { Bytes: { } receiptBytes } ? (receiptBytes, receipt) : await InspectAsync(target, pfn, withChecksum: true, ct);
+        if (bytes is null) throw new StorageException($"{pfn} is missing right after it was written", permanent: false);
         if (bytes != sent.Bytes)
             throw new StorageException($"{pfn} holds {bytes} bytes after writing {sent.Bytes}", permanent: false);
         var expected = stored?.Algorithm switch { "adler32" => sent.Adler32, "md5" => sent.Md5, _ => null };
         if (stored is not null && expected is not null && !string.Equals(stored.Value, expected, StringComparison.OrdinalIgnoreCase))
             throw new StorageException($"{pfn}: storage reports {stored.Algorithm} {stored.Value}, the bytes sent had {expected}", permanent: false);
+    }
+
+    /// <summary>
+    /// Size (null: no such object) and, when asked and the storage has one, its own checksum: one round trip where the
+    /// storage answers both together (an S3 or WebDAV HEAD), a stat after the checksum otherwise.
+    /// </summary>
+    public static async Task<(long? Bytes, StorageChecksum? Checksum)> InspectAsync(IStorageBackend target, string pfn, bool withChecksum, CancellationToken ct)
+    {
+        var checksum = withChecksum && target is IServerSideChecksum checksummer ? await checksummer.ChecksumAsync(pfn, ct) : null;
+        return (checksum?.Bytes ?? (await target.StatAsync(pfn, ct))?.Bytes, checksum);
     }
 
     public static async Task<Checksums> CopyAsync(Stream source, Stream output, bool computeMd5, IProgress<long>? progress, CancellationToken ct)

@@ -135,7 +135,7 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
     {
         var path = PfnParts.Parse(directoryPfn).Path.TrimEnd('/');
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        var root = PfnParts.Parse(directoryPfn).Root;
         for (var i = 1; i <= segments.Length; i++)
         {
             var dir = root + "/" + string.Join('/', segments.Take(i)) + "/";
@@ -149,7 +149,7 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
     public async IAsyncEnumerable<string> ListAsync(string directoryPfn, [EnumeratorCancellation] CancellationToken ct)
     {
         var pending = new Queue<string>([directoryPfn.TrimEnd('/') + "/"]);
-        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        var root = PfnParts.Parse(directoryPfn).Root;
         while (pending.TryDequeue(out var dir))
         {
             var request = new HttpRequestMessage(Propfind, Url(dir));

@@ -114,7 +114,7 @@ public sealed class XRootDBackend(ProtocolSpec protocol) : IStorageBackend, ISer
             if (XrdTool.IsNotFound(r)) yield break;
             throw XrdTool.Error("ls", path, r.Stderr);
         }
-        var root = directoryPfn[..directoryPfn.IndexOf('/', directoryPfn.IndexOf("://", StringComparison.Ordinal) + 3)];
+        var root = PfnParts.Parse(directoryPfn).Root;
         foreach (var line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (line.StartsWith('d')) continue;

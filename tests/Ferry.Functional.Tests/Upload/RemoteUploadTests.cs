@@ -22,7 +22,7 @@ public sealed class RemoteUploadTests
         string[] args = ["upload", tree.Root, "--rse", rse, "--scope", "user.root", "-r", "--sanitize-names", "--dataset", "remote",
             "--summary", summary, "--batch-size", "20", "--parallel", "2"];
 
-        var (p, _) = await UploadTree.StartAndWaitAsync(server, args, () => File.Exists(summary + ".journal") && JournalCount(summary + ".journal", "copied") >= 20);
+        var (p, _) = await UploadTree.StartAndWaitAsync(server, args, () => UploadTree.JournalEvents(summary + ".journal", "copied") >= 20);
         using (p)
         {
             p.Kill(entireProcessTree: true);
@@ -41,19 +41,5 @@ public sealed class RemoteUploadTests
             var stored = await StorageSites.ReadAsync(area, Ferry.Core.Paths.Lfn2Pfn.Hash("user.root", name));
             Assert.True(data.AsSpan().SequenceEqual(stored), $"{name} differs on {scheme}");
         }
-    }
-
-    /// <summary>Journal lines of one event; the kill lands after some copies reached the storage, registered or not.</summary>
-    private static int JournalCount(string journal, string kind)
-    {
-        try
-        {
-            using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(s);
-            var n = 0;
-            while (reader.ReadLine() is { } line) if (line.Contains($"\"event\":\"{kind}\"", StringComparison.Ordinal)) n++;
-            return n;
-        }
-        catch (IOException) { return 0; }
     }
 }

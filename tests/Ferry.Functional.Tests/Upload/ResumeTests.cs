@@ -15,13 +15,13 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         string[] args = ["upload", tree.Root, "--rse", "LOCAL", "--scope", "user.root", "-r", "--sanitize-names", "--dataset", "resumed",
             "--summary", summary, "--batch-size", "40", "--parallel", "2"];
         var env = UploadTree.RootEnv(f.Server);
-        var (p, _) = await UploadTree.StartAndWaitAsync(f.Server, args, () => DoneLines(journal) >= 600);
+        var (p, _) = await UploadTree.StartAndWaitAsync(f.Server, args, () => UploadTree.JournalEvents(journal, "done") >= 600);
         using (p)
         {
             p.Kill(entireProcessTree: true);    // SIGKILL
             await p.WaitForExitAsync();
         }
-        var doneBeforeKill = DoneLines(journal);
+        var doneBeforeKill = UploadTree.JournalEvents(journal, "done");
         Assert.InRange(doneBeforeKill, 600, 1999);
         Assert.False(File.Exists(summary), "a SIGKILLed run writes no summary");
 
@@ -39,19 +39,5 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         var onDisk = UploadTree.OnDisk(Path.Combine(f.Server.Home, "rses", "LOCAL"));    // this class's server holds only this upload
         Assert.DoesNotContain(onDisk, p => p.EndsWith(".ferry.part", StringComparison.Ordinal));
         Assert.Equal(2000, onDisk.Count);
-    }
-
-    private static int DoneLines(string journal)
-    {
-        if (!File.Exists(journal)) return 0;
-        try
-        {
-            using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(s);
-            var n = 0;
-            while (reader.ReadLine() is { } line) if (line.Contains("\"event\":\"done\"", StringComparison.Ordinal)) n++;
-            return n;
-        }
-        catch (IOException) { return 0; }
     }
 }

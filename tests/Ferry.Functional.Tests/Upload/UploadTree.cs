@@ -66,6 +66,21 @@ public sealed class UploadTree
     public static List<string> OnDisk(string prefix) =>
         Directory.Exists(prefix) ? Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories).ToList() : [];
 
+    /// <summary>How many journal lines record <paramref name="kind"/> (copying, copied, done); 0 while the file is absent or busy.</summary>
+    public static int JournalEvents(string journal, string kind)
+    {
+        if (!File.Exists(journal)) return 0;
+        try
+        {
+            using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(s);
+            var n = 0;
+            while (reader.ReadLine() is { } line) if (line.Contains($"\"event\":\"{kind}\"", StringComparison.Ordinal)) n++;
+            return n;
+        }
+        catch (IOException) { return 0; }
+    }
+
     public static JsonElement ReadSummary(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
 
     /// <summary>

@@ -124,5 +124,22 @@ public static class Migrations
         CREATE TABLE messages (
             id INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
         """),
+        (4, """
+        ALTER TABLE rules ADD COLUMN subscription_id TEXT;
+        ALTER TABLE rules ADD COLUMN ignore_account_limit INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE rules ADD COLUMN eol_at INTEGER;
+        ALTER TABLE rules ADD COLUMN split_container INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE rules ADD COLUMN meta TEXT;
+        ALTER TABLE rses ADD COLUMN city TEXT;
+        ALTER TABLE rses ADD COLUMN region_code TEXT;
+        ALTER TABLE rses ADD COLUMN country_name TEXT;
+        ALTER TABLE rses ADD COLUMN continent TEXT;
+        ALTER TABLE rses ADD COLUMN time_zone TEXT;
+        ALTER TABLE rses ADD COLUMN isp TEXT;
+        ALTER TABLE rses ADD COLUMN asn TEXT;
+        ALTER TABLE rses ADD COLUMN longitude REAL;
+        ALTER TABLE rses ADD COLUMN latitude REAL;
+        ALTER TABLE rses ADD COLUMN qos_class TEXT;
+        """),
     ];
 }

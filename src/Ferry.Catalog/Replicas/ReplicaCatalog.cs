@@ -25,6 +25,7 @@ public sealed record ReplicaView
     public string? Path { get; init; }
     public required string RseType { get; init; }
     public bool AvailabilityRead { get; init; }
+    public bool Volatile { get; init; }
 }
 
 /// <summary>A file and where it is; what POST /replicas/list returns per file.</summary>
@@ -124,7 +125,7 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
         (await c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name=@name AND r.rse_id=@rseId", new { scope, name, rseId })).FirstOrDefault());
 
     private const string ViewSelect = """
-        SELECT r.scope, r.name, r.rse_id, s.name AS rse, r.state, r.bytes, r.path, s.rse_type, s.availability_read
+        SELECT r.scope, r.name, r.rse_id, s.name AS rse, r.state, r.bytes, r.path, s.rse_type, s.availability_read, s.volatile
         FROM replicas r JOIN rses s ON s.id=r.rse_id
         """;
 

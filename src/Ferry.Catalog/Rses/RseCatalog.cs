@@ -11,7 +11,17 @@ namespace Ferry.Catalog.Rses;
 /// <summary>Settable RSE properties; null means "leave as is".</summary>
 public sealed record RseSettings(
     string? RseType = null, bool? Deterministic = null, bool? Volatile = null, bool? StagingArea = null,
-    bool? AvailabilityRead = null, bool? AvailabilityWrite = null, bool? AvailabilityDelete = null);
+    bool? AvailabilityRead = null, bool? AvailabilityWrite = null, bool? AvailabilityDelete = null,
+    IReadOnlyDictionary<string, object?>? Location = null)
+{
+    /// <summary>The descriptive columns (wire name to column): free text, or numbers for the coordinates.</summary>
+    public static readonly IReadOnlyDictionary<string, string> LocationColumns = new Dictionary<string, string>
+    {
+        ["city"] = "city", ["region_code"] = "region_code", ["country_name"] = "country_name", ["continent"] = "continent",
+        ["time_zone"] = "time_zone", ["ISP"] = "isp", ["ASN"] = "asn", ["longitude"] = "longitude", ["latitude"] = "latitude",
+        ["qos_class"] = "qos_class",
+    };
+}
 
 public sealed record RseDistance
 {
@@ -46,6 +56,7 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
             """, rse, tx);
         // Rucio gives every RSE an attribute named after itself, which is how a bare name selects it in expressions.
         await c.ExecuteAsync("INSERT INTO rse_attrs(rse_id,key,value) VALUES (@Id,@Name,'true')", rse, tx);
+        await SetLocation(c, tx, rse.Id, settings.Location);
         return rse;
     });
 
@@ -64,8 +75,20 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
             UPDATE rses SET rse_type=@RseType, deterministic=@Deterministic, volatile=@Volatile, staging_area=@StagingArea,
             availability_read=@AvailabilityRead, availability_write=@AvailabilityWrite, availability_delete=@AvailabilityDelete, updated_at=@UpdatedAt
             WHERE id=@Id
-            """, updated, tx);
+            """, updated, tx) + await SetLocation(c, tx, rse.Id, s.Location);
     });
+
+    private static async Task<int> SetLocation(DbConnection c, DbTransaction tx, string rseId, IReadOnlyDictionary<string, object?>? location)
+    {
+        var changed = 0;
+        foreach (var (key, value) in location ?? new Dictionary<string, object?>())
+        {
+            // The column name comes from the fixed table, never from the request.
+            var column = RseSettings.LocationColumns[key];
+            changed += await c.ExecuteAsync($"UPDATE rses SET {column}=@value WHERE id=@rseId", new { value, rseId }, tx);
+        }
+        return changed;
+    }
 
     public Task DeleteAsync(string name) => db.WriteAsync(async (c, tx) =>
     {

@@ -27,6 +27,23 @@ public sealed record RuleSpec
     public bool IgnoreAvailability { get; init; }
     public int Priority { get; init; } = 3;
     public string? Comment { get; init; }
+    public bool IgnoreAccountLimit { get; init; }
+    public bool SplitContainer { get; init; }
+    public string? Meta { get; init; }
+}
+
+/// <summary>PUT /rules/{id} options that set one column each; null members are left alone.</summary>
+public sealed record RuleColumnUpdate
+{
+    public int? Priority { get; init; }
+    public bool MetaGiven { get; init; }
+    public string? Meta { get; init; }
+    public bool EolGiven { get; init; }
+    public DateTimeOffset? EolAt { get; init; }
+    public bool? PurgeReplicas { get; init; }
+    public string? Activity { get; init; }
+    public bool SourceGiven { get; init; }
+    public string? SourceReplicaExpression { get; init; }
 }
 
 public sealed record RuleHistoryEntry
@@ -80,6 +97,7 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
                 Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
                 Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
+                IgnoreAccountLimit = spec.IgnoreAccountLimit, SplitContainer = spec.SplitContainer, Meta = spec.Meta,
             };
             await Insert(c, tx, rule);
             await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true);
@@ -104,10 +122,12 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
 
     public async Task<Rule> GetAsync(string id) => await FindAsync(id) ?? throw FerryException.RuleNotFound(id);
 
+    /// <summary>Rules matching the filter, each with its DID's size (DidBytes), as Rucio's listings give it.</summary>
     public Task<IReadOnlyList<Rule>> ListAsync(RuleFilter f) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
         (await c.QueryAsync<Rule>("""
-            SELECT * FROM rules WHERE (@Account IS NULL OR account=@Account) AND (@Scope IS NULL OR scope=@Scope) AND (@Name IS NULL OR name=@Name)
-            AND (@State IS NULL OR state=@State) AND (@RseExpression IS NULL OR rse_expression=@RseExpression) ORDER BY created_at, id
+            SELECT r.*, d.bytes AS did_bytes FROM rules r LEFT JOIN dids d ON d.scope=r.scope AND d.name=r.name
+            WHERE (@Account IS NULL OR r.account=@Account) AND (@Scope IS NULL OR r.scope=@Scope) AND (@Name IS NULL OR r.name=@Name)
+            AND (@State IS NULL OR r.state=@State) AND (@RseExpression IS NULL OR r.rse_expression=@RseExpression) ORDER BY r.created_at, r.id
             """, new { f.Account, f.Scope, f.Name, State = (int?)f.State, f.RseExpression })).AsList());
 
     public Task<IReadOnlyList<ReplicaLock>> LocksAsync(string ruleId) => db.ReadAsync<IReadOnlyList<ReplicaLock>>(async c =>
@@ -144,6 +164,26 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             await c.ExecuteAsync("UPDATE rules SET state=@st, stuck_at=CASE WHEN @st=2 THEN @now ELSE stuck_at END, needs_eval=0, updated_at=@now WHERE id=@id",
                 new { st, now, id }, tx);
         return 0;
+    });
+
+    /// <summary>The options of PUT /rules/{id} that are one column each (priority, meta, eol_at, purge_replicas, activity, source_replica_expression).</summary>
+    public Task UpdateColumnsAsync(string id, RuleColumnUpdate u) => db.WriteAsync(async (c, tx) =>
+    {
+        var rule = await Get(c, tx, id);
+        if (u.Priority is < 1 or > 5) throw FerryException.Invalid("priority must be between 1 and 5");
+        if (u.Activity is { } a && !Activities.Contains(a)) throw FerryException.Invalid($"Unknown activity '{a}'");
+        if (u.SourceReplicaExpression is { } src) RseExpression.Parse(src).Evaluate(await RseCatalog.Facts(c, tx));
+        var updated = rule with
+        {
+            Priority = u.Priority ?? rule.Priority, Meta = u.MetaGiven ? u.Meta : rule.Meta, EolAt = u.EolGiven ? u.EolAt : rule.EolAt,
+            PurgeReplicas = u.PurgeReplicas ?? rule.PurgeReplicas, Activity = u.Activity ?? rule.Activity,
+            SourceReplicaExpression = u.SourceGiven ? u.SourceReplicaExpression : rule.SourceReplicaExpression, UpdatedAt = clock.GetUtcNow(),
+        };
+        // A new source restriction applies to transfers queued from now on; the judge re-queues stuck locks with it.
+        return await c.ExecuteAsync("""
+            UPDATE rules SET priority=@Priority, meta=@Meta, eol_at=@EolAt, purge_replicas=@PurgeReplicas, activity=@Activity,
+            source_replica_expression=@SourceReplicaExpression, updated_at=@UpdatedAt WHERE id=@Id
+            """, updated, tx);
     });
 
     /// <summary>Rucio's REST delete only schedules expiry within the hour; <paramref name="immediate"/> removes the rule now.</summary>
@@ -234,9 +274,11 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
 
     private static Task Insert(DbConnection c, DbTransaction tx, Rule rule) => c.ExecuteAsync("""
         INSERT INTO rules(id,account,scope,name,did_type,rse_expression,copies,grouping,weight,expires_at,locked,source_replica_expression,
-            activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at)
+            activity,notification,purge_replicas,ignore_availability,priority,comments,state,needs_eval,created_at,updated_at,
+            subscription_id,ignore_account_limit,eol_at,split_container,meta)
         VALUES (@Id,@Account,@Scope,@Name,@DidType,@RseExpression,@Copies,@Grouping,@Weight,@ExpiresAt,@Locked,@SourceReplicaExpression,
-            @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt)
+            @Activity,@Notification,@PurgeReplicas,@IgnoreAvailability,@Priority,@Comments,@State,1,@CreatedAt,@UpdatedAt,
+            @SubscriptionId,@IgnoreAccountLimit,@EolAt,@SplitContainer,@Meta)
         """, rule, tx);
 
     private static async Task Remove(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)

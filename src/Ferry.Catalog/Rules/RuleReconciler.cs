@@ -128,7 +128,7 @@ internal static class RuleReconciler
     }
 
     /// <summary>Admins, and rules that ignore account limits, are not charged against quotas.</summary>
-    private static async Task<bool> QuotaApplies(DbConnection c, DbTransaction tx, Rule rule) =>
+    private static async Task<bool> QuotaApplies(DbConnection c, DbTransaction tx, Rule rule) => !rule.IgnoreAccountLimit &&
         await c.ExecuteScalarAsync<string?>("SELECT value FROM account_attrs WHERE account=@Account AND key='admin'", rule, tx) is not ("true" or "True");
 
     /// <summary>Keeps the RSEs where the account can still lock the group's bytes (RSEs with the mock attribute are exempt).</summary>

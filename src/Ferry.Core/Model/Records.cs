@@ -40,6 +40,16 @@ public sealed record Rse
     public bool AvailabilityRead { get; init; } = true;
     public bool AvailabilityWrite { get; init; } = true;
     public bool AvailabilityDelete { get; init; } = true;
+    public string? City { get; init; }
+    public string? RegionCode { get; init; }
+    public string? CountryName { get; init; }
+    public string? Continent { get; init; }
+    public string? TimeZone { get; init; }
+    public string? Isp { get; init; }
+    public string? Asn { get; init; }
+    public double? Longitude { get; init; }
+    public double? Latitude { get; init; }
+    public string? QosClass { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public int Availability => (AvailabilityRead ? 4 : 0) | (AvailabilityWrite ? 2 : 0) | (AvailabilityDelete ? 1 : 0);
@@ -99,6 +109,15 @@ public sealed record Rule
     public DateTimeOffset? StuckAt { get; init; }
     /// <summary>Set while the rule is being moved: the rule that replaces it once that one is OK.</summary>
     public string? ChildRuleId { get; init; }
+    public string? SubscriptionId { get; init; }
+    /// <summary>Admin-granted: the rule is not charged against the account's quotas.</summary>
+    public bool IgnoreAccountLimit { get; init; }
+    public DateTimeOffset? EolAt { get; init; }
+    public bool SplitContainer { get; init; }
+    /// <summary>Opaque workflow metadata, kept as the JSON text it arrived as (Rucio stores json.dumps of it).</summary>
+    public string? Meta { get; init; }
+    /// <summary>The size of the rule's DID, filled only by listings (Rucio's list views add it as "bytes").</summary>
+    public long? DidBytes { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -132,16 +132,8 @@ internal static class AccountEndpoints
             var rows = usage.Select(u => (u.RseId, u.Rse, u.Bytes, u.Files)).ToList();
             foreach (var l in await Quotas(ctx).LocalAsync(account))
                 if (rows.All(r => r.RseId != l.RseId)) rows.Add((l.RseId, l.Rse, 0, 0));
-            await Wire.WriteStream(ctx, rows.OrderBy(r => r.Rse, StringComparer.Ordinal).Select(u =>
-            {
-                long? limit = limits.TryGetValue(u.RseId, out var b) ? (b == QuotaCatalog.Unlimited ? null : b) : 0;
-                return new Dictionary<string, object?>
-                {
-                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["bytes"] = u.Bytes, ["files"] = u.Files,
-                    ["bytes_limit"] = limits.TryGetValue(u.RseId, out var raw) && raw == QuotaCatalog.Unlimited ? long.MaxValue : limit,
-                    ["bytes_remaining"] = limit is { } l ? l - u.Bytes : long.MaxValue,
-                };
-            }));
+            await Wire.WriteStream(ctx, rows.OrderBy(r => r.Rse, StringComparer.Ordinal)
+                .Select(u => AccountUsageEndpoints.Local(u.RseId, u.Rse, u.Bytes, u.Files, limits.TryGetValue(u.RseId, out var b) ? b : null)));
         }, "AccountUsage", "Accounts");
 
         RequestDelegate localLimits = async ctx =>
@@ -168,8 +160,12 @@ internal static class AccountEndpoints
             await Wire.Ok(ctx);
         }, "DeleteAccountLocalLimit", "Quotas");
         app.Map("GET", "/accounts/{account}/limits/global", async ctx =>
+        {
+            var ids = (await ctx.RequestServices.GetRequiredService<Ferry.Catalog.Rses.RseCatalog>().ListAsync()).ToDictionary(r => r.Name, r => r.Id);
             await Wire.WriteJson(ctx, (await Quotas(ctx).GlobalAsync(ctx.Route("account"))).ToDictionary(g => g.RseExpression, g => new Dictionary<string, object?>
-                { ["resolved_rses"] = g.Rses, ["limit"] = Limit(g.Bytes) })), "AccountGlobalLimits", "Quotas");
+                { ["resolved_rses"] = g.Rses, ["resolved_rse_ids"] = g.Rses.Select(n => ids.GetValueOrDefault(n)).ToList(), ["limit"] = Limit(g.Bytes) }));
+        }, "AccountGlobalLimits", "Quotas");
+        app.MapAccountUsage();
         app.Map("POST", "/accounts/{account}/limits/global/{expression}", async ctx =>
         {
             Caller.Of(ctx).RequireAdmin("set account limits");
@@ -188,6 +184,5 @@ internal static class AccountEndpoints
     private static AccountCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
     private static QuotaCatalog Quotas(HttpContext ctx) => ctx.RequestServices.GetRequiredService<QuotaCatalog>();
 
-    /// <summary>Rucio answers an unlimited quota with Python's Infinity, which is not JSON; Ferry uses the largest long, which every client reads.</summary>
-    private static long Limit(long bytes) => bytes == QuotaCatalog.Unlimited ? long.MaxValue : bytes;
+    private static long Limit(long bytes) => AccountUsageEndpoints.Limit(bytes);
 }

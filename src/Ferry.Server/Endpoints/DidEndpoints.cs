@@ -112,8 +112,15 @@ internal static partial class DidEndpoints
                     { ["scope"] = c.Scope, ["name"] = c.Name, ["type"] = c.Type.Wire(), ["bytes"] = c.Bytes, ["adler32"] = c.Adler32, ["md5"] = c.Md5 }));
                 return;
             case ("GET", "files"):
-                await Wire.WriteStream(ctx, (await dids.FilesAsync(p.Scope, p.Name)).Select(f => new Dictionary<string, object?>
-                    { ["scope"] = f.Scope, ["name"] = f.Name, ["bytes"] = f.Bytes, ["adler32"] = f.Adler32, ["guid"] = f.Guid?.ToUpperInvariant(), ["events"] = f.Events }));
+                var longForm = ctx.QueryBool("long");
+                await Wire.WriteStream(ctx, (await dids.FilesAsync(p.Scope, p.Name)).Select(f =>
+                {
+                    var line = new Dictionary<string, object?>
+                        { ["scope"] = f.Scope, ["name"] = f.Name, ["bytes"] = f.Bytes, ["adler32"] = f.Adler32, ["guid"] = f.Guid?.ToUpperInvariant(), ["events"] = f.Events };
+                    // Ferry keeps no luminosity blocks; the long form carries the key as Rucio's does, empty.
+                    if (longForm) line["lumiblocknr"] = null;
+                    return line;
+                }));
                 return;
             case ("GET", "parents"):
                 await Wire.WriteStream(ctx, (await dids.ParentsAsync(p.Scope, p.Name)).Select(d => new Dictionary<string, object?>
@@ -146,7 +153,7 @@ internal static partial class DidEndpoints
             case ("GET", "rules"):
                 await dids.GetAsync(p.Scope, p.Name);
                 var rules = await ctx.RequestServices.GetRequiredService<RuleCatalog>().ListAsync(new RuleFilter(Scope: p.Scope, Name: p.Name));
-                await Wire.WriteStream(ctx, rules.Select(r => WireFormat.Rule(r)));
+                await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
                 return;
             default:
                 throw FerryException.NotFound("NotFound", $"No such endpoint: {method} {ctx.Request.Path}");

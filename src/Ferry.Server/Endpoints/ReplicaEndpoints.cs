@@ -72,13 +72,22 @@ internal static class ReplicaEndpoints
             var body = await Wire.ReadObject(ctx);
             var dids = (body.OptArray("dids") ?? []).Select(d => Json.AsObject(d, "Each DID"))
                 .Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
-            await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
+            var metalink = ReplicaListing.WantsMetalink(ctx.Request);
+            var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
                 body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet());
+            if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "generic", detailedUrls: true));
+            else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
         }, "ListReplicas", "Replicas");
 
         app.Map("GET", "/replicas/{scope}/{name}", async ctx =>
-            await List(ctx, [(Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")))], false, null, false,
-                ctx.Query("schemes") is { } s ? [s] : null), "ListReplicasOfDid", "Replicas");
+        {
+            var metalink = ReplicaListing.WantsMetalink(ctx.Request);
+            var files = await List(ctx, [(Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")))], false, null, false,
+                ctx.Query("schemes") is { } s ? [s] : null);
+            // Rucio's older single-DID form names the atlas schema and leaves domain and client_extract off the urls.
+            if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "atlas", detailedUrls: false));
+            else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
+        }, "ListReplicasOfDid", "Replicas");
     }
 
     public static ReplicaFileSpec ParseFile(JsonObject o, ReplicaState defaultState) => new(
@@ -133,7 +142,14 @@ internal static class ReplicaEndpoints
         });
     }
 
-    private static async Task List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents, HashSet<string>? schemes)
+    private static async Task WriteMetalink(HttpContext ctx, string xml)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = ReplicaListing.MetalinkType;
+        await ctx.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(xml));
+    }
+
+    private static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents, HashSet<string>? schemes)
     {
         var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
         IReadOnlySet<string>? rseIds = null;
@@ -144,10 +160,10 @@ internal static class ReplicaEndpoints
         }
         var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents);
         var protocolCache = new Dictionary<string, IReadOnlyList<RseProtocol>>();
-        var lines = new List<Dictionary<string, object?>>();
+        var listed = new List<ListedFile>();
         foreach (var f in files)
         {
-            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, int Priority)>();
+            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, bool Volatile, int Priority)>();
             foreach (var r in f.Replicas)
             {
                 if (!protocolCache.TryGetValue(r.RseId, out var protocols)) protocolCache[r.RseId] = protocols = await rses.ProtocolsAsync(r.RseId);
@@ -155,24 +171,14 @@ internal static class ReplicaEndpoints
                 {
                     if (schemes is not null && !schemes.Contains(p.Scheme)) continue;
                     if (RseStorage.Priority(p, StorageOperation.Read) is not { } prio) continue;
-                    pfns.Add((Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(f.File.Scope, f.File.Name)), r.Rse, r.RseId, r.RseType, prio));
+                    pfns.Add((Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(f.File.Scope, f.File.Name)), r.Rse, r.RseId, r.RseType, r.Volatile, prio));
                 }
             }
-            var ordered = pfns.OrderBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal).ToList();
-            var line = new Dictionary<string, object?>
-            {
-                ["scope"] = f.File.Scope, ["name"] = f.File.Name, ["bytes"] = f.File.Bytes, ["md5"] = f.File.Md5, ["adler32"] = f.File.Adler32,
-                ["pfns"] = ordered.Select((p, i) => (p, i)).ToDictionary(x => x.p.Pfn, x => (object?)new Dictionary<string, object?>
-                {
-                    ["rse_id"] = x.p.RseId, ["rse"] = x.p.Rse, ["type"] = x.p.Type, ["volatile"] = false, ["domain"] = "wan", ["priority"] = x.i + 1, ["client_extract"] = false,
-                }),
-                ["rses"] = f.Replicas.ToDictionary(r => r.Rse, r => ordered.Where(p => p.RseId == r.RseId).Select(p => p.Pfn).ToList()),
-            };
-            if (f.Replicas.Count > 0) line["states"] = f.Replicas.ToDictionary(r => r.Rse, r => r.State.Wire());
-            if (parents) line["parents"] = f.Parents.Order(StringComparer.Ordinal).ToList();
-            lines.Add(line);
+            var ordered = pfns.OrderBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal)
+                .Select((p, i) => new ListedPfn(p.Pfn, p.Rse, p.RseId, p.Type, p.Volatile, "wan", i + 1, false)).ToList();
+            listed.Add(new ListedFile(f.File, ordered, f.Replicas, parents ? f.Parents.Order(StringComparer.Ordinal).ToList() : null));
         }
-        await Wire.WriteStream(ctx, lines);
+        return listed;
     }
 
     private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();

@@ -57,7 +57,7 @@ internal static class RseEndpoints
             d["credentials"] = null;
             d["domain"] = new[] { "lan", "wan" };
             d["lfn2pfn_algorithm"] = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash";
-            d["sign_url"] = null;
+            d["sign_url"] = attrs.GetValueOrDefault("sign_url");
             d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
             d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
             await Wire.WriteJson(ctx, d);
@@ -186,7 +186,7 @@ internal static class RseEndpoints
     {
         var known = new HashSet<string> { "deterministic", "volatile", "rse_type", "staging_area", "availability", "availability_read",
             "availability_write", "availability_delete", "city", "region_code", "country_name", "continent", "time_zone", "ISP", "ASN",
-            "longitude", "latitude" };
+            "longitude", "latitude", "qos_class" };
         if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw FerryException.Invalid($"Unknown RSE property '{unknown}'");
         var availability = body.OptLong("availability");
         if (availability is not null && (body.ContainsKey("availability_read") || body.ContainsKey("availability_write") || body.ContainsKey("availability_delete")))
@@ -197,7 +197,34 @@ internal static class RseEndpoints
             StagingArea: body.OptBool("staging_area"),
             AvailabilityRead: availability is { } a1 ? (a1 & 4) != 0 : body.OptBool("availability_read"),
             AvailabilityWrite: availability is { } a2 ? (a2 & 2) != 0 : body.OptBool("availability_write"),
-            AvailabilityDelete: availability is { } a3 ? (a3 & 1) != 0 : body.OptBool("availability_delete"));
+            AvailabilityDelete: availability is { } a3 ? (a3 & 1) != 0 : body.OptBool("availability_delete"),
+            Location: Location(body));
+    }
+
+    /// <summary>City, country, coordinates and the like: strings, numbers for longitude/latitude, null clears.</summary>
+    private static Dictionary<string, object?> Location(JsonObject body)
+    {
+        var location = new Dictionary<string, object?>();
+        foreach (var key in RseSettings.LocationColumns.Keys.Where(body.ContainsKey))
+        {
+            var node = body[key];
+            if (key is "longitude" or "latitude")
+            {
+                double? number = node is null ? null : node is JsonValue v && v.TryGetValue<double>(out var d) ? d
+                    : throw FerryException.Invalid($"'{key}' must be a number");
+                if (number is { } n && (double.IsNaN(n) || Math.Abs(n) > (key == "longitude" ? 180 : 90)))
+                    throw FerryException.Invalid($"'{key}' is out of range: {n}");
+                location[key] = number;
+            }
+            else
+            {
+                var text = body.OptString(key);
+                if (text is { Length: > 255 }) throw FerryException.Invalid($"'{key}' is limited to 255 characters");
+                if (key is "region_code" or "continent" && text is { Length: > 2 }) throw FerryException.Invalid($"'{key}' is a two-letter code, got '{text}'");
+                location[key] = text;
+            }
+        }
+        return location;
     }
 
     private static RseCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RseCatalog>();

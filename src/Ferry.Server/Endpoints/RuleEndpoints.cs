@@ -14,9 +14,9 @@ namespace Ferry.Server.Endpoints;
 /// <summary>Replication rules: add, get, list, locks, update, delete, history (dialect §8).</summary>
 internal static class RuleEndpoints
 {
-    private static readonly HashSet<string> UpdateOptions = ["lifetime", "locked", "comment", "state"];
-    private static readonly HashSet<string> KnownUnsupportedOptions =
-        ["account", "cancel_requests", "activity", "source_replica_expression", "priority", "child_rule_id", "eol_at", "meta", "purge_replicas", "boost_rule", "approve"];
+    private static readonly HashSet<string> UpdateOptions =
+        ["lifetime", "locked", "comment", "state", "priority", "meta", "eol_at", "purge_replicas", "activity", "source_replica_expression"];
+    private static readonly HashSet<string> KnownUnsupportedOptions = ["account", "cancel_requests", "child_rule_id", "boost_rule", "approve"];
 
     public static void MapRules(this IEndpointRouteBuilder app)
     {
@@ -34,11 +34,11 @@ internal static class RuleEndpoints
         {
             RuleState? state = ctx.Query("state") is { } s ? EnumNames.ParseRuleState(s) : null;
             var rules = await Rules(ctx).ListAsync(new RuleFilter(ctx.Query("account"), ctx.Query("scope"), ctx.Query("name"), state, ctx.Query("rse_expression")));
-            await Wire.WriteStream(ctx, rules.Select(r => WireFormat.Rule(r)));
+            await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
         }, "ListRules", "Rules");
 
         app.Map("GET", "/accounts/{account}/rules", async ctx =>
-            await Wire.WriteStream(ctx, (await Rules(ctx).ListAsync(new RuleFilter(Account: ctx.Route("account")))).Select(r => WireFormat.Rule(r))),
+            await Wire.WriteStream(ctx, (await Rules(ctx).ListAsync(new RuleFilter(Account: ctx.Route("account")))).Select(WireFormat.ListedRule)),
             "ListAccountRules", "Rules");
 
         app.Map("GET", "/rules/{id}", async ctx => await Wire.WriteJson(ctx, WireFormat.Rule(await Rules(ctx).GetAsync(ctx.Route("id")))), "GetRule", "Rules");
@@ -79,6 +79,14 @@ internal static class RuleEndpoints
             };
             await Rules(ctx).UpdateAsync(id, options.OptLong("lifetime"), options.ContainsKey("lifetime"), options.OptBool("locked"),
                 options.OptString("comment"), options.ContainsKey("comment"), state);
+            await Rules(ctx).UpdateColumnsAsync(id, new RuleColumnUpdate
+            {
+                Priority = options.OptLong("priority") is { } p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
+                MetaGiven = options.ContainsKey("meta"), Meta = MetaText(options["meta"]),
+                EolGiven = options.ContainsKey("eol_at"), EolAt = options.OptString("eol_at") is { } eol ? RucioTime.Parse(eol) : null,
+                PurgeReplicas = options.OptBool("purge_replicas"), Activity = options.OptString("activity"),
+                SourceGiven = options.ContainsKey("source_replica_expression"), SourceReplicaExpression = options.OptString("source_replica_expression"),
+            });
             await Wire.Ok(ctx);
         }, "UpdateRule", "Rules");
 
@@ -114,6 +122,8 @@ internal static class RuleEndpoints
             null or "N" or "NO" => "NO", "Y" or "YES" => "YES", "C" or "CLOSE" => "CLOSE", "P" or "PROGRESS" => "PROGRESS",
             var other => throw FerryException.Invalid($"Unknown notify value '{other}': use Y, N, C or P"),
         };
+        var ignoreAccountLimit = body.OptBool("ignore_account_limit") ?? false;
+        if (ignoreAccountLimit && !caller.IsAdmin) throw FerryException.Denied($"Account {caller.Account} can not add rules that ignore account limits");
         return new RuleSpec
         {
             Dids = dids, Account = account, Copies = (int)copies, RseExpression = body.RequiredString("rse_expression"),
@@ -122,7 +132,16 @@ internal static class RuleEndpoints
             SourceReplicaExpression = body.OptString("source_replica_expression"), Activity = body.OptString("activity"),
             Notification = notify, PurgeReplicas = body.OptBool("purge_replicas") ?? false, IgnoreAvailability = body.OptBool("ignore_availability") ?? false,
             Priority = (int)(body.OptLong("priority") ?? 3), Comment = body.OptString("comment"),
+            IgnoreAccountLimit = ignoreAccountLimit, SplitContainer = body.OptBool("split_container") ?? false, Meta = MetaText(body["meta"]),
         };
+    }
+
+    /// <summary>Rucio keeps a rule's meta as the JSON text of whatever was sent, and returns that text.</summary>
+    private static string? MetaText(JsonNode? meta)
+    {
+        var text = meta?.ToJsonString();
+        if (text is { Length: > 4000 }) throw FerryException.Invalid("A rule's meta is limited to 4000 characters of JSON");
+        return text;
     }
 
     private static RuleCatalog Rules(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RuleCatalog>();

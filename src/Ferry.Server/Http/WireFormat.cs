@@ -8,21 +8,29 @@ namespace Ferry.Server.Http;
 /// <summary>Catalogue objects in the exact shape (key names, enum names, date format) the Rucio client reads.</summary>
 public static class WireFormat
 {
-    public static Dictionary<string, object?> Rule(Rule r, long? bytes = null)
+    public static Dictionary<string, object?> Rule(Rule r)
     {
         var d = new Dictionary<string, object?>
         {
-            ["id"] = r.Id, ["subscription_id"] = null, ["account"] = r.Account, ["scope"] = r.Scope, ["name"] = r.Name,
+            ["id"] = r.Id, ["subscription_id"] = r.SubscriptionId, ["account"] = r.Account, ["scope"] = r.Scope, ["name"] = r.Name,
             ["did_type"] = r.DidType.Wire(), ["state"] = r.State.Wire(), ["error"] = r.Error, ["rse_expression"] = r.RseExpression,
             ["copies"] = r.Copies, ["expires_at"] = RucioTime.Format(r.ExpiresAt), ["weight"] = r.Weight, ["locked"] = r.Locked,
             ["locks_ok_cnt"] = r.LocksOkCnt, ["locks_replicating_cnt"] = r.LocksReplicatingCnt, ["locks_stuck_cnt"] = r.LocksStuckCnt,
             ["source_replica_expression"] = r.SourceReplicaExpression, ["activity"] = r.Activity, ["grouping"] = r.Grouping.Wire(),
             ["notification"] = r.Notification, ["stuck_at"] = RucioTime.Format(r.StuckAt), ["purge_replicas"] = r.PurgeReplicas,
-            ["ignore_availability"] = r.IgnoreAvailability, ["ignore_account_limit"] = false, ["priority"] = r.Priority,
-            ["comments"] = r.Comments, ["child_rule_id"] = null, ["eol_at"] = null, ["split_container"] = false, ["meta"] = null,
+            ["ignore_availability"] = r.IgnoreAvailability, ["ignore_account_limit"] = r.IgnoreAccountLimit, ["priority"] = r.Priority,
+            ["comments"] = r.Comments, ["child_rule_id"] = r.ChildRuleId, ["eol_at"] = RucioTime.Format(r.EolAt), ["split_container"] = r.SplitContainer,
+            ["meta"] = r.Meta, ["deleted_at"] = null,
             ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
         };
-        if (bytes is not null) d["bytes"] = bytes;
+        return d;
+    }
+
+    /// <summary>A rule as Rucio's listings give it: every column plus the DID's size as "bytes".</summary>
+    public static Dictionary<string, object?> ListedRule(Rule r)
+    {
+        var d = Rule(r);
+        d["bytes"] = r.DidBytes;
         return d;
     }
 
@@ -48,10 +56,10 @@ public static class WireFormat
     public static Dictionary<string, object?> Rse(Rse r) => new()
     {
         ["id"] = r.Id, ["rse"] = r.Name, ["vo"] = "def", ["rse_type"] = r.RseType, ["deterministic"] = r.Deterministic, ["volatile"] = r.Volatile,
-        ["staging_area"] = r.StagingArea, ["city"] = null, ["region_code"] = null, ["country_name"] = null, ["continent"] = null,
-        ["time_zone"] = null, ["ISP"] = null, ["ASN"] = null, ["longitude"] = null, ["latitude"] = null, ["availability"] = r.Availability,
+        ["staging_area"] = r.StagingArea, ["city"] = r.City, ["region_code"] = r.RegionCode, ["country_name"] = r.CountryName, ["continent"] = r.Continent,
+        ["time_zone"] = r.TimeZone, ["ISP"] = r.Isp, ["ASN"] = r.Asn, ["longitude"] = r.Longitude, ["latitude"] = r.Latitude, ["availability"] = r.Availability,
         ["availability_read"] = r.AvailabilityRead, ["availability_write"] = r.AvailabilityWrite, ["availability_delete"] = r.AvailabilityDelete,
-        ["qos_class"] = null, ["deleted"] = false, ["deleted_at"] = null, ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
+        ["qos_class"] = r.QosClass, ["deleted"] = false, ["deleted_at"] = null, ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
     };
 
     public static Dictionary<string, object?> Protocol(RseProtocol p) => new()

@@ -141,10 +141,13 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             """, new { scope, name })).AsList());
 
     /// <summary>PUT /rules/{id}: lifetime (seconds or null), locked, comment. Unknown options are refused.</summary>
-    public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven, RuleState? state = null) => db.WriteAsync(async (c, tx) =>
+    /// <remarks>Everything changes in one transaction, so an option refused leaves the rule as it was.</remarks>
+    public Task UpdateAsync(string id, long? lifetimeSeconds, bool lifetimeGiven, bool? locked, string? comment, bool commentGiven, RuleState? state = null,
+        RuleColumnUpdate? columns = null) => db.WriteAsync(async (c, tx) =>
     {
-        await Get(c, tx, id);
+        var rule = await Get(c, tx, id);
         var now = clock.GetUtcNow();
+        if (columns is not null) await UpdateColumns(c, tx, rule, columns, now);
         if (lifetimeGiven)
         {
             if (lifetimeSeconds is { } l && (l <= 0 || l > 100L * 365 * 86400))
@@ -167,9 +170,8 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     });
 
     /// <summary>The options of PUT /rules/{id} that are one column each (priority, meta, eol_at, purge_replicas, activity, source_replica_expression).</summary>
-    public Task UpdateColumnsAsync(string id, RuleColumnUpdate u) => db.WriteAsync(async (c, tx) =>
+    private static async Task UpdateColumns(DbConnection c, DbTransaction tx, Rule rule, RuleColumnUpdate u, DateTimeOffset now)
     {
-        var rule = await Get(c, tx, id);
         if (u.Priority is < 1 or > 5) throw FerryException.Invalid("priority must be between 1 and 5");
         if (u.Activity is { } a && !Activities.Contains(a)) throw FerryException.Invalid($"Unknown activity '{a}'");
         if (u.SourceReplicaExpression is { } src) RseExpression.Parse(src).Evaluate(await RseCatalog.Facts(c, tx));
@@ -177,14 +179,14 @@ public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         {
             Priority = u.Priority ?? rule.Priority, Meta = u.MetaGiven ? u.Meta : rule.Meta, EolAt = u.EolGiven ? u.EolAt : rule.EolAt,
             PurgeReplicas = u.PurgeReplicas ?? rule.PurgeReplicas, Activity = u.Activity ?? rule.Activity,
-            SourceReplicaExpression = u.SourceGiven ? u.SourceReplicaExpression : rule.SourceReplicaExpression, UpdatedAt = clock.GetUtcNow(),
+            SourceReplicaExpression = u.SourceGiven ? u.SourceReplicaExpression : rule.SourceReplicaExpression, UpdatedAt = now,
         };
         // A new source restriction applies to transfers queued from now on; the judge re-queues stuck locks with it.
-        return await c.ExecuteAsync("""
+        await c.ExecuteAsync("""
             UPDATE rules SET priority=@Priority, meta=@Meta, eol_at=@EolAt, purge_replicas=@PurgeReplicas, activity=@Activity,
             source_replica_expression=@SourceReplicaExpression, updated_at=@UpdatedAt WHERE id=@Id
             """, updated, tx);
-    });
+    }
 
     /// <summary>Rucio's REST delete only schedules expiry within the hour; <paramref name="immediate"/> removes the rule now.</summary>
     public Task DeleteAsync(string id, bool? purgeReplicas, bool immediate) => db.WriteAsync(async (c, tx) =>

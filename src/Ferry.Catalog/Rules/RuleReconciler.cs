@@ -40,11 +40,12 @@ internal static class RuleReconciler
             var candidates = await Candidates(c, tx, rule);
             var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
-            var failedOn = rule.Grouping == RuleGrouping.None ? await MoveStuckLocks(c, tx, rule, locks, candidates, now) : [];
+            var groups = await Groups(c, tx, rule, files);
+            var failedOn = await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now);
             locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
             var bulk = new BulkLocks(c, tx, rule, now);
-            foreach (var group in await Groups(c, tx, rule, files))
+            foreach (var group in groups)
             {
                 var needing = group.Where(f => lockedOn.GetValueOrDefault((f.Scope, f.Name))?.Count is not { } n || n < rule.Copies).ToList();
                 if (needing.Count == 0) continue;
@@ -68,7 +69,8 @@ internal static class RuleReconciler
                     }
                     continue;
                 }
-                var targets = RseSelector.Select(pool, rule.Copies, used, random);
+                var avoid = group.SelectMany(f => failedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).ToHashSet();
+                var targets = RseSelector.Select(pool.Where(x => !avoid.Contains(x.RseId)).ToList(), rule.Copies, used, random);
                 foreach (var rseId in targets)
                 {
                     // Each file gets locks on the group's targets until it has `copies` of them.
@@ -91,12 +93,14 @@ internal static class RuleReconciler
     }
 
     /// <summary>
-    /// With grouping NONE each file may live anywhere the expression allows, so a lock STUCK because its destination
-    /// failed (not for want of a source) gives way to another RSE of the expression that has not failed for that file;
-    /// the new lock is made by the placement that follows. Returns, per file, the destinations that failed.
+    /// A lock STUCK because its destination failed (not for want of a source) gives way to another RSE of the expression
+    /// that has not failed for its group, when there is one; the new locks are made by the placement that follows. With
+    /// grouping NONE a group is one file. With DATASET and ALL the group's files stay together: every lock of the group on
+    /// the failing RSE moves, the OK ones too, so the group ends up whole on one RSE. Returns, per file, the RSEs that
+    /// failed for its group.
     /// </summary>
-    private static async Task<Dictionary<(string, string), HashSet<string>>> MoveStuckLocks(
-        DbConnection c, DbTransaction tx, Rule rule, List<ReplicaLock> locks, List<RseCandidate> candidates, DateTimeOffset now)
+    private static async Task<Dictionary<(string, string), HashSet<string>>> MoveStuckLocks(DbConnection c, DbTransaction tx, Rule rule,
+        List<ReplicaLock> locks, IReadOnlyList<IReadOnlyList<GroupFile>> groups, List<RseCandidate> candidates, DateTimeOffset now)
     {
         var failed = (await c.QueryAsync<(string Scope, string Name, string RseId)>("""
             SELECT DISTINCT l.scope, l.name, l.rse_id FROM locks l
@@ -104,14 +108,24 @@ internal static class RuleReconciler
                 AND q.dest_rse_id=l.rse_id AND q.state=3 AND q.last_error NOT LIKE 'no AVAILABLE source%')
             """, new { rule.Id, stuck = LockState.Stuck }, tx))
             .GroupBy(x => (x.Scope, x.Name)).ToDictionary(g => g.Key, g => g.Select(x => x.RseId).ToHashSet());
-        foreach (var ((scope, name), bad) in failed)
+        var avoid = new Dictionary<(string, string), HashSet<string>>();
+        if (failed.Count == 0) return avoid;
+        var byFile = locks.ToLookup(l => (l.Scope, l.Name));
+        foreach (var group in groups)
         {
-            var mine = locks.Where(l => l.Scope == scope && l.Name == name).Select(l => l.RseId).ToHashSet();
-            var alternatives = candidates.Count(x => !mine.Contains(x.RseId) && !bad.Contains(x.RseId));
-            foreach (var l in locks.Where(l => l.Scope == scope && l.Name == name && bad.Contains(l.RseId)).Take(alternatives).ToList())
-                await RemoveLock(c, tx, l, purge: true, now);
+            var keys = group.Select(f => (f.Scope, f.Name)).ToList();
+            var bad = keys.SelectMany(k => failed.GetValueOrDefault(k) ?? []).ToHashSet();
+            if (bad.Count == 0) continue;
+            var groupLocks = keys.SelectMany(k => byFile[k]).ToList();
+            var held = groupLocks.Select(l => l.RseId).ToHashSet();
+            var alternatives = candidates.Count(x => !held.Contains(x.RseId) && !bad.Contains(x.RseId));
+            var leaving = held.Where(bad.Contains).Order(StringComparer.Ordinal).Take(alternatives).ToHashSet();
+            // A lock that never completed leaves nothing worth keeping; an OK one leaves its replica to the rule's purge setting.
+            foreach (var l in groupLocks.Where(l => leaving.Contains(l.RseId)))
+                await RemoveLock(c, tx, l, purge: l.State != LockState.Ok || rule.PurgeReplicas, now);
+            foreach (var k in keys) avoid[k] = bad;
         }
-        return failed;
+        return avoid;
     }
 
     /// <summary>

@@ -78,15 +78,14 @@ internal static class RuleEndpoints
                 var other => throw FerryException.Conflict("UnsupportedOperation", $"A rule's state can be set to SUSPENDED or STUCK, not '{other}'"),
             };
             await Rules(ctx).UpdateAsync(id, options.OptLong("lifetime"), options.ContainsKey("lifetime"), options.OptBool("locked"),
-                options.OptString("comment"), options.ContainsKey("comment"), state);
-            await Rules(ctx).UpdateColumnsAsync(id, new RuleColumnUpdate
-            {
-                Priority = options.OptLong("priority") is { } p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
-                MetaGiven = options.ContainsKey("meta"), Meta = MetaText(options["meta"]),
-                EolGiven = options.ContainsKey("eol_at"), EolAt = options.OptString("eol_at") is { } eol ? RucioTime.Parse(eol) : null,
-                PurgeReplicas = options.OptBool("purge_replicas"), Activity = options.OptString("activity"),
-                SourceGiven = options.ContainsKey("source_replica_expression"), SourceReplicaExpression = options.OptString("source_replica_expression"),
-            });
+                options.OptString("comment"), options.ContainsKey("comment"), state, new RuleColumnUpdate
+                {
+                    Priority = options.OptLong("priority") is { } p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
+                    MetaGiven = options.ContainsKey("meta"), Meta = MetaText(options["meta"]),
+                    EolGiven = options.ContainsKey("eol_at"), EolAt = options.OptString("eol_at") is { } eol ? RucioTime.Parse(eol) : null,
+                    PurgeReplicas = options.OptBool("purge_replicas"), Activity = options.OptString("activity"),
+                    SourceGiven = options.ContainsKey("source_replica_expression"), SourceReplicaExpression = options.OptString("source_replica_expression"),
+                });
             await Wire.Ok(ctx);
         }, "UpdateRule", "Rules");
 

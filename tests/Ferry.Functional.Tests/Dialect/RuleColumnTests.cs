@@ -44,10 +44,11 @@ public sealed class RuleColumnTests(ServerFixture f) : IClassFixture<ServerFixtu
         Assert.Equal(JsonValueKind.Null, rule.GetProperty("eol_at").ValueKind);
         Assert.Equal(JsonValueKind.Null, rule.GetProperty("meta").ValueKind);
 
-        using var badActivity = await f.Api.SendAsync("PUT", $"/rules/{id}", """{"options":{"activity":"Holidays"}}""");
+        using var badActivity = await f.Api.SendAsync("PUT", $"/rules/{id}", """{"options":{"priority":5,"activity":"Holidays"}}""");
         await RawApi.AssertError(badActivity, 400, "InvalidObject");
         using var badDate = await f.Api.SendAsync("PUT", $"/rules/{id}", """{"options":{"eol_at":"next tuesday"}}""");
         await RawApi.AssertError(badDate, 400, "InvalidObject");
+        // The refused request changed nothing, not even the valid option beside the bad one.
         Assert.Equal(2, (await f.Api.JsonAsync("GET", $"/rules/{id}")).GetProperty("priority").GetInt32());
     }
 

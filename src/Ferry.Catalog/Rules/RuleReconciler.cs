@@ -97,7 +97,7 @@ internal static class RuleReconciler
     /// that has not failed for its group, when there is one; the new locks are made by the placement that follows. With
     /// grouping NONE a group is one file. With DATASET and ALL the group's files stay together: every lock of the group on
     /// the failing RSE moves, the OK ones too, so the group ends up whole on one RSE. Returns, per file, the RSEs that
-    /// failed for its group.
+    /// failed for it (NONE) or that its group left (DATASET, ALL).
     /// </summary>
     private static async Task<Dictionary<(string, string), HashSet<string>>> MoveStuckLocks(DbConnection c, DbTransaction tx, Rule rule,
         List<ReplicaLock> locks, IReadOnlyList<IReadOnlyList<GroupFile>> groups, List<RseCandidate> candidates, DateTimeOffset now)
@@ -123,7 +123,10 @@ internal static class RuleReconciler
             // A lock that never completed leaves nothing worth keeping; an OK one leaves its replica to the rule's purge setting.
             foreach (var l in groupLocks.Where(l => leaving.Contains(l.RseId)))
                 await RemoveLock(c, tx, l, purge: l.State != LockState.Ok || rule.PurgeReplicas, now);
-            foreach (var k in keys) avoid[k] = bad;
+            // A file on its own avoids every RSE that failed it; a group avoids those it left, so that one it could not
+            // leave (no alternative) still counts towards its copies.
+            var shunned = rule.Grouping == RuleGrouping.None ? bad : leaving;
+            if (shunned.Count > 0) foreach (var k in keys) avoid[k] = shunned;
         }
         return avoid;
     }

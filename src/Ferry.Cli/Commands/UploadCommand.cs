@@ -61,9 +61,17 @@ internal static class UploadCommand
 
             using var c = Common.Client();
             var summaryPath = pr.GetValue(summary);
-            var journalPath = pr.GetValue(journal) ?? UploadSummary.DefaultJournal(summaryPath,
-                [c.Settings.Url, c.Account, pr.GetValue(rse), pr.GetValue(tempRse), s, ds?.ToString(), cont?.ToString(), pr.GetValue(nameFrom), pr.GetValue(sanitize).ToString(),
-                 pr.GetValue(recursive).ToString(), string.Join("\u0001", pr.GetValue(glob) ?? []), .. pr.GetValue(paths)!.Select(Path.GetFullPath).Order(StringComparer.Ordinal)]);
+            string?[] identity = [c.Settings.Url, c.Account, pr.GetValue(rse), pr.GetValue(tempRse), s, ds?.ToString(), cont?.ToString(), pr.GetValue(nameFrom),
+                pr.GetValue(sanitize).ToString(), pr.GetValue(recursive).ToString(), string.Join("\u0001", pr.GetValue(glob) ?? []),
+                .. pr.GetValue(paths)!.Select(Path.GetFullPath).Order(StringComparer.Ordinal)];
+            var journalPath = pr.GetValue(journal) ?? UploadSummary.DefaultJournal(summaryPath, identity);
+            // Without --dataset the batch still gets one rule, not one per file: on a dataset named after the upload,
+            // so that running the same command again resumes into the same dataset.
+            if (ds is null)
+            {
+                ds = new DidRef(s, $"upload.{UploadSummary.Key(identity)}");
+                if (!quiet) Console.Error.WriteLine($"ferry: no --dataset given: the files go into dataset {ds}, which holds the upload's rule");
+            }
             var options = new UploadOptions
             {
                 Rse = Names.Rse(pr.GetValue(rse)), TempRse = pr.GetValue(tempRse) is { } t ? Names.Rse(t) : null, TempLifetime = Common.Duration(pr.GetValue(tempLifetime)) ?? 3600,

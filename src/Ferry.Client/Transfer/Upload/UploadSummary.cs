@@ -108,10 +108,14 @@ public static class UploadSummary
     /// (server, account, RSEs, scope, dataset, container, naming and the absolute PATHs), so that rerunning the same
     /// command finds it.
     /// </summary>
+    /// <summary>16 hex digits that name one upload (server, account, RSEs, scope, options, paths): the same command gives the same key.</summary>
+    public static string Key(IEnumerable<string?> identity) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", identity.Select(i => i ?? "-")))))[..16];
+
     public static string DefaultJournal(string? summaryPath, IEnumerable<string?> identity)
     {
         if (summaryPath is not null) return Path.GetFullPath(summaryPath) + ".journal";
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", identity.Select(i => i ?? "-")))))[..16];
+        var key = Key(identity);
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
             : Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "ferry", $"upload-{key}.journal");

@@ -212,8 +212,14 @@ public sealed partial class Uploader
         return result;
     }
 
-    /// <summary>The dataset's rules, added once its files are attached: on the RSE, and with a lifetime on the temporary RSE.</summary>
-    private async Task FinishCollectionsAsync(string account, CancellationToken ct)
+    /// <summary>
+    /// The dataset's rules, added once its files are attached: on the RSE, and with a lifetime on the temporary RSE.
+    /// When the rule on the RSE is refused for quota (the pre-check could not see everything: files already in the
+    /// catalogue, or another upload spending the same quota meanwhile), what this run registered is taken back, so
+    /// nothing is left attached and unprotected: its files are detached and their replicas withdrawn (the reaper
+    /// removes the bytes), and they fail as QUOTA_EXCEEDED.
+    /// </summary>
+    private async Task FinishCollectionsAsync(string account, IReadOnlyList<FileOutcome> outcomes, CancellationToken ct)
     {
         if (_o.Dataset is not { } ds) return;
         var existing = await client.DidRulesAsync(ds, ct);
@@ -221,7 +227,34 @@ public sealed partial class Uploader
         {
             if (existing.Any(r => r.Str("rse_expression") == rse && r.Str("account") == account)) continue;
             try { await _retry.ExecuteAsync(async t => await client.AddRulesAsync(new RuleRequest([ds], rse, Lifetime: lifetime), t), ct); }
+            catch (FerryApiException e) when (rse == _o.Rse && UploadErrors.Classify(e) == ErrorKind.QuotaExceeded)
+            {
+                await WithdrawAsync(ds, outcomes.Where(f => f.Status is UploadStatus.Uploaded or UploadStatus.AlreadyPresent).ToList(), e, ct);
+                return;
+            }
             catch (FerryApiException e) { _errors.Add($"the rule on {ds} to {rse} was refused: {UploadErrors.Describe(e)}"); }
         }
+    }
+
+    /// <summary>Detaches the run's files from the dataset; the replicas this run registered (not those found present) are withdrawn.</summary>
+    private async Task WithdrawAsync(DidRef ds, List<FileOutcome> attached, FerryApiException refusal, CancellationToken ct)
+    {
+        var why = $"the rule on {ds} to {_o.Rse} was refused: {UploadErrors.Describe(refusal)}";
+        var detached = await BulkAsync(attached, (files, t) => client.NoContentAsync(HttpMethod.Delete,
+            $"dids/{FerryClient.Escape(ds.Scope)}/{FerryClient.Escape(ds.Name)}/dids", new JsonObject { ["dids"] = FerryClient.DidArray(files.Select(f => f.Entry.Did)) }, t), ct);
+        var toWithdraw = attached.Where(f => f.Status == UploadStatus.Uploaded && !detached.ContainsKey(f)).ToList();
+        var kept = await BulkAsync(toWithdraw, (files, t) => client.NoContentAsync(HttpMethod.Delete, "replicas", new JsonObject
+        {
+            ["rse"] = _o.WriteRse, ["files"] = FerryClient.DidArray(files.Select(f => f.Entry.Did)), ["ignore_availability"] = true,
+        }, t), ct);
+        var registered = toWithdraw.Count;
+        foreach (var f in attached)
+        {
+            var left = detached.GetValueOrDefault(f) ?? kept.GetValueOrDefault(f);
+            var undone = f.Status == UploadStatus.Uploaded ? "its registration was withdrawn" : "it was detached (its replica, there before, is kept)";
+            f.Fail(ErrorKind.QuotaExceeded, left is null ? $"{why}; {undone}" : $"{why}; taking it back failed too: {UploadErrors.Describe(left)}");
+            Done(f);
+        }
+        _errors.Add($"{why}; the run's {attached.Count} file(s) were detached and the {registered} replica(s) it registered withdrawn");
     }
 }

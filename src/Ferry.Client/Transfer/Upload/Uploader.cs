@@ -154,7 +154,7 @@ public sealed partial class Uploader(FerryClient client)
         }
         await registrars;
         timing.Mark("copy+register");
-        await FinishCollectionsAsync(account, ct);
+        await FinishCollectionsAsync(account, outcomes, ct);
         timing.Mark("collections");
         timing.Report();
     }

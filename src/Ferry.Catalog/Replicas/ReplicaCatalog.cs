@@ -28,6 +28,19 @@ public sealed record ReplicaView
     public bool Volatile { get; init; }
 }
 
+/// <summary>One RSE's share of a dataset: what it holds AVAILABLE (bytes, files) against the whole (Bytes, Length).</summary>
+public sealed record DatasetReplica
+{
+    public required string Rse { get; init; }
+    public required string RseId { get; init; }
+    public long Bytes { get; init; }
+    public long Length { get; init; }
+    public long AvailableBytes { get; init; }
+    public long AvailableLength { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
 /// <summary>A file and where it is; what POST /replicas/list returns per file.</summary>
 public sealed record FileReplicas(Did File, IReadOnlyList<ReplicaView> Replicas, IReadOnlyCollection<string> Parents);
 
@@ -154,6 +167,26 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
             }
         }
         return result;
+    });
+
+    /// <summary>
+    /// Per RSE, how much of a dataset's content it holds AVAILABLE, against the dataset's whole content (Rucio's
+    /// dataset replicas, computed from the file replicas as its deep form does).
+    /// </summary>
+    public Task<IReadOnlyList<DatasetReplica>> DatasetReplicasAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<DatasetReplica>>(async c =>
+    {
+        _ = await DidCatalog.Find(c, null, scope, name) ?? throw FerryException.DidNotFound(scope, name);
+        var (bytes, length) = await c.QuerySingleAsync<(long, long)>("""
+            SELECT COALESCE(SUM(d.bytes),0), COUNT(*) FROM contents ct JOIN dids d ON d.scope=ct.child_scope AND d.name=ct.child_name
+            WHERE ct.scope=@scope AND ct.name=@name AND ct.child_type=@file
+            """, new { scope, name, file = DidType.File });
+        return (await c.QueryAsync<DatasetReplica>("""
+            SELECT s.name AS rse, r.rse_id, SUM(r.bytes) AS available_bytes, COUNT(*) AS available_length,
+                   MIN(r.created_at) AS created_at, MAX(r.updated_at) AS updated_at
+            FROM contents ct JOIN replicas r ON r.scope=ct.child_scope AND r.name=ct.child_name JOIN rses s ON s.id=r.rse_id
+            WHERE ct.scope=@scope AND ct.name=@name AND r.state=@available AND s.deleted=0
+            GROUP BY r.rse_id, s.name ORDER BY s.name
+            """, new { scope, name, available = ReplicaState.Available })).Select(x => x with { Bytes = bytes, Length = length }).ToList();
     });
 
     internal static void ValidateChecksums(ReplicaFileSpec f)

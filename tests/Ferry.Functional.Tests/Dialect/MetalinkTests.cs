@@ -107,6 +107,18 @@ public sealed class MetalinkTests(ServerFixture f) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task A_dataset_partly_on_an_rse_is_an_unavailable_dataset_replica_there()
+    {
+        var files = await Scene();
+        var rows = (await f.Api.StreamAsync("GET", "/replicas/user.root/ml_ds/datasets")).ToDictionary(r => r.GetProperty("rse").GetString()!);
+        Assert.Equal("AVAILABLE", rows["ML-A"].GetProperty("state").GetString());
+        Assert.Equal("UNAVAILABLE", rows["ML-B"].GetProperty("state").GetString());
+        Assert.Equal(1, rows["ML-B"].GetProperty("available_length").GetInt32());
+        Assert.Equal(files[0].Content.Length, rows["ML-B"].GetProperty("available_bytes").GetInt64());
+        Assert.Equal(files.Sum(x => x.Content.Length), rows["ML-B"].GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Accept_chooses_between_json_and_metalink_and_refuses_what_neither_is()
     {
         await Scene();

@@ -169,6 +169,20 @@ public sealed class ObjectFieldTests(DialectScene s) : IClassFixture<DialectScen
     }
 
     [Fact]
+    public async Task Dataset_replicas_per_rse()
+    {
+        var rows = await s.Api.StreamAsync("GET", "/replicas/user.root/fld_ds/datasets?deep=True");
+        Assert.Equal(["FLD-A", "FLD-B"], rows.Select(r => r.GetProperty("rse").GetString()));
+        foreach (var r in rows)
+        {
+            Shape.Assert(r, "scope:s name:s rse:s rse_id:s bytes:i length:i available_bytes:i available_length:i state:s created_at:d updated_at:d accessed_at:n", "dataset replica");
+            Assert.Equal(2, r.GetProperty("available_length").GetInt32());
+            Assert.Equal(r.GetProperty("bytes").GetInt64(), r.GetProperty("available_bytes").GetInt64());
+            Assert.Equal("AVAILABLE", r.GetProperty("state").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Rses_their_protocols_usage_and_stored_location()
     {
         var rows = await s.Api.StreamAsync("GET", "/rses/");

@@ -124,5 +124,8 @@ public static class Migrations
         CREATE TABLE messages (
             id INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
         """),
+        (5, """
+        CREATE INDEX dids_collections ON dids(scope, name) WHERE type<>0;
+        """),
     ];
 }

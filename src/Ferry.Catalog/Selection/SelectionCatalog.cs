@@ -59,8 +59,10 @@ public sealed class SelectionCatalog(ICatalogDatabase db, TimeProvider clock)
     private async Task<SelectionContext> Context(System.Data.Common.DbConnection c, DataSelection s)
     {
         var facts = await RseCatalog.Facts(c, null);
-        var ruleExpressions = s.HasRuleOn.Count + s.NoRuleOn.Count > 0
-            ? (await c.QueryAsync<string>("SELECT DISTINCT rse_expression FROM rules")).AsList() : [];
+        var ruleExpressions = s.HasRuleOn.Count + s.NoRuleOn.Count + s.NeverHadRuleOn.Count > 0
+            ? (await c.QueryAsync<string>(s.NeverHadRuleOn.Count > 0
+                ? "SELECT rse_expression FROM rules UNION SELECT rse_expression FROM rule_history" : "SELECT DISTINCT rse_expression FROM rules")).AsList()
+            : [];
         var ids = (await c.QueryAsync<(string Name, string Id)>("SELECT name, id FROM rses WHERE deleted=0")).ToDictionary(r => r.Name, r => r.Id);
         return new SelectionContext(facts, ruleExpressions, ids, clock.GetUtcNow());
     }

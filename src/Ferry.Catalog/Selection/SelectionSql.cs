@@ -41,7 +41,7 @@ internal sealed class SelectionSql
         foreach (var e in s.NoRuleOn) sql._conditions.Add("NOT " + sql.RuleExists($"ru.rse_expression IN {sql.P(ctx.RuleExpressionsOn(e))}", s.ContainerSatisfies));
         foreach (var e in s.HasReplicaOn) sql._conditions.Add(sql.EveryFileAvailable(ctx.RseIds(e)));
         foreach (var e in s.NoReplicaOn) sql._conditions.Add(sql.NoReplica(ctx.RseIds(e)));
-        foreach (var rse in s.NeverHadRuleOn) sql._conditions.Add(sql.NeverHadRule(rse, ctx.RseId(rse)));
+        foreach (var rse in s.NeverHadRuleOn) sql._conditions.Add(sql.NeverHadRule(rse, ctx.RseId(rse), ctx.RuleExpressionsOn(rse)));
         if (s.RuleExpiresWithinSeconds is { } within)
             sql._conditions.Add(sql.RuleExists($"ru.expires_at IS NOT NULL AND ru.expires_at<={sql.P(ctx.Now.AddSeconds(within).ToUnixTimeMilliseconds())}", s.ContainerSatisfies));
         if (sql._conditions.Count > 0) sql.And("(" + string.Join(s.Any ? " OR " : " AND ", sql._conditions.Select(c => $"({c})")) + ")");
@@ -76,12 +76,15 @@ internal sealed class SelectionSql
         return $"NOT EXISTS ({DirectFiles} AND {present}) AND NOT EXISTS ({NestedFiles} AND {present})";
     }
 
-    /// <summary>No rule, past (rule_history: its expression or the RSEs it held locks on) or present, was ever on the RSE.</summary>
-    private string NeverHadRule(string rse, string rseId)
+    /// <summary>
+    /// No rule, past (rule_history) or present, was ever on the RSE: none had an expression on it (<see cref="RuleOn"/>)
+    /// or held locks there.
+    /// </summary>
+    private string NeverHadRule(string rse, string rseId, IReadOnlyList<string> expressionsOn)
     {
-        var name = P(rse);
-        return $"NOT EXISTS (SELECT 1 FROM rule_history h WHERE h.scope=d.scope AND h.name=d.name AND (h.rse_expression={name} OR ','||COALESCE(h.rses,'')||',' LIKE {P($"%,{rse},%")}))"
-            + $" AND NOT EXISTS (SELECT 1 FROM rules ru WHERE ru.scope=d.scope AND ru.name=d.name AND (ru.rse_expression={name} OR EXISTS (SELECT 1 FROM locks l WHERE l.rule_id=ru.id AND l.rse_id={P(rseId)})))";
+        var on = P(expressionsOn);
+        return $"NOT EXISTS (SELECT 1 FROM rule_history h WHERE h.scope=d.scope AND h.name=d.name AND (h.rse_expression IN {on} OR ','||COALESCE(h.rses,'')||',' LIKE {P($"%,{rse},%")}))"
+            + $" AND NOT EXISTS (SELECT 1 FROM rules ru WHERE ru.scope=d.scope AND ru.name=d.name AND (ru.rse_expression IN {on} OR EXISTS (SELECT 1 FROM locks l WHERE l.rule_id=ru.id AND l.rse_id={P(rseId)})))";
     }
 
     private void And(string clause) => _where.Append(_where.Length == 0 ? "" : " AND ").Append(clause);

@@ -43,7 +43,12 @@ public sealed record DataSelection
     public Regex? CompiledPattern()
     {
         if (Pattern is null) return null;
-        try { return new Regex($"\\A(?:{Pattern})\\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)); }
+        try
+        {
+            // Parsed alone first, so an error message points into the pattern as the user wrote it.
+            _ = new Regex(Pattern, RegexOptions.CultureInvariant);
+            return new Regex($"\\A(?:{Pattern})\\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
         catch (ArgumentException e)
         {
             var hint = GlobHint.For(Pattern);

@@ -32,7 +32,8 @@ public sealed partial class FerryClient
         if (s.Scopes.Count > 0) o["scopes"] = Strings(s.Scopes);
         if (s.Pattern is not null) o["pattern"] = s.Pattern;
         if (s.Dids is not null) o["dids"] = DidArray(s.Dids);
-        if (s.Meta.Count > 0) o["meta"] = new JsonObject(s.Meta.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, m.Value)));
+        // A list, not an object: the same key may be asked for twice (and then nothing matches).
+        if (s.Meta.Count > 0) o["meta"] = new JsonArray(s.Meta.Select(m => (JsonNode)new JsonObject { ["key"] = m.Key, ["value"] = m.Value }).ToArray());
         if (s.CreatedAfter is { } a) o["created_after"] = a.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         if (s.CreatedBefore is { } b) o["created_before"] = b.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         if (s.HasRuleOn.Count > 0) o["has_rule_on"] = Strings(s.HasRuleOn);

@@ -28,8 +28,9 @@ internal static class DataSelectionJson
             Meta = o["meta"] switch
             {
                 null => [],
-                JsonObject m => m.Select(p => new KeyValuePair<string, string>(p.Key, p.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : p.Value?.ToJsonString() ?? "null")).ToList(),
-                _ => throw FerryException.Invalid("'meta' must be an object of key: value"),
+                JsonObject m => m.Select(p => new KeyValuePair<string, string>(p.Key, Text(p.Value))).ToList(),
+                JsonArray l => l.Select(n => Json.AsObject(n, "Each of 'meta'")).Select(p => new KeyValuePair<string, string>(p.RequiredString("key"), Text(p["value"]))).ToList(),
+                _ => throw FerryException.Invalid("'meta' must be a list of {key, value} or an object of key: value"),
             },
             CreatedAfter = o.OptString("created_after") is { } a ? DataSelection.ParseDate(a, "created_after") : null,
             CreatedBefore = o.OptString("created_before") is { } b ? DataSelection.ParseDate(b, "created_before") : null,
@@ -38,6 +39,8 @@ internal static class DataSelectionJson
             RuleExpiresWithinSeconds = o.OptLong("rule_expires_within"), ContainerSatisfies = o.OptBool("container_satisfies") ?? false, Any = o.OptBool("any") ?? false,
         };
     }
+
+    private static string Text(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : n?.ToJsonString() ?? "null";
 
     private static IReadOnlyList<string> Strings(JsonObject o, string key) =>
         (o.OptArray(key) ?? []).Select(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()

@@ -30,20 +30,23 @@ public sealed class BulkAction(
         return results;
     }
 
-    /// <summary>Submits the plan's work a page at a time; <paramref name="onPage"/> sees every result (for the journal) as it is known.</summary>
+    /// <summary>
+    /// Submits the plan a page at a time, in its order: a page's work items in one request, its other items as planned.
+    /// <paramref name="onPage"/> sees every page's results (for the journal) as soon as they are known.
+    /// </summary>
     public async Task<List<DataResult>> SubmitAsync(IReadOnlyList<DataResult> planned, Func<IReadOnlyList<DataResult>, Task> onPage, CancellationToken ct)
     {
         var done = new List<DataResult>(planned.Count);
-        var asPlanned = planned.Where(p => !_isWork(p.Outcome)).Select(p => p with { Outcome = DataOutcome.Done(p.Outcome) }).ToList();
-        if (asPlanned.Count > 0) await onPage(asPlanned);
-        done.AddRange(asPlanned);
-        foreach (var chunk in planned.Where(p => _isWork(p.Outcome)).Chunk(pageSize))
+        foreach (var page in planned.Chunk(pageSize))
         {
-            var results = await submit(chunk, ct);
-            if (results.Count != chunk.Length)
-                throw new InvalidOperationException($"the server answered {results.Count} results for {chunk.Length} items");
-            await onPage(results);
-            done.AddRange(results);
+            var work = page.Where(p => _isWork(p.Outcome)).ToList();
+            var results = work.Count == 0 ? [] : await submit(work, ct);
+            if (results.Count != work.Count)
+                throw new InvalidOperationException($"the server answered {results.Count} results for {work.Count} items");
+            var next = 0;
+            var merged = page.Select(p => _isWork(p.Outcome) ? results[next++] : p with { Outcome = DataOutcome.Done(p.Outcome) }).ToList();
+            await onPage(merged);
+            done.AddRange(merged);
         }
         return done;
     }

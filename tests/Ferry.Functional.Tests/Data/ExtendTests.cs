@@ -63,7 +63,11 @@ public sealed class ExtendTests
         {
             var r = results[p.GetProperty("rule_id").GetString()!];
             Assert.Equal(DataOutput.Outcome(p) == "change" ? "changed" : "skipped", DataOutput.Outcome(r));
-            Assert.Equal(p.GetProperty("expires_after").ToString(), r.GetProperty("expires_after").ToString());
+            // The submit plans again a moment later: now + 7 days has moved on by that moment, nothing else.
+            if (DataOutput.Outcome(p) == "change")
+                Assert.InRange(RucioTime.Parse(r.GetProperty("expires_after").GetString()!.TrimEnd('Z')) - RucioTime.Parse(p.GetProperty("expires_after").GetString()!.TrimEnd('Z')),
+                    TimeSpan.Zero, TimeSpan.FromMinutes(2));
+            else Assert.Equal(p.GetProperty("expires_after").ToString(), r.GetProperty("expires_after").ToString());
         }
         Assert.Null(await s.Expiry("e_never"));
         Assert.Equal(before["e_long"], await s.Expiry("e_long"));

@@ -30,7 +30,7 @@ public sealed class ReplicateTests
         Assert.Equal(["exists"], plan.Where(p => DataOutput.Did(p) == "user.root:rep_03").Select(DataOutput.Outcome));
         Assert.Equal(existing, plan.Single(p => DataOutput.Did(p) == "user.root:rep_03").GetProperty("rule_id").GetString());
         Assert.Equal(11, plan.Count(p => DataOutput.Outcome(p) == "create"));
-        Assert.Equal(3, (await c.RulesAsync()).Count);                  // the dry run changed nothing
+        Assert.Equal(2, (await c.RulesAsync()).Count);                  // the dry run changed nothing
 
         var journal = Path.Combine(dir, "journal.jsonl");
         var summary = Path.Combine(dir, "summary.json");
@@ -79,19 +79,19 @@ public sealed class ReplicateTests
         var env = new Dictionary<string, string> { ["FERRY_URL"] = server.Url, ["FERRY_ACCOUNT"] = "quser", ["FERRY_PASSWORD"] = "pw" };
         var args = new[] { "data", "replicate", "--scope", "user.quser", "--rse-expr", "QA", "--json" };
 
-        var dry = await Cli.RunAsync(args, server.Home, env);
+        var dry = await Infrastructure.Cli.RunAsync(args, server.Home, env);
         Assert.Equal(3, dry.ExitCode);
         var plan = DataOutput.Items(dry);
         Assert.Equal(["create", "create", "fail"], plan.Select(DataOutput.Outcome));
         Assert.Contains("InsufficientAccountLimit", plan[2].GetProperty("reason").GetString());
 
-        var run = await Cli.RunAsync([.. args, "--submit"], server.Home, env);
+        var run = await Infrastructure.Cli.RunAsync([.. args, "--submit"], server.Home, env);
         Assert.Equal(3, run.ExitCode);
         Assert.Equal(["created", "created", "failed"], DataOutput.Items(run).Select(DataOutput.Outcome));
         Assert.Equal(2, (await c.RulesAsync("quser")).Count);
 
         await api.SendAsync("POST", "/accounts/quser/limits/local/QA", """{"bytes":10}""");
-        var none = await Cli.RunAsync(["data", "replicate", "--scope", "user.quser", "--rse-expr", "*", "--json", "--submit"], server.Home, env);
+        var none = await Infrastructure.Cli.RunAsync(["data", "replicate", "--scope", "user.quser", "--rse-expr", "*", "--json", "--submit"], server.Home, env);
         Assert.Equal(1, none.ExitCode);
         Assert.All(DataOutput.Items(none), r => Assert.Equal("failed", DataOutput.Outcome(r)));
     }
@@ -108,7 +108,7 @@ public sealed class ReplicateTests
         var journal = Path.Combine(TempDirs.Create("kill"), "journal.jsonl");
         var args = new[] { "data", "replicate", "--pattern", "kill_.*", "--rse-expr", "KA", "--page-size", "50", "--submit", "--journal", journal };
 
-        var psi = Cli.StartInfo(args, server.Home, new Dictionary<string, string>
+        var psi = Infrastructure.Cli.StartInfo(args, server.Home, new Dictionary<string, string>
             { ["FERRY_URL"] = server.Url, ["FERRY_ACCOUNT"] = "root", ["FERRY_PASSWORD"] = FerryServer.RootPassword });
         using (var p = Process.Start(psi)!)
         {

@@ -24,7 +24,7 @@ echo "== find with two filters over $datasets datasets"
 for run in 1 2 3; do
   for fmt in --csv --json ""; do
     s=$(now); "${ferry[@]}" data find --pattern 'bench_[0-4].*' --no-rule-on LOCAL $fmt > "$work/find.out"; e=$(now)
-    echo "  run $run ferry data find ${fmt:-(table)}: $(echo "$e - $s" | bc) s, $(grep -c bench_ "$work/find.out") DIDs"
+    echo "  run $run ferry data find ${fmt:-(table)}: $(echo "$e - $s" | bc) s, $(grep -o 'bench_[0-9]*' "$work/find.out" | wc -l) DIDs"
   done
 done
 python3 "$here/bench/data-loop.py" find "$FERRY_URL" "$sample"

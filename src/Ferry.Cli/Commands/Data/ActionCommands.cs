@@ -30,7 +30,7 @@ internal static class ActionCommands
             var sel = selection.Read(pr);
             using var c = Common.Client();
             // Creating a rule places its locks: smaller pages keep each transaction short.
-            var page = Math.Min(sel.PageSize, 200);
+            var page = Math.Min(sel.ActionPage, 200);
             var action = new BulkAction((dids, t) => c.ReplicateDataAsync(dids, request, dryRun: true, t),
                 (planned, t) => c.ReplicateDataAsync(planned.Select(p => new Core.Identifiers.DidRef(p.Scope, p.Name)).ToList(), request, dryRun: false, t), page);
             return await runner.RunAsync(pr, "replicate", sel, c, action, ct);
@@ -56,7 +56,7 @@ internal static class ActionCommands
             var sel = selection.Read(pr);
             var scope = selection.RuleScope(pr, pr.GetValue(account));
             using var c = Common.Client();
-            var action = new BulkAction((dids, t) => c.PlanExtendAsync(dids, scope, seconds, shorten, t), (planned, t) => c.ExtendRulesAsync(planned, shorten, t), sel.PageSize);
+            var action = new BulkAction((dids, t) => c.PlanExtendAsync(dids, scope, seconds, shorten, t), (planned, t) => c.ExtendRulesAsync(planned, shorten, t), sel.ActionPage);
             return await runner.RunAsync(pr, "extend", sel, c, action, ct);
         });
         return cmd;
@@ -77,7 +77,7 @@ internal static class ActionCommands
             var scope = selection.RuleScope(pr, pr.GetValue(account));
             var purgeReplicas = pr.GetValue(purge);
             using var c = Common.Client();
-            var action = new BulkAction((dids, t) => c.PlanDeleteAsync(dids, scope, t), (planned, t) => c.DeleteRulesAsync(planned, purgeReplicas, t), sel.PageSize);
+            var action = new BulkAction((dids, t) => c.PlanDeleteAsync(dids, scope, t), (planned, t) => c.DeleteRulesAsync(planned, purgeReplicas, t), sel.ActionPage);
             return await runner.RunAsync(pr, "delete", sel, c, action, ct);
         });
         return cmd;

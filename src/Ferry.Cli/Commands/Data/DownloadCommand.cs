@@ -47,7 +47,7 @@ internal static class DownloadCommand
                     });
                 }
                 return results;
-            }, sel.PageSize, isWork: o => o == "download");
+            }, sel.ActionPage, isWork: o => o == "download");
             return await runner.RunAsync(pr, "download", sel.WithObserver(i => found[i.Did] = i), c, action, ct);
         });
         return cmd;

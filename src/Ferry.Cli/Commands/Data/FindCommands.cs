@@ -5,7 +5,6 @@ using Ferry.Cli.Output;
 using Ferry.Client.Data;
 using Ferry.Client.Http;
 using Ferry.Core.Identifiers;
-using Spectre.Console;
 
 namespace Ferry.Cli.Commands.Data;
 
@@ -46,15 +45,21 @@ internal static class FindCommands
     // Names allow no commas or quotes today; quoting anyway keeps the CSV valid if that ever changes.
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) < 0 ? s : $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
+    // Plain aligned columns rather than a Spectre table: a selection is often tens of thousands of rows.
     private static void WriteTable(IReadOnlyList<SelectedItem> items)
     {
         if (items.Count == 0) { Console.Out.WriteLine("(none)"); return; }
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var h in new[] { "DID", "TYPE", "FILES", "BYTES", "CREATED" }) table.AddColumn(h);
-        foreach (var i in items)
-            table.AddRow(Markup.Escape($"{i.Scope}:{i.Name}"), i.Type, i.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Render.Bytes(i.Bytes), Markup.Escape(i.CreatedAt ?? ""));
-        AnsiConsole.Write(table);
-        Console.Out.WriteLine($"{items.Count} {(items.Count == 1 ? "DID" : "DIDs")}, {Render.Bytes(items.Sum(i => i.Bytes))}");
+        var rows = items.Select(i => new[] { $"{i.Scope}:{i.Name}", i.Type, i.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Render.Bytes(i.Bytes), i.CreatedAt ?? "" }).ToList();
+        string[] header = ["DID", "TYPE", "FILES", "BYTES", "CREATED"];
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
+        var sb = new StringBuilder();
+        foreach (var r in rows.Prepend(header))
+        {
+            for (var c = 0; c < r.Length; c++) sb.Append(c == r.Length - 1 ? r[c] : r[c].PadRight(widths[c] + 2));
+            sb.Append('\n');
+        }
+        sb.Append($"{items.Count} {(items.Count == 1 ? "DID" : "DIDs")}, {Render.Bytes(items.Sum(i => i.Bytes))}\n");
+        Console.Out.Write(sb);
     }
 
     public static Command Files()
@@ -89,7 +94,7 @@ internal static class FindCommands
             await foreach (var did in sel.DidsAsync(c, ct))
             {
                 page.Add(did);
-                if (page.Count == sel.PageSize) await Flush();
+                if (page.Count == sel.ActionPage) await Flush();
             }
             await Flush();
             if (asJson) { writer.WriteEndArray(); await writer.FlushAsync(ct); await stdout.WriteAsync("\n"u8.ToArray(), ct); }

@@ -27,7 +27,7 @@ internal sealed class SelectionOptions
     private readonly Option<string?> _expiresWithin = new("--rule-expires-within") { Description = "Has a rule expiring within DUR from now (UTC), e.g. 7d; rules that never expire do not count" };
     private readonly Option<bool> _containerSatisfies = new("--container-satisfies") { Description = "A rule on a container holding the DID counts as the DID's" };
     private readonly Option<bool> _any = new("--any") { Description = "The rule and replica conditions combine with OR (default AND)" };
-    private readonly Option<int> _pageSize = new("--page-size") { Description = "DIDs per request", DefaultValueFactory = _ => 1000 };
+    private readonly Option<int> _pageSize = new("--page-size") { Description = "DIDs per selection request (actions send at most 1,000 per request)", DefaultValueFactory = _ => 5000 };
 
     private static Option<string[]> Many(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
@@ -80,6 +80,9 @@ internal sealed class SelectionOptions
 internal sealed record Selection(DataSelection Filter, IReadOnlyList<DidRef>? FromFile, IReadOnlySet<DidRef> Exclude, int PageSize)
 {
     private Action<SelectedItem>? _observer;
+
+    /// <summary>Items per action request: the bulk endpoints take at most 1,000.</summary>
+    public int ActionPage => Math.Min(PageSize, 1000);
 
     /// <summary>The same selection, telling <paramref name="observer"/> about each item found.</summary>
     public Selection WithObserver(Action<SelectedItem> observer) => this with { _observer = observer };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Client.Data;
@@ -12,7 +13,7 @@ public sealed record SelectedItem
     public string? CreatedAt { get; init; }
     public long Length { get; init; }
     public long Bytes { get; init; }
-    public DidRef Did => new(Scope, Name);
+    [JsonIgnore] public DidRef Did => new(Scope, Name);
 }
 
 /// <summary>One item of a plan or of its execution; <see cref="Outcome"/> is one of <see cref="Core.Selection.DataOutcome"/>.</summary>

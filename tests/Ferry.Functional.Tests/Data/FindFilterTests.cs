@@ -196,4 +196,14 @@ public sealed class FindFilterTests(SelectionFixture f) : IClassFixture<Selectio
         Assert.Equal(4, second.GetProperty("items").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
     }
+
+    [Fact]
+    public async Task The_endpoints_are_in_the_OpenAPI_document()
+    {
+        using var doc = await f.Api.SendAsync("GET", "/openapi/v1.json", auth: false);
+        var text = await doc.Content.ReadAsStringAsync();
+        foreach (var path in new[] { "/ferry/data/select", "/ferry/data/replicate", "/ferry/data/extend/plan", "/ferry/data/extend", "/ferry/data/delete/plan", "/ferry/data/delete" })
+            Assert.Contains($"\"{path}\"", text);
+        Assert.Contains("SelectData", text);
+    }
 }

@@ -140,6 +140,8 @@ public static class Migrations
         ALTER TABLE rses ADD COLUMN longitude REAL;
         ALTER TABLE rses ADD COLUMN latitude REAL;
         ALTER TABLE rses ADD COLUMN qos_class TEXT;
+        (5, """
+        CREATE INDEX dids_collections ON dids(scope, name) WHERE type<>0;
         """),
     ];
 }

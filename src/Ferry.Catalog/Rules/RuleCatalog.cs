@@ -62,7 +62,7 @@ public sealed record RuleHistoryEntry
 
 public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null);
 
-public sealed class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public static readonly string[] Activities =
     [

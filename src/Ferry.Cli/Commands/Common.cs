@@ -27,6 +27,13 @@ internal static class Common
         catch (FerryException e) { throw new UsageException(e.Message); }
     }
 
+    /// <summary>An RSE expression checked for syntax before anything is sent (whether it selects RSEs is the server's to say).</summary>
+    public static string Expression(string text)
+    {
+        try { Ferry.Core.Expressions.RseExpression.Parse(text); return text; }
+        catch (FerryException e) { throw new UsageException(e.Message); }
+    }
+
     public static Command With(this Command c, params Symbol[] symbols)
     {
         foreach (var s in symbols)

@@ -60,10 +60,15 @@ public sealed partial class FerryClient
     public Task UpdateReplicasAsync(string rse, JsonArray files, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, "replicas", new JsonObject { ["rse"] = rse, ["files"] = files }, ct);
 
-    public Task<List<JsonElement>> ListReplicasAsync(IEnumerable<DidRef> dids, bool allStates = false, string? rseExpression = null, CancellationToken ct = default) =>
-        ListAsync(HttpMethod.Post, "replicas/list", new JsonObject
+    public Task<List<JsonElement>> ListReplicasAsync(IEnumerable<DidRef> dids, bool allStates = false, string? rseExpression = null, CancellationToken ct = default,
+        IReadOnlyCollection<string>? schemes = null)
+    {
+        var body = new JsonObject
         {
             ["dids"] = DidArray(dids), ["all_states"] = allStates, ["resolve_parents"] = true, ["rse_expression"] = rseExpression,
             ["ignore_availability"] = false, ["domain"] = null,
-        }, ct);
+        };
+        if (schemes is not null) body["schemes"] = new JsonArray(schemes.Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
+        return ListAsync(HttpMethod.Post, "replicas/list", body, ct);
+    }
 }

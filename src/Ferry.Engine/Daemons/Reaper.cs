@@ -31,8 +31,9 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
     {
         var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
         await RecordFreeSpaceAsync(rse, endpoint, ct);
-        if (!await ShouldDelete(rse, endpoint, ct)) return 0;
-        var batch = await queue.ClaimAsync(rse.Id, 200);
+        // A cache RSE with room keeps what is merely unneeded, but replicas a rule purged (tombstone at the epoch) go at once.
+        var purgedOnly = !await ShouldDelete(rse, endpoint, ct);
+        var batch = await queue.ClaimAsync(rse.Id, 200, purgedOnly);
         var done = 0;
         foreach (var d in batch)
         {

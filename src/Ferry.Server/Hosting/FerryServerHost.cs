@@ -61,6 +61,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();
         builder.Services.AddSingleton<RuleCatalog>();
+        builder.Services.AddSingleton<Ferry.Catalog.Selection.SelectionCatalog>();
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
             { MaxAttempts = options.Engine.TransferAttempts });
         builder.Services.AddSingleton<DeletionQueue>();
@@ -88,6 +89,7 @@ public static class FerryServerHost
         app.MapReplicas();
         app.MapRules();
         app.MapStorage();
+        app.MapData();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

@@ -88,6 +88,7 @@ public static class FerryServerHost
         app.MapReplicas();
         app.MapRules();
         app.MapStorage();
+        app.MapReports();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

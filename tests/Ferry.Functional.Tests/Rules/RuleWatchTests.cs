@@ -121,23 +121,35 @@ public sealed class RuleWatchTests(WatchServerFixture f) : IClassFixture<WatchSe
         Assert.Equal(1, rule.GetProperty("locks_stuck_cnt").GetInt32());
     }
 
-    [Fact]
-    public async Task Wait_exits_4_on_timeout_while_the_rule_is_still_replicating()
+    /// <summary>A destination that accepts connections and never answers: a transfer there hangs far longer than a watch waits.</summary>
+    private async Task<string> HangingRuleAsync(string stem, TcpListener silent)
     {
-        // A destination that accepts connections and never answers: the transfer hangs far longer than the watch waits.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var held = new List<TcpClient>();
-        _ = Task.Run(async () => { while (true) held.Add(await silent.AcceptTcpClientAsync()); });
-        var src = await Site.AddPosixRseAsync(f.Api, "WTIME-SRC");
-        Assert.Equal(201, (int)(await f.Api.SendAsync("POST", "/rses/WTIME-SILENT")).StatusCode);
-        Assert.Equal(201, (int)(await f.Api.SendAsync("POST", "/rses/WTIME-SILENT/protocols/http", JsonSerializer.Serialize(new
+        var src = await Site.AddPosixRseAsync(f.Api, $"{stem}-SRC");
+        Assert.Equal(201, (int)(await f.Api.SendAsync("POST", $"/rses/{stem}-SILENT")).StatusCode);
+        Assert.Equal(201, (int)(await f.Api.SendAsync("POST", $"/rses/{stem}-SILENT/protocols/http", JsonSerializer.Serialize(new
         {
             hostname = "127.0.0.1", port = ((IPEndPoint)silent.LocalEndpoint).Port, prefix = "/data/",
             domains = new { lan = new { read = 1, write = 1, delete = 1 }, wan = new { read = 1, write = 1, delete = 1 } },
         }))).StatusCode);
-        await Site.UploadAsync(f.Api, "WTIME-SRC", src, "wtime_ds", Site.MakeFiles("user.root", "wtime", 1, _ => 50_000));
-        var id = await Site.AddRuleAsync(f.Api, "user.root", "wtime_ds", "WTIME-SILENT");
+        var ds = $"{stem.ToLowerInvariant()}_ds";
+        await Site.UploadAsync(f.Api, $"{stem}-SRC", src, ds, Site.MakeFiles("user.root", stem.ToLowerInvariant(), 1, _ => 50_000));
+        return await Site.AddRuleAsync(f.Api, "user.root", ds, $"{stem}-SILENT");
+    }
+
+    private static (TcpListener, List<TcpClient>) SilentServer()
+    {
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<TcpClient>();
+        _ = Task.Run(async () => { while (true) held.Add(await silent.AcceptTcpClientAsync()); });
+        return (silent, held);
+    }
+
+    [Fact]
+    public async Task Wait_exits_4_on_timeout_while_the_rule_is_still_replicating()
+    {
+        var (silent, held) = SilentServer();
+        var id = await HangingRuleAsync("WTIME", silent);
 
         var clock = Stopwatch.StartNew();
         var r = await Infrastructure.Cli.RunAsync(f.Server, "rule", "watch", id, "--wait", "--timeout", "3s", "--interval", "1s", "--json");
@@ -150,6 +162,25 @@ public sealed class RuleWatchTests(WatchServerFixture f) : IClassFixture<WatchSe
         Assert.Equal(1, result.GetProperty("replicating").GetInt32());
         Assert.Equal("REPLICATING", (await f.Api.JsonAsync("GET", $"/rules/{id}")).GetProperty("state").GetString());
         foreach (var c in held) c.Dispose();
+        silent.Stop();
+    }
+
+    [Fact]
+    public async Task Wait_exits_1_when_a_watched_rule_is_deleted()
+    {
+        var (silent, held) = SilentServer();
+        var id = await HangingRuleAsync("WGONE", silent);
+        var watch = Infrastructure.Cli.RunAsync(f.Server, "rule", "watch", id, "--wait", "--interval", "1s", "--json");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(watch.IsCompleted, "the watch ended before the rule was deleted");
+        Assert.Equal(200, (int)(await f.Api.SendAsync("DELETE", $"/rules/{id}?immediate=true", "{}")).StatusCode);
+        var r = await watch.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
+        var lines = JsonLines(r.Stdout);
+        Assert.Equal(id, lines.Single(l => Event(l) == "gone").GetProperty("rule_id").GetString());
+        Assert.Equal("gone", lines[^1].GetProperty("result").GetString());
+        foreach (var c in held) c.Dispose();
+        silent.Stop();
     }
 
     [Theory]

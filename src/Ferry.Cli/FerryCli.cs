@@ -25,6 +25,7 @@ public static class FerryCli
         root.Add(UploadCommand.Build());
         root.Add(TransferCommands.BuildDownload());
         root.Add(Commands.Data.DataCommands.Build());
+        root.Add(UsageCommands.Build());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

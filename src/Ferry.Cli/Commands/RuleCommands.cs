@@ -117,6 +117,6 @@ internal static class RuleCommands
             Render.List(await c.RuleHistoryAsync(Common.Did(pr.GetValue(historyDid)!), ct), pr.GetValue(json), "rule_id", "account", "rse_expression", "rses", "state", "created_at", "updated_at");
             return 0;
         });
-        return new Command("rule", "Replication rules").With(add, list, show, locks, update, move, delete, history);
+        return new Command("rule", "Replication rules").With(add, list, show, locks, update, move, delete, history, Watch.RuleWatchCommand.Build());
     }
 }

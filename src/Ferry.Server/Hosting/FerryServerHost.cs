@@ -90,6 +90,7 @@ public static class FerryServerHost
         app.MapRules();
         app.MapStorage();
         app.MapData();
+        app.MapReports();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

@@ -39,8 +39,7 @@ public sealed class LocalTaskTests
             Assert.Equal(expected, new TestFile("x", "x", onDisk).Adler32);
             Assert.Contains(content, c => c.GetProperty("name").GetString() == name);
         }
-        var rule = await Site.WaitForRuleAsync(api, task.GetProperty("rule_id").GetString()!, "OK", TimeSpan.FromSeconds(30));
-        Assert.Equal(9, rule.GetProperty("locks_ok_cnt").GetInt32());
+        await TaskData.WaitForRuleLocksAsync(api, task.GetProperty("rule_id").GetString()!, 9);
         var replicas = await api.StreamAsync("POST", "/replicas/list", """{"dids":[{"scope":"user.root","name":"local_out"}]}""");
         Assert.All(replicas, r => Assert.Equal("AVAILABLE", r.GetProperty("states").GetProperty("TASK-OUT").GetString()));
 

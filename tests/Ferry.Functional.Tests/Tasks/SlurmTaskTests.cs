@@ -39,8 +39,7 @@ public sealed class SlurmTaskTests
             var meta = await api.JsonAsync("GET", $"/dids/user.root/slurm_out._{job:D5}.merged/meta");
             Assert.Equal(TaskData.Concatenated(files.Skip((job - 1) * 5).Take(5)), meta.GetProperty("adler32").GetString());
         }
-        var rule = await Site.WaitForRuleAsync(api, task.GetProperty("rule_id").GetString()!, "OK", TimeSpan.FromSeconds(30));
-        Assert.Equal(9, rule.GetProperty("locks_ok_cnt").GetInt32());
+        await TaskData.WaitForRuleLocksAsync(api, task.GetProperty("rule_id").GetString()!, 9);
 
         var attempts = await api.StreamAsync("GET", $"/ferry/tasks/{id}/attempts");
         var job5 = attempts.Where(a => a.GetProperty("job").GetInt32() == 5).ToList();

@@ -22,7 +22,7 @@ public sealed class TaskBadInputTests(ServerFixture f) : IClassFixture<ServerFix
         using var resp = await f.Api.SendAsync("POST", "/ferry/tasks", body);
         var text = await resp.Content.ReadAsStringAsync();
         Assert.True(status == (int)resp.StatusCode, $"expected {status}, got {(int)resp.StatusCode}: {text}");
-        Assert.Contains(message, text);
+        Assert.Contains(message, System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("ExceptionMessage").GetString());
         Assert.Empty(await f.Api.StreamAsync("GET", "/ferry/tasks"));
     }
 

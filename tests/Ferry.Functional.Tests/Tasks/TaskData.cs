@@ -56,6 +56,17 @@ public static class TaskData
         return await api.JsonAsync("POST", $"/ferry/tasks/bulk/{action}", body.ToJsonString());
     }
 
+    /// <summary>The output rule OK with every output locked (the judge sees attachments a moment after they happen).</summary>
+    public static async Task WaitForRuleLocksAsync(RawApi api, string ruleId, int locks)
+    {
+        JsonElement rule = default;
+        await Site.WaitUntilAsync(async () =>
+        {
+            rule = await api.JsonAsync("GET", $"/rules/{ruleId}");
+            return rule.GetProperty("state").GetString() == "OK" && rule.GetProperty("locks_ok_cnt").GetInt32() == locks;
+        }, TimeSpan.FromSeconds(30), $"rule {ruleId} OK with {locks} locks");
+    }
+
     public static string Status(JsonElement task) => task.GetProperty("status").GetString()!;
 
     /// <summary>Adler32 of the concatenation of <paramref name="files"/>, what `cat {inputs}` writes.</summary>

@@ -26,6 +26,7 @@ public static class FerryCli
         root.Add(TransferCommands.BuildDownload());
         root.Add(Commands.Data.DataCommands.Build());
         root.Add(UsageCommands.Build());
+        root.Add(Ferry.Cli.Commands.Tasks.TaskCommands.Build());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -142,6 +142,34 @@ public static class Migrations
         ALTER TABLE rses ADD COLUMN qos_class TEXT;
         (5, """
         CREATE INDEX dids_collections ON dids(scope, name) WHERE type<>0;
+        (6, """
+        CREATE TABLE tasks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, account TEXT NOT NULL REFERENCES accounts(name), state INTEGER NOT NULL,
+            input_scope TEXT NOT NULL, input_name TEXT NOT NULL, template TEXT NOT NULL, files_per_job INTEGER, bytes_per_job INTEGER,
+            output_scope TEXT NOT NULL, output_dataset TEXT NOT NULL, output_rse TEXT NOT NULL, executor TEXT NOT NULL,
+            max_attempts INTEGER NOT NULL, max_failed_jobs INTEGER, priority INTEGER NOT NULL DEFAULT 0, params TEXT NOT NULL DEFAULT '{}',
+            input_files INTEGER NOT NULL DEFAULT 0, rule_id TEXT, error TEXT, hard_finish INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, ended_at INTEGER);
+        CREATE INDEX tasks_state ON tasks(state);
+        CREATE TABLE task_jobs (
+            task_id INTEGER NOT NULL REFERENCES tasks(id), job INTEGER NOT NULL, state INTEGER NOT NULL, attempt INTEGER NOT NULL DEFAULT 0,
+            attempt_base INTEGER NOT NULL DEFAULT 0,
+            submitted INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (task_id, job));
+        CREATE INDEX task_jobs_state ON task_jobs(state, next_attempt_at);
+        CREATE TABLE task_job_files (
+            task_id INTEGER NOT NULL, job INTEGER NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, bytes INTEGER NOT NULL,
+            PRIMARY KEY (task_id, scope, name), FOREIGN KEY (task_id, job) REFERENCES task_jobs(task_id, job) ON DELETE CASCADE);
+        CREATE INDEX task_job_files_job ON task_job_files(task_id, job);
+        CREATE TABLE task_attempts (
+            task_id INTEGER NOT NULL, job INTEGER NOT NULL, attempt INTEGER NOT NULL, executor TEXT NOT NULL, external_id TEXT,
+            state INTEGER NOT NULL, exit_code INTEGER, error TEXT, work_dir TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER,
+            PRIMARY KEY (task_id, job, attempt));
+        CREATE INDEX task_attempts_state ON task_attempts(state);
+        CREATE TABLE task_outputs (
+            scope TEXT NOT NULL, name TEXT NOT NULL, task_id INTEGER NOT NULL, job INTEGER NOT NULL, bytes INTEGER NOT NULL, adler32 TEXT NOT NULL,
+            PRIMARY KEY (scope, name));
+        CREATE INDEX task_outputs_task ON task_outputs(task_id, job);
         """),
     ];
 }

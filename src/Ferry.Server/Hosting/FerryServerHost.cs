@@ -69,6 +69,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
+        builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -91,6 +92,7 @@ public static class FerryServerHost
         app.MapStorage();
         app.MapData();
         app.MapReports();
+        app.MapTasks();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

@@ -59,6 +59,15 @@ public sealed class FerryServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGKILL of the server process alone, as the OOM killer does it: processes it started live on.</summary>
+    public void KillServerOnly()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+        _process = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })

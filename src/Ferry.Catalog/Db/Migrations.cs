@@ -124,5 +124,8 @@ public static class Migrations
         CREATE TABLE messages (
             id INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
         """),
+        (7, """
+        CREATE INDEX replicas_rse ON replicas(rse_id, scope, name);
+        """),
     ];
 }

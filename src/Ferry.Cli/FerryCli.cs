@@ -24,6 +24,7 @@ public static class FerryCli
         root.Add(RuleCommands.Build());
         root.Add(UploadCommand.Build());
         root.Add(TransferCommands.BuildDownload());
+        root.Add(SyncCommands.Build());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

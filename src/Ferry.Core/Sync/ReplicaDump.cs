@@ -18,18 +18,26 @@ public static class ReplicaDump
     {
         var entries = new List<CatalogueEntry>();
         var bad = new List<BadLine>();
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, text) in Lines(reader))
         {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#') continue;
             var (entry, lineRse, problem) = Parse(text);
             if (problem is not null) { bad.Add(new BadLine(number, problem)); continue; }
             if (rse is null || lineRse == rse) entries.Add(entry!);
         }
         ThrowIfBad(bad, what);
         return entries;
+    }
+
+    /// <summary>The lines that carry data, trimmed, with their 1-based numbers: blank lines and '#' comments are skipped.</summary>
+    public static IEnumerable<(int Number, string Text)> Lines(TextReader reader)
+    {
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            var text = line.Trim();
+            if (text.Length > 0 && text[0] != '#') yield return (number, text);
+        }
     }
 
     public static void ThrowIfBad(IReadOnlyList<BadLine> bad, string what)

@@ -13,12 +13,9 @@ public static class StorageDump
         var normalised = prefixes.Select(p => "/" + p.Trim('/') + "/").Where(p => p != "//").Distinct().OrderByDescending(p => p.Length).ToList();
         var paths = new List<string>();
         var bad = new List<BadLine>();
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, line) in ReplicaDump.Lines(reader))
         {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#') continue;
+            var text = line;
             var cut = text.IndexOfAny(['\t', ',']);
             if (cut >= 0) text = text[..cut].TrimEnd();
             if (Relative(text, normalised) is { } path) paths.Add(path);

@@ -27,7 +27,7 @@ internal static class RseCheckCommand
             using var c = Common.Client();
             var body = new JsonObject
             {
-                ["fix"] = pr.GetValue(fix), ["grace_seconds"] = Common.Duration(pr.GetValue(grace)), ["sample"] = pr.GetValue(sample),
+                ["fix"] = pr.GetValue(fix), ["grace_seconds"] = pr.GetValue(grace)!.Trim() is "0" or "0s" ? 0 : Common.Duration(pr.GetValue(grace)), ["sample"] = pr.GetValue(sample),
                 ["checks_per_second"] = pr.GetValue(rate),
             };
             if (pr.GetValue(dump) is { } file)

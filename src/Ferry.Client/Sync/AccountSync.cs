@@ -25,11 +25,17 @@ public sealed class AccountSync(FerryClient target, SyncFilter filter, bool dryR
         foreach (var rse in (await target.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal))
         {
             var account = AccountFor(rse);
-            if (existing.Contains(account)) continue;
-            report.Change($"{rse}: account {account} created");
-            if (dryRun) continue;
-            await target.AddAccountAsync(account, "SERVICE", null, ct);
-            await target.SetAccountAttributeAsync(account, "sync_rse", rse, ct);
+            if (!existing.Contains(account))
+            {
+                report.Change($"{rse}: account {account} created");
+                if (dryRun) continue;
+                await target.AddAccountAsync(account, "SERVICE", null, ct);
+                await target.SetAccountAttributeAsync(account, "sync_rse", rse, ct);
+            }
+            // Rules of a non-admin account need quota; the RSE's own account has no limit on its RSE.
+            if ((await target.LocalLimitsAsync(account, ct)).TryGetProperty(rse, out _)) continue;
+            report.Change($"{rse}: account {account} may use all of {rse}");
+            if (!dryRun) await target.SetLocalLimitAsync(account, rse, long.MaxValue, ct);
         }
         return report;
     }

@@ -23,13 +23,14 @@ public sealed record RseReplica
 /// <summary>Every replica of one RSE, for catalogue sync and for comparing the catalogue with the storage.</summary>
 public sealed class RseReplicaListing(ICatalogDatabase db)
 {
-    public Task<IReadOnlyList<RseReplica>> ListAsync(string rseName, CancellationToken ct = default) => db.ReadAsync<IReadOnlyList<RseReplica>>(async c =>
+    /// <summary>The replicas ordered by DID; <paramref name="withDatasets"/> false leaves Dataset null and saves a lookup per file.</summary>
+    public Task<IReadOnlyList<RseReplica>> ListAsync(string rseName, CancellationToken ct = default, bool withDatasets = true) => db.ReadAsync<IReadOnlyList<RseReplica>>(async c =>
     {
         var rse = await RseCatalog.Get(c, null, rseName);
         // Only files sit directly in datasets, so a content row whose child is this file names a dataset.
-        return (await c.QueryAsync<RseReplica>(new CommandDefinition("""
-            SELECT r.scope, r.name, r.bytes, d.adler32, d.md5, r.state, r.path, r.created_at,
-                   (SELECT MIN(c.scope || ':' || c.name) FROM contents c WHERE c.child_scope=r.scope AND c.child_name=r.name) AS dataset
+        var dataset = withDatasets ? "(SELECT MIN(c.scope || ':' || c.name) FROM contents c WHERE c.child_scope=r.scope AND c.child_name=r.name)" : "NULL";
+        return (await c.QueryAsync<RseReplica>(new CommandDefinition($"""
+            SELECT r.scope, r.name, r.bytes, d.adler32, d.md5, r.state, r.path, r.created_at, {dataset} AS dataset
             FROM replicas r JOIN dids d ON d.scope=r.scope AND d.name=r.name
             WHERE r.rse_id=@Id
             ORDER BY r.scope, r.name

@@ -28,7 +28,7 @@ public static class StorageDump
     /// <summary>The path relative to the prefix, or null when the text is not a clean path under one.</summary>
     public static string? Relative(string text, IReadOnlyList<string> prefixes)
     {
-        if (text.Any(char.IsControl)) return null;
+        foreach (var ch in text) if (char.IsControl(ch)) return null;
         var sep = text.IndexOf("://", StringComparison.Ordinal);
         if (sep > 0)
         {
@@ -44,7 +44,12 @@ public static class StorageDump
             text = text[prefix.Length..];
         }
         if (text.Length == 0 || text.EndsWith('/')) return null;
-        return text.Split('/').Any(s => s is "" or "." or "..") ? null : text;
+        foreach (var range in text.AsSpan().Split('/'))
+        {
+            var segment = text.AsSpan(range);
+            if (segment.IsEmpty || segment is "." or "..") return null;
+        }
+        return text;
     }
 
     private static string Problem(string text) =>

@@ -39,7 +39,7 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
 
         var rse = await rses.GetAsync(req.Rse);
         var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Read);
-        var rows = await listing.ListAsync(rse.Name, ct);
+        var rows = await listing.ListAsync(rse.Name, ct, withDatasets: false);
         var (expected, known) = Expectation(rows);
         Phase("catalogue");
 
@@ -150,7 +150,7 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
         if (dark.Count == 0) return 0;
         var rse = await rses.GetAsync(rseName);
         var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Delete);
-        var (_, knownNow) = Expectation(await listing.ListAsync(rseName, ct));
+        var (_, knownNow) = Expectation(await listing.ListAsync(rseName, ct, withDatasets: false));
         var deleted = 0;
         await ForEach(dark.Where(d => !knownNow.Contains(d.Path)).ToList(), async (d, t) =>
         {

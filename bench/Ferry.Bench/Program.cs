@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "copy" => await CopyBench.Run(args[1..]),
     "rules" => await RuleBench.Run(args[1..]),
     "store" => await StoreBench.Run(args[1..]),
+    "consistency" => await ConsistencyBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -16,6 +17,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- copy SRC-DIR WORK-DIR [parallel]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- rules [files] [rules-to-list]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- store SRC-DIR SCHEME HOST PORT PREFIX [parallel] [key=value...]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- consistency [replicas] [runs]");
     Console.Error.WriteLine("       bench/upload-vs-cp.sh [files] [size-bytes] [runs]");
     return 2;
 }

@@ -27,6 +27,7 @@ public static class FerryCli
         root.Add(Commands.Data.DataCommands.Build());
         root.Add(UsageCommands.Build());
         root.Add(Ferry.Cli.Commands.Tasks.TaskCommands.Build());
+        root.Add(SyncCommands.Build());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

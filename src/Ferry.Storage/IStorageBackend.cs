@@ -1,7 +1,7 @@
 namespace Ferry.Storage;
 
-/// <summary>What storage says about one object.</summary>
-public sealed record StorageObject(long Bytes);
+/// <summary>What storage says about one object; <paramref name="Modified"/> where the storage reports it (the consistency check's grace period needs it).</summary>
+public sealed record StorageObject(long Bytes, DateTimeOffset? Modified = null);
 
 /// <summary>
 /// The small interface every storage protocol implements. Optional abilities (server-side checksums, writable

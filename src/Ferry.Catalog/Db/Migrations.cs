@@ -170,6 +170,8 @@ public static class Migrations
             scope TEXT NOT NULL, name TEXT NOT NULL, task_id INTEGER NOT NULL, job INTEGER NOT NULL, bytes INTEGER NOT NULL, adler32 TEXT NOT NULL,
             PRIMARY KEY (scope, name));
         CREATE INDEX task_outputs_task ON task_outputs(task_id, job);
+        (7, """
+        CREATE INDEX replicas_rse ON replicas(rse_id, scope, name);
         """),
     ];
 }

@@ -113,6 +113,6 @@ internal static class RseCommands
                 new System.Text.Json.Nodes.JsonObject { ["name"] = pr.GetValue(limitName), ["value"] = bytes }, ct);
             return 0;
         });
-        return new Command("rse", "Storage endpoints (RSEs)").With(add, RseProtocolCommands.BuildAdd(), RseProtocolCommands.BuildDelete(), list, show, setAttr, update, setDistance, setLimit, delete);
+        return new Command("rse", "Storage endpoints (RSEs)").With(add, RseProtocolCommands.BuildAdd(), RseProtocolCommands.BuildDelete(), list, show, setAttr, update, setDistance, setLimit, delete, RseCheckCommand.Build());
     }
 }

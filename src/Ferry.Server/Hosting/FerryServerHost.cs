@@ -70,6 +70,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
+        builder.Services.AddSync();
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -93,6 +94,7 @@ public static class FerryServerHost
         app.MapData();
         app.MapReports();
         app.MapTasks();
+        app.MapSync();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

@@ -42,7 +42,7 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritab
     public Task<StorageObject?> StatAsync(string pfn, CancellationToken ct)
     {
         var info = new FileInfo(LocalPath(pfn));
-        return Task.FromResult(info.Exists ? new StorageObject(info.Length) : null);
+        return Task.FromResult(info.Exists ? new StorageObject(info.Length, info.LastWriteTimeUtc) : null);
     }
 
     public Task<Stream> OpenReadAsync(string pfn, long offset, CancellationToken ct)

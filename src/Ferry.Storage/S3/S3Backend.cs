@@ -52,7 +52,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
     }
 
     public async Task<StorageObject?> StatAsync(string pfn, CancellationToken ct) =>
-        await HeadAsync(pfn, ct) is { } head ? new StorageObject(head.ContentLength) : null;
+        await HeadAsync(pfn, ct) is { } head ? new StorageObject(head.ContentLength, head.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null) : null;
 
     public async Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct)
     {

@@ -57,7 +57,8 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Head, Url(pfn)), pfn, ct, allowNotFound: true);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
-        return new StorageObject(response.Content.Headers.ContentLength ?? throw new StorageException($"{pfn}: the server gave no Content-Length", permanent: false));
+        return new StorageObject(response.Content.Headers.ContentLength ?? throw new StorageException($"{pfn}: the server gave no Content-Length", permanent: false),
+            response.Content.Headers.LastModified);
     }
 
     public async Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct)

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Core.Identifiers;
+
+namespace Ferry.Client.Http;
+
+/// <summary>Calls catalogue sync and the consistency check use: Ferry's extensions and a few more dialect calls.</summary>
+public sealed partial class FerryClient
+{
+    /// <summary>Ferry's listing of every replica on an RSE (scope, name, bytes, adler32, md5, state, path, dataset).</summary>
+    public IAsyncEnumerable<JsonElement> RseReplicasAsync(string rse, CancellationToken ct = default) =>
+        StreamAsync(HttpMethod.Get, $"ferry/rses/{Escape(rse)}/replicas", ct: ct);
+
+    /// <summary>Runs the consistency check of an RSE on the server (admin); the body carries fix, grace_seconds, sample, checks_per_second and an optional dump.</summary>
+    public Task<JsonElement> CheckRseAsync(string rse, JsonObject body, CancellationToken ct = default) =>
+        JsonAsync(HttpMethod.Post, $"ferry/rses/{Escape(rse)}/check", body, ct);
+
+    public async Task<Dictionary<string, string>> Lfns2PfnsAsync(string rse, IEnumerable<DidRef> lfns, string? scheme = null, CancellationToken ct = default)
+    {
+        var query = string.Join("&", lfns.Select(l => $"lfn={Escape($"{l.Scope}:{l.Name}")}")) + (scheme is null ? "" : $"&scheme={Escape(scheme)}");
+        var answer = await JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}/lfns2pfns?{query}", ct: ct);
+        return answer.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
+
+    /// <summary>The distance from one RSE to another, or null when there is no link.</summary>
+    public async Task<int?> DistanceAsync(string source, string destination, CancellationToken ct = default)
+    {
+        var list = await JsonAsync(HttpMethod.Get, $"rses/{Escape(source)}/distances/{Escape(destination)}", ct: ct);
+        return list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0 ? (int?)list[0].Long("distance") : null;
+    }
+
+    public Task UpdateDistanceAsync(string source, string destination, int distance, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Put, $"rses/{Escape(source)}/distances/{Escape(destination)}", new JsonObject { ["distance"] = distance }, ct);
+
+    public Task DeleteProtocolAsync(string rse, string scheme, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Delete, $"rses/{Escape(rse)}/protocols/{Escape(scheme)}", ct: ct);
+
+    public Task<List<JsonElement>> ParentsAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/parents", ct: ct);
+
+    /// <summary>Attaches children to parents in one call; children already attached are left as they are.</summary>
+    public Task AttachManyAsync(IEnumerable<(DidRef Parent, IReadOnlyList<DidRef> Children)> attachments, CancellationToken ct = default) =>
+        NoContentAsync(HttpMethod.Post, "dids/attachments", new JsonObject
+        {
+            ["attachments"] = new JsonArray(attachments.Select(a => (JsonNode)new JsonObject
+            {
+                ["scope"] = a.Parent.Scope, ["name"] = a.Parent.Name, ["dids"] = DidArray(a.Children),
+            }).ToArray()),
+            ["ignore_duplicate"] = true,
+        }, ct);
+}

@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Sync;
+
+namespace Ferry.Client.Sync;
+
+public sealed record ReplicaSyncOptions(string Rse, int Chunk = 500, bool AllowClean = false, bool Submit = false, string? Account = null);
+
+/// <summary>
+/// Brings the target's replicas of one RSE in line with the source's, dataset by dataset. Missing files get their
+/// scope, dataset (and the source's containers of it), replica, attachment and a rule on the RSE, each step safe to
+/// repeat; extra files are detached from their dataset in chunks (the rule then releases them and the reaper
+/// removes them); files whose size or checksum differ are reported, never overwritten. Everything the target holds on
+/// the RSE going at once is refused without AllowClean. Without Submit nothing changes.
+/// </summary>
+public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaSyncOptions options)
+{
+    public async Task<(RseDiff Diff, SyncReport Report)> RunAsync(CancellationToken ct)
+    {
+        var report = new SyncReport { DryRun = !options.Submit };
+        var theirs = await source.ReplicasAsync(options.Rse, ct);
+        await target.GetRseAsync(options.Rse, ct);                 // an RSE the target lacks: RSENotFound before anything else
+        var ours = new List<CatalogueEntry>();
+        await foreach (var r in target.RseReplicasAsync(options.Rse, ct))
+            ours.Add(new CatalogueEntry(r.Str("scope")!, r.Str("name")!, r.Long("bytes") ?? 0, r.Str("adler32"), r.Str("dataset")));
+        var diff = ReplicaDiff.Compute(theirs, ours);
+        if (diff.WouldRemoveEverything && !options.AllowClean)
+            throw new FerryException("SyncGuard", 409,
+                $"{source.Describe} has {diff.SourceFiles} replica(s) on {options.Rse} and the sync would remove all {diff.TargetFiles} the target holds there; " +
+                "a source that lost its catalogue looks like this. Nothing was changed (--allow-clean removes them)");
+        foreach (var d in diff.Datasets)
+        {
+            var label = d.Dataset ?? "(no dataset)";
+            report.Change($"{label}: {d.Missing.Count} missing, {d.Extra.Count} extra, {d.Changed.Count} changed");
+            foreach (var c in d.Changed) report.Notes.Add($"changed {c.Source.Did}: {c.What} (reported, not overwritten)");
+        }
+        if (!options.Submit) return (diff, report);
+
+        var account = options.Account ?? await DefaultAccountAsync(ct);
+        await EnsureScopesAsync(diff, ct);
+        foreach (var d in diff.Datasets.Where(d => d.Missing.Count > 0)) await AddMissingAsync(d, account, ct);
+        foreach (var d in diff.Datasets.Where(d => d.Extra.Count > 0)) await RemoveExtraAsync(d, theirs, ct);
+        return (diff, report);
+    }
+
+    /// <summary>The per-RSE account `ferry sync accounts` made, when it exists; otherwise the caller.</summary>
+    private async Task<string?> DefaultAccountAsync(CancellationToken ct)
+    {
+        var wanted = AccountSync.AccountFor(options.Rse);
+        return (await target.ListAccountsAsync(ct)).Any(a => a.Str("account") == wanted) ? wanted : null;
+    }
+
+    private async Task EnsureScopesAsync(RseDiff diff, CancellationToken ct)
+    {
+        var needed = diff.Datasets.SelectMany(d => d.Missing.Select(m => m.Scope).Concat(d.Dataset is { } ds ? [DidRef.Parse(ds).Scope] : []))
+            .ToHashSet(StringComparer.Ordinal);
+        var have = (await target.ScopesAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        if (target.Account is null) await target.WhoamiAsync(ct);
+        foreach (var scope in needed.Where(s => !have.Contains(s)))
+            await Tolerate(() => target.AddScopeAsync(target.Account ?? "root", scope, ct), "Duplicate");
+    }
+
+    private async Task AddMissingAsync(DatasetDiff d, string? account, CancellationToken ct)
+    {
+        DidRef? dataset = d.Dataset is { } text ? DidRef.Parse(text) : null;
+        if (dataset is { } ds)
+        {
+            await Tolerate(() => target.AddCollectionAsync(ds, "DATASET", ct: ct), "DataIdentifierAlreadyExists");
+            await CopyContainersAsync(ds, ct);
+        }
+        foreach (var chunk in d.Missing.Chunk(Math.Clamp(options.Chunk, 1, 1000)))
+        {
+            await SyncRetry.RunAsync(() => AddReplicasAsync(chunk, ct), ct);
+            if (dataset is { } parent)
+                await SyncRetry.RunAsync(() => target.AttachManyAsync([(parent, chunk.Select(f => new DidRef(f.Scope, f.Name)).ToList())], ct), ct);
+        }
+        var ruled = dataset is { } one ? [one] : d.Missing.Select(f => new DidRef(f.Scope, f.Name)).ToList();
+        var unruled = new List<DidRef>();
+        foreach (var did in ruled)
+            if (!(await target.DidRulesAsync(did, ct)).Any(r => r.Str("rse_expression") == options.Rse)) unruled.Add(did);
+        foreach (var chunk in unruled.Chunk(100))
+            await target.AddRulesAsync(new RuleRequest(chunk, options.Rse, Account: account, Comment: $"ferry sync from {source.Describe}"), ct);
+    }
+
+    /// <summary>One call for the chunk; a retry after a lost answer finds some already there, so then one by one, skipping those.</summary>
+    private async Task AddReplicasAsync(CatalogueEntry[] chunk, CancellationToken ct)
+    {
+        try { await target.AddReplicasAsync(options.Rse, Files(chunk), ct); }
+        catch (FerryApiException e) when (e.ExceptionClass == "Duplicate")
+        {
+            foreach (var f in chunk) await Tolerate(() => target.AddReplicasAsync(options.Rse, Files([f]), ct), "Duplicate");
+        }
+    }
+
+    private static JsonArray Files(IEnumerable<CatalogueEntry> files) => new(files.Select(f => (JsonNode)new JsonObject
+    {
+        ["scope"] = f.Scope, ["name"] = f.Name, ["bytes"] = f.Bytes, ["adler32"] = f.Adler32, ["state"] = "A",
+    }).ToArray());
+
+    private async Task CopyContainersAsync(DidRef dataset, CancellationToken ct)
+    {
+        if (source.Server is not { } server) return;
+        List<System.Text.Json.JsonElement> parents;
+        try { parents = await server.ParentsAsync(dataset, ct); }
+        catch (FerryApiException) { return; }                   // a source without the parents call: datasets only
+        foreach (var p in parents.Where(p => p.Str("type") == "CONTAINER"))
+        {
+            var container = new DidRef(p.Str("scope")!, p.Str("name")!);
+            await Tolerate(() => target.AddScopeAsync(target.Account ?? "root", container.Scope, ct), "Duplicate");
+            await Tolerate(() => target.AddCollectionAsync(container, "CONTAINER", ct: ct), "DataIdentifierAlreadyExists");
+            await target.AttachManyAsync([(container, [dataset])], ct);
+        }
+    }
+
+    /// <summary>Detaches what the source no longer has; a dataset the source no longer holds on the RSE also loses the rules placing it there.</summary>
+    private async Task RemoveExtraAsync(DatasetDiff d, IReadOnlyList<CatalogueEntry> theirs, CancellationToken ct)
+    {
+        if (d.Dataset is not { } text)
+        {
+            foreach (var f in d.Extra) await DropRulesAsync(new DidRef(f.Scope, f.Name), ct);
+            return;
+        }
+        var dataset = DidRef.Parse(text);
+        foreach (var chunk in d.Extra.Chunk(Math.Clamp(options.Chunk, 1, 1000)))
+            await SyncRetry.RunAsync(() => Tolerate(() => target.DetachAsync(dataset, chunk.Select(f => new DidRef(f.Scope, f.Name)), ct), "DataIdentifierNotFound"), ct);
+        if (!theirs.Any(t => t.Dataset == text)) await DropRulesAsync(dataset, ct);
+    }
+
+    private async Task DropRulesAsync(DidRef did, CancellationToken ct)
+    {
+        foreach (var rule in (await target.DidRulesAsync(did, ct)).Where(r => r.Str("rse_expression") == options.Rse))
+            await SyncRetry.RunAsync(() => Tolerate(() => target.DeleteRuleAsync(rule.Str("id")!, null, immediate: true, ct), "RuleNotFound"), ct);
+    }
+
+    private static async Task Tolerate(Func<Task> step, string exceptionClass)
+    {
+        try { await step(); }
+        catch (FerryApiException e) when (e.ExceptionClass == exceptionClass) { }
+    }
+}

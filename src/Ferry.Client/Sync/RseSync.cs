@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
+using Ferry.Core.Model;
+using Ferry.Core.Paths;
+
+namespace Ferry.Client.Sync;
+
+/// <summary>
+/// Creates or updates the target's RSEs from the source's: settings, attributes and protocols. Before an RSE is
+/// touched, sample LFNs are mapped to PFNs as the source says and as Ferry would; an RSE where they disagree is refused
+/// (Ferry would look for every file in the wrong place).
+/// </summary>
+public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter filter, bool dryRun)
+{
+    public static readonly IReadOnlyList<DidRef> SampleLfns = [new("user.sync", "probe_0001.dat"), new("data", "run1/file.root"), new("group.phys", "ntuple.root")];
+    private static readonly string[] CopiedSettings = ["deterministic", "volatile", "rse_type", "staging_area"];
+    private static readonly string[] Availability = ["availability_read", "availability_write", "availability_delete"];
+
+    public async Task<SyncReport> RunAsync(CancellationToken ct)
+    {
+        var report = new SyncReport { DryRun = dryRun };
+        var names = (await source.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal).ToList();
+        if (names.Count == 0) report.Notes.Add("the source has no RSE the filters take");
+        foreach (var name in names) await SyncOneAsync(name, report, ct);
+        return report;
+    }
+
+    private async Task SyncOneAsync(string name, SyncReport report, CancellationToken ct)
+    {
+        var rse = await source.GetRseAsync(name, ct);
+        var attrs = Strings(await source.RseAttributesAsync(name, ct));
+        if (await MappingProblemAsync(name, rse, attrs, ct) is { } problem) { report.Refused.Add($"{name}: {problem}"); return; }
+
+        JsonElement? existing = null;
+        try { existing = await target.GetRseAsync(name, ct); }
+        catch (FerryApiException e) when (e.ExceptionClass == "RSENotFound") { }
+        if (existing is null)
+        {
+            var props = new JsonObject();
+            foreach (var key in CopiedSettings.Concat(Availability))
+                if (rse.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.String)
+                    props[key] = key == "rse_type" ? v.GetString() : Flag(rse, key);
+            report.Change($"{name}: created");
+            if (!dryRun) await target.AddRseAsync(name, props, ct);
+        }
+        else
+        {
+            var flags = new JsonObject();
+            foreach (var key in Availability)
+                if (rse.TryGetProperty(key, out _) && Flag(existing.Value, key) != Flag(rse, key))
+                    flags[key] = Flag(rse, key);
+            if (flags.Count > 0)
+            {
+                report.Change($"{name}: {string.Join(", ", flags.Select(f => $"{f.Key}={f.Value}"))}");
+                if (!dryRun) await target.UpdateRseAsync(name, flags, ct);
+            }
+        }
+        var have = existing is null ? new Dictionary<string, string>() : Strings(await target.RseAttributesAsync(name, ct));
+        foreach (var (key, value) in attrs.Where(a => a.Key != name && a.Key != "lfn2pfn_algorithm"))
+        {
+            if (have.TryGetValue(key, out var current) && current == value) continue;
+            report.Change($"{name}: attribute {key}={value}");
+            if (!dryRun) await target.SetRseAttributeAsync(name, key, value, ct);
+        }
+        await SyncProtocolsAsync(name, rse, existing, report, ct);
+    }
+
+    private async Task SyncProtocolsAsync(string name, JsonElement rse, JsonElement? existing, SyncReport report, CancellationToken ct)
+    {
+        var theirs = existing is { } e && e.TryGetProperty("protocols", out var tp) ? tp.EnumerateArray().ToList() : [];
+        var bySchemeDone = new HashSet<string>();
+        foreach (var p in rse.GetProperty("protocols").EnumerateArray())
+        {
+            var scheme = p.Str("scheme")!;
+            if (theirs.Any(t => Same(t, p))) continue;
+            // Ferry keeps one protocol per scheme and host; a changed one is replaced.
+            if (theirs.Any(t => t.Str("scheme") == scheme) && bySchemeDone.Add(scheme))
+            {
+                report.Change($"{name}: protocol {scheme} replaced");
+                if (!dryRun) await target.DeleteProtocolAsync(name, scheme, ct);
+            }
+            else report.Change($"{name}: protocol {scheme}://{p.Str("hostname")}:{p.Long("port")}{p.Str("prefix")} added");
+            if (dryRun) continue;
+            var body = new JsonObject
+            {
+                ["hostname"] = p.Str("hostname"), ["port"] = p.Long("port") ?? 0, ["prefix"] = p.Str("prefix"), ["impl"] = p.Str("impl"),
+                ["domains"] = p.TryGetProperty("domains", out var d) ? JsonNode.Parse(d.GetRawText()) : null,
+                ["extended_attributes"] = p.TryGetProperty("extended_attributes", out var x) && x.ValueKind == JsonValueKind.Object ? JsonNode.Parse(x.GetRawText()) : null,
+            };
+            await target.AddProtocolAsync(name, scheme, body, ct);
+        }
+    }
+
+    /// <summary>Null when the source maps the sample LFNs as Ferry does; otherwise what differs.</summary>
+    private async Task<string?> MappingProblemAsync(string name, JsonElement rse, IReadOnlyDictionary<string, string> attrs, CancellationToken ct)
+    {
+        var algorithm = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? rse.Str("lfn2pfn_algorithm") ?? "hash";
+        if (rse.TryGetProperty("deterministic", out _) && !Flag(rse, "deterministic"))
+            return "the source RSE is not deterministic: its paths cannot be computed from names, refused";
+        if (algorithm is not ("hash" or "default"))
+            return $"lfn2pfn self-check failed: the source maps names with '{algorithm}', Ferry with 'hash' (e.g. {SampleLfns[0].Scope}:{SampleLfns[0].Name} -> " +
+                   $"{Lfn2Pfn.Path(algorithm, SampleLfns[0].Scope, SampleLfns[0].Name)} there, {Lfn2Pfn.Hash(SampleLfns[0].Scope, SampleLfns[0].Name)} here), refused";
+        foreach (var p in rse.GetProperty("protocols").EnumerateArray())
+        {
+            var scheme = p.Str("scheme")!;
+            Dictionary<string, string> theirs;
+            try { theirs = await source.Lfns2PfnsAsync(name, SampleLfns, scheme, ct); }
+            catch (FerryApiException) { continue; }           // a protocol the source cannot map for reading: nothing to compare
+            foreach (var lfn in SampleLfns)
+            {
+                var ours = Lfn2Pfn.Pfn(scheme, p.Str("hostname") ?? "localhost", (int)(p.Long("port") ?? 0), p.Str("prefix") ?? "/", Lfn2Pfn.Hash(lfn.Scope, lfn.Name));
+                if (theirs.TryGetValue($"{lfn.Scope}:{lfn.Name}", out var pfn) && !SamePfn(pfn, ours))
+                    return $"lfn2pfn self-check failed for {lfn.Scope}:{lfn.Name} over {scheme}: the source says {pfn}, Ferry computes {ours}, refused";
+            }
+        }
+        return null;
+    }
+
+    // gfal-style servers leave the port out when it is the scheme's default; compare without it.
+    private static bool SamePfn(string a, string b) => a == b || StripPort(a) == StripPort(b);
+
+    private static string StripPort(string pfn) => System.Text.RegularExpressions.Regex.Replace(pfn, @"^([a-z0-9+.-]+://[^/:]+):\d+", "$1");
+
+    private static bool Same(JsonElement a, JsonElement b) =>
+        a.Str("scheme") == b.Str("scheme") && a.Str("hostname") == b.Str("hostname") && (a.Long("port") ?? 0) == (b.Long("port") ?? 0)
+        && Lfn2Pfn.NormalisePrefix(a.Str("prefix") ?? "") == Lfn2Pfn.NormalisePrefix(b.Str("prefix") ?? "") && Domains(a) == Domains(b);
+
+    private static string Domains(JsonElement p) => p.TryGetProperty("domains", out var d) ? JsonSerializer.Serialize(d) : "";
+
+    private static bool Flag(JsonElement rse, string key) =>
+        rse.TryGetProperty(key, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));
+
+    public static Dictionary<string, string> Strings(JsonElement attrs) =>
+        attrs.EnumerateObject().ToDictionary(a => a.Name, a => a.Value.ValueKind switch
+        {
+            JsonValueKind.String => a.Value.GetString()!, JsonValueKind.True => "true", JsonValueKind.False => "false", _ => a.Value.GetRawText(),
+        });
+}

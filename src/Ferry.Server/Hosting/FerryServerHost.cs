@@ -68,6 +68,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
+        builder.Services.AddSitePolicies(options.Engine.RunDaemons);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -88,6 +89,8 @@ public static class FerryServerHost
         app.MapReplicas();
         app.MapRules();
         app.MapStorage();
+        app.MapSubscriptions();
+        app.MapSitePolicies();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

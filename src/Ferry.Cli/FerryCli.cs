@@ -24,6 +24,7 @@ public static class FerryCli
         root.Add(RuleCommands.Build());
         root.Add(UploadCommand.Build());
         root.Add(TransferCommands.BuildDownload());
+        foreach (var c in SiteCommands.Build()) root.Add(c);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -127,7 +127,7 @@ public static class Migrations
         (9, """
         CREATE TABLE subscriptions (
             id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, account TEXT NOT NULL REFERENCES accounts(name), filter TEXT NOT NULL,
-            rules TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'ACTIVE', comments TEXT, cursor_at INTEGER NOT NULL,
+            rules TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'ACTIVE', comments TEXT, since_at INTEGER NOT NULL, cursor_at INTEGER NOT NULL,
             lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
         CREATE TABLE subscription_dids (
             subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE, scope TEXT NOT NULL, name TEXT NOT NULL,

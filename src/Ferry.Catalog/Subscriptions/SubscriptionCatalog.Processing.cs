@@ -56,8 +56,9 @@ public sealed partial class SubscriptionCatalog
     private async Task<int> ProcessAsync(Subscription s, string owner, CancellationToken ct)
     {
         var handled = 0;
-        var from = s.CursorAt - Overlap;
-        var last = new Candidate("", "", DidType.File, from);
+        var from = s.CursorAt - Overlap < s.SinceAt ? s.SinceAt : s.CursorAt - Overlap;
+        // Keyset start just before `from`: the empty scope sorts before every real one.
+        var last = new Candidate("", "", DidType.File, from.AddMilliseconds(-1));
         var newest = s.CursorAt;
         while (true)
         {

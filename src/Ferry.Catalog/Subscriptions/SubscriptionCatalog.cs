@@ -19,6 +19,8 @@ public sealed record Subscription
     public string? Comments { get; init; }
     /// <summary>DIDs created from here on (less an overlap) are still looked at.</summary>
     public DateTimeOffset CursorAt { get; init; }
+    /// <summary>DIDs created before this are never looked at (the epoch for a retroactive subscription).</summary>
+    public DateTimeOffset SinceAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
@@ -36,15 +38,15 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
 {
     public const string Active = "ACTIVE", Inactive = "INACTIVE";
 
-    private const string Columns = "id, name, account, filter, rules, state, comments, cursor_at AS cursorat, created_at AS createdat, updated_at AS updatedat";
+    private const string Columns = "id, name, account, filter, rules, state, comments, since_at AS sinceat, cursor_at AS cursorat, created_at AS createdat, updated_at AS updatedat";
 
     private sealed record Row(string Id, string Name, string Account, string Filter, string Rules, string State, string? Comments,
-        DateTimeOffset CursorAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        DateTimeOffset SinceAt, DateTimeOffset CursorAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
     {
         public Subscription ToSubscription() => new()
         {
             Id = Id, Name = Name, Account = Account, Filter = PolicyJson.Read<SubscriptionFilter>(Filter, "filter"),
-            Rules = PolicyJson.Read<List<RuleTemplate>>(Rules, "rules"), State = State, Comments = Comments, CursorAt = CursorAt,
+            Rules = PolicyJson.Read<List<RuleTemplate>>(Rules, "rules"), State = State, Comments = Comments, SinceAt = SinceAt, CursorAt = CursorAt,
             CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
         };
     }
@@ -62,11 +64,12 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
                 throw FerryException.AccountNotFound(account);
             if (await Find(c, tx, name) is not null) throw FerryException.Conflict("SubscriptionDuplicate", $"A subscription named '{name}' already exists");
             var now = clock.GetUtcNow();
+            var since = retroactive ? DateTimeOffset.FromUnixTimeMilliseconds(0) : now;
             var row = new Row(Guid.NewGuid().ToString("N"), name, account, PolicyJson.Write(filter), PolicyJson.Write(rules), Active, comments,
-                retroactive ? DateTimeOffset.FromUnixTimeMilliseconds(0) : now, now, now);
+                since, since, now, now);
             await c.ExecuteAsync("""
-                INSERT INTO subscriptions(id,name,account,filter,rules,state,comments,cursor_at,created_at,updated_at)
-                VALUES (@Id,@Name,@Account,@Filter,@Rules,@State,@Comments,@CursorAt,@CreatedAt,@UpdatedAt)
+                INSERT INTO subscriptions(id,name,account,filter,rules,state,comments,since_at,cursor_at,created_at,updated_at)
+                VALUES (@Id,@Name,@Account,@Filter,@Rules,@State,@Comments,@SinceAt,@CursorAt,@CreatedAt,@UpdatedAt)
                 """, row, tx);
             return row.ToSubscription();
         });

@@ -22,7 +22,8 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     private sealed record PolicyRow(string RseId, long MinCopies, long MinAgeSeconds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    private sealed record ReplicaRow(string Scope, string Name, long Bytes, ReplicaState State, long LockCnt, DateTimeOffset CreatedAt, long Elsewhere);
+    // Enums as long: Dapper matches a record's constructor by exact column types.
+    private sealed record ReplicaRow(string Scope, string Name, long Bytes, long State, long LockCnt, DateTimeOffset CreatedAt, long Elsewhere);
 
     public Task<RetentionPolicyView> SetAsync(string rse, int minCopies, TimeSpan minAge) => db.WriteAsync(async (c, tx) =>
     {
@@ -85,7 +86,7 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
         rows.Select(r => { var v = Verdict(policy, r, now); return new RetentionItem(r.Scope, r.Name, r.Bytes, v.Delete, v.Reason); }).ToList();
 
     private static RetentionVerdict Verdict(RetentionPolicy policy, ReplicaRow r, DateTimeOffset now) =>
-        Core.Policies.Retention.Decide(policy, new RetentionCandidate(r.State, r.CreatedAt, (int)r.LockCnt, (int)r.Elsewhere), now);
+        Core.Policies.Retention.Decide(policy, new RetentionCandidate((ReplicaState)r.State, r.CreatedAt, (int)r.LockCnt, (int)r.Elsewhere), now);
 
     private static async Task<(RetentionPolicy, string RseId)> Policy(DbConnection c, DbTransaction? tx, string rse)
     {

@@ -25,7 +25,11 @@ public sealed partial class SubscriptionCatalog
 
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
-    private sealed record Candidate(string Scope, string Name, DidType Type, DateTimeOffset CreatedAt);
+    // Type as long: Dapper matches a record's constructor by exact column types.
+    private sealed record Candidate(string Scope, string Name, long Type, DateTimeOffset CreatedAt)
+    {
+        public DidType DidType => (DidType)Type;
+    }
 
     /// <summary>
     /// One round over every ACTIVE subscription whose lease is free: new matching DIDs get the rules, in template
@@ -58,7 +62,7 @@ public sealed partial class SubscriptionCatalog
         var handled = 0;
         var from = s.CursorAt - Overlap < s.SinceAt ? s.SinceAt : s.CursorAt - Overlap;
         // Keyset start just before `from`: the empty scope sorts before every real one.
-        var last = new Candidate("", "", DidType.File, from.AddMilliseconds(-1));
+        var last = new Candidate("", "", 0, from.AddMilliseconds(-1));
         var newest = s.CursorAt;
         while (true)
         {
@@ -69,7 +73,7 @@ public sealed partial class SubscriptionCatalog
                 ct.ThrowIfCancellationRequested();
                 if (d.CreatedAt > newest) newest = d.CreatedAt;
                 var meta = s.Filter.Meta.Count == 0 ? new Dictionary<string, string>() : await db.ReadAsync(c => Meta(c, d.Scope, d.Name));
-                if (!s.Filter.Matches(d.Scope, d.Name, d.Type, meta)) continue;
+                if (!s.Filter.Matches(d.Scope, d.Name, d.DidType, meta)) continue;
                 if (await PlaceAsync(s, owner, d)) handled++;
             }
             last = batch[^1];
@@ -164,7 +168,7 @@ public sealed partial class SubscriptionCatalog
         }).ToList();
         var probe = new Subscription { Id = "", Name = "", Account = "", Filter = filter, Rules = rules, State = Active };
         var found = new List<PlannedDid>();
-        var last = new Candidate("", "", DidType.File, DateTimeOffset.FromUnixTimeMilliseconds(-1));
+        var last = new Candidate("", "", 0, DateTimeOffset.FromUnixTimeMilliseconds(-1));
         while (found.Count < limit)
         {
             var batch = await Candidates(c, probe, last, 1000);
@@ -172,7 +176,7 @@ public sealed partial class SubscriptionCatalog
             foreach (var d in batch)
             {
                 var meta = filter.Meta.Count == 0 ? new Dictionary<string, string>() : await Meta(c, d.Scope, d.Name);
-                if (filter.Matches(d.Scope, d.Name, d.Type, meta) && found.Count < limit) found.Add(new PlannedDid(d.Scope, d.Name, d.Type, plans));
+                if (filter.Matches(d.Scope, d.Name, d.DidType, meta) && found.Count < limit) found.Add(new PlannedDid(d.Scope, d.Name, d.DidType, plans));
             }
             last = batch[^1];
         }

@@ -137,6 +137,7 @@ public static class Migrations
             rse_id TEXT PRIMARY KEY REFERENCES rses(id), min_copies INTEGER NOT NULL, min_age_seconds INTEGER NOT NULL,
             created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
         ALTER TABLE requests ADD COLUMN stall_alerted_at INTEGER;
+        ALTER TABLE replicas ADD COLUMN checked_at INTEGER;
         """),
     ];
 }

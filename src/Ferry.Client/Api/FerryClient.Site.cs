@@ -42,4 +42,8 @@ public sealed partial class FerryClient
         {
             ["alert_after_seconds"] = (long)alertAfter.TotalSeconds, ["reset_after_seconds"] = (long)resetAfter.TotalSeconds,
         }, ct);
+
+    /// <summary>Re-reads up to <paramref name="files"/> replicas of the RSE (the least recently checked); mismatches are declared BAD.</summary>
+    public Task<JsonElement> AuditChecksumsAsync(string rse, int files, CancellationToken ct = default) =>
+        JsonAsync(HttpMethod.Post, $"ferry/audit/{Escape(rse)}/run?files={files}", new JsonObject(), ct);
 }

@@ -18,7 +18,7 @@ public interface ISiteTask
 /// </summary>
 public static class SiteConfig
 {
-    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers"];
+    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit"];
 
     public static IReadOnlyList<ISiteTask> Load(string path, FerryClient client, IReadOnlyCollection<string>? only)
     {
@@ -56,6 +56,7 @@ public static class SiteConfig
         {
             "subscriptions" => new SubscriptionsTask(client, interval),
             "retention" => new RetentionTask(client, interval, s.Strings("rses")),
+            "checksum-audit" => new ChecksumAuditTask(client, interval, s.Strings("rses"), s.Count("files_per_round", 100)),
             _ => new StalledTransfersTask(client, interval, s.Seconds("alert_after_seconds", 3600), s.Seconds("reset_after_seconds", 6 * 3600)),
         };
         s.RejectUnread();
@@ -72,6 +73,14 @@ public static class SiteConfig
             if (!json.TryGetProperty(key, out var v)) return TimeSpan.FromSeconds(fallback);
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d <= 0) throw FerryException.Invalid($"task '{task}': '{key}' must be a positive number of seconds");
             return TimeSpan.FromSeconds(d);
+        }
+
+        public int Count(string key, int fallback)
+        {
+            _read.Add(key);
+            if (!json.TryGetProperty(key, out var v)) return fallback;
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n is < 1 or > 100_000) throw FerryException.Invalid($"task '{task}': '{key}' must be a whole number from 1 to 100000");
+            return n;
         }
 
         public IReadOnlyList<string> Strings(string key)
@@ -119,5 +128,23 @@ internal sealed class StalledTransfersTask(FerryClient client, TimeSpan interval
     {
         var done = (await client.CheckStalledTransfersAsync(alertAfter, resetAfter, ct)).EnumerateArray().ToList();
         return $"{done.Count(d => d.GetProperty("action").GetString() == "ALERTED")} alerted, {done.Count(d => d.GetProperty("action").GetString() == "RESET")} reset";
+    }
+}
+
+/// <summary>The audit's rate is files_per_round every interval_seconds, per RSE.</summary>
+internal sealed class ChecksumAuditTask(FerryClient client, TimeSpan interval, IReadOnlyList<string> rses, int files) : ISiteTask
+{
+    public string Name => "checksum-audit";
+    public TimeSpan Interval => interval;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var parts = new List<string>();
+        foreach (var rse in rses)
+        {
+            var results = (await client.AuditChecksumsAsync(rse, files, ct)).EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
+            parts.Add($"{rse}: {results.Count(o => o == "OK")} ok, {results.Count(o => o == "BAD")} bad, {results.Count(o => o == "ERROR")} unreadable");
+        }
+        return string.Join("; ", parts);
     }
 }

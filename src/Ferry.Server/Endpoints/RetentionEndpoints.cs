@@ -58,6 +58,15 @@ internal static class RetentionEndpoints
             await Wire.WriteJson(ctx, gone.Select(Item));
         }, "ApplyRetention", "Retention");
 
+        app.Map("POST", "/ferry/audit/{rse}/run", async ctx =>
+        {
+            Caller.Of(ctx).RequireAdmin("audit replicas");
+            var files = int.TryParse(ctx.Query("files"), out var n) ? n : 100;
+            if (files is < 1 or > 100_000) throw FerryException.Invalid($"files must be between 1 and 100000, got {files}");
+            var results = await ctx.RequestServices.GetRequiredService<Engine.Site.ChecksumAudit>().RunAsync(ctx.Route("rse"), files, ctx.RequestAborted);
+            await Wire.WriteJson(ctx, results.Select(r => new Dictionary<string, object?> { ["scope"] = r.Scope, ["name"] = r.Name, ["outcome"] = r.Outcome, ["detail"] = r.Detail }));
+        }, "AuditChecksums", "Retention");
+
         app.Map("POST", "/ferry/transfers/stalled", async ctx =>
         {
             Caller.Of(ctx).RequireAdmin("reset stalled transfers");
@@ -95,6 +104,8 @@ internal static class RetentionEndpoints
         services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
         services.AddSingleton<RetentionCatalog>();
         services.AddSingleton<StalledTransfers>();
+        services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();
+        services.AddSingleton<Engine.Site.ChecksumAudit>();
         if (runDaemons) services.AddHostedService<Engine.Daemons.Subscriber>();
         return services;
     }

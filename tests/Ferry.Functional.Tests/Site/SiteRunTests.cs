@@ -40,7 +40,7 @@ public sealed class SiteRunTests(ServerFixture f) : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("""{"tasks":{"subscriptions":{},"checksum-audit":{}}}""", "unknown task 'checksum-audit'")]
+    [InlineData("""{"tasks":{"subscriptions":{},"purge-all":{}}}""", "unknown task 'purge-all'")]
     [InlineData("""{"tasks":{"subscriptions":{"interval":5}}}""", "unknown setting 'interval'")]
     [InlineData("""{"tasks":{"retention":{}}}""", "'rses' must be a non-empty list")]
     [InlineData("""{"tasks":{}""", "is not valid JSON")]

@@ -70,6 +70,14 @@ public sealed class SubscriptionTests(ServerFixture f) : IClassFixture<ServerFix
         Assert.NotEqual(JsonValueKind.Null, (await RulesOf("calib_1"))[0].GetProperty("expires_at").ValueKind);
     }
 
+    [Fact]
+    public async Task The_site_policy_endpoints_are_in_the_openapi_document()
+    {
+        var doc = (await f.Api.JsonAsync("GET", "/openapi/v1.json")).GetProperty("paths");
+        foreach (var path in new[] { "/ferry/subscriptions", "/ferry/subscriptions/{name}", "/ferry/subscriptions/dry-run", "/ferry/retention/{rse}", "/ferry/transfers/stalled" })
+            Assert.True(doc.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+    }
+
     [Theory]
     [InlineData("""{"name":"bad1","filter":{"name_regex":"raw_(["},"rules":[{"rse_expression":"LOCAL"}]}""", "not a valid regular expression")]
     [InlineData("""{"name":"bad2","filter":{"scope":"user.root"},"rules":[{"rse_expression":"LOCAL"}]}""", "filter is malformed")]

@@ -48,6 +48,10 @@ public sealed partial class SubscriptionCatalog
         return handled;
     }
 
+    /// <summary>With the embedded store only one server uses the catalogue, so leases left by a killed process are void at once.</summary>
+    public Task ReleaseAllLeasesAsync() => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE subscriptions SET lease_owner=NULL, lease_until=0 WHERE lease_owner IS NOT NULL", transaction: tx));
+
     private Task<bool> ClaimAsync(string id, string owner) => db.WriteAsync(async (c, tx) =>
     {
         var now = clock.GetUtcNow();

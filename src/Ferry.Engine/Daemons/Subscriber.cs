@@ -9,6 +9,8 @@ public sealed class Subscriber(SubscriptionCatalog subscriptions, TimeProvider c
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:subscriber";
 
+    protected override Task StartupAsync(CancellationToken ct) => subscriptions.ReleaseAllLeasesAsync();
+
     protected override async Task<int> RoundAsync(CancellationToken ct)
     {
         var handled = await subscriptions.RunAsync(_owner, ct);

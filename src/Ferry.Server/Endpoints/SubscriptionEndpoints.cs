@@ -20,6 +20,9 @@ internal static class SubscriptionEndpoints
         {
             var caller = Caller.Of(ctx);
             var body = await Wire.ReadObject(ctx);
+            foreach (var key in body.Select(p => p.Key))
+                if (key is not ("name" or "account" or "filter" or "rules" or "retroactive" or "comments"))
+                    throw FerryException.Invalid($"Unknown subscription field '{key}': use name, account, filter, rules, retroactive or comments");
             var account = body.OptString("account") ?? caller.Account;
             caller.RequireSelfOrAdmin(account, "add subscriptions for other accounts");
             var s = await Subs(ctx).AddAsync(body.RequiredString("name"), account, Filter(body.Required("filter")), Templates(body.Required("rules")),

@@ -83,6 +83,7 @@ public sealed class SubscriptionTests(ServerFixture f) : IClassFixture<ServerFix
     [InlineData("""{"name":"bad2","filter":{"scope":"user.root"},"rules":[{"rse_expression":"LOCAL"}]}""", "filter is malformed")]
     [InlineData("""{"name":"bad3","filter":{},"rules":[{"rse_expression":"LOCAL"}]}""", "would match every DID")]
     [InlineData("""{"name":"bad4","filter":{"scopes":["user.root"]},"rules":[{"rse_expression":"LOCAL","copies":0}]}""", "copies must be between")]
+    [InlineData("""{"name":"bad6","filter":{"scopes":["user.root"]},"rules":[{"rse_expression":"LOCAL"}],"retroactiv":true}""", "Unknown subscription field 'retroactiv'")]
     [InlineData("""{"name":"bad5","filter":{"scopes":["user.root"]},"rules":[{"rse_expression":"LOCAL","grouping":"SOME"}]}""", "rules is malformed")]
     public async Task Malformed_subscriptions_are_refused_with_a_message_and_nothing_is_made(string body, string message)
     {

@@ -52,6 +52,13 @@ public sealed class SubscriptionTests(ServerFixture f) : IClassFixture<ServerFix
         await f.Api.JsonAsync("POST", "/ferry/subscriptions/run", "{}");
         await Task.Delay(3000); // and a daemon round
         Assert.Empty(await RulesOf("raw_new2"));
+        Assert.Contains("INACTIVE", await Cli.OkAsync(f.Server, "subscription", "list"));
+        Assert.Contains("raw_new1", await Cli.OkAsync(f.Server, "subscription", "history", "raw-export"));
+
+        // Enabled again, it catches up on what was created while it was off.
+        await Cli.OkAsync(f.Server, "subscription", "update", "raw-export", "--state", "ACTIVE");
+        await Site.WaitUntilAsync(async () => (await RulesOf("raw_new2")).Count == 2, TimeSpan.FromSeconds(30), "the re-enabled subscription to catch up");
+        Assert.Empty(await RulesOf("raw_old"));
     }
 
     [Fact]

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Endpoints;
 
-/// <summary>Retention policies per RSE (dry run and apply), and the stalled-transfer check: what `ferry site run` drives.</summary>
-internal static class RetentionEndpoints
+/// <summary>Retention policies per RSE (dry run and apply), the checksum audit and the stalled-transfer check: what `ferry site run` drives.</summary>
+internal static class SitePolicyEndpoints
 {
     public static void MapSitePolicies(this IEndpointRouteBuilder app)
     {

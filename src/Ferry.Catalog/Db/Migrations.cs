@@ -172,6 +172,20 @@ public static class Migrations
         CREATE INDEX task_outputs_task ON task_outputs(task_id, job);
         (7, """
         CREATE INDEX replicas_rse ON replicas(rse_id, scope, name);
+        (9, """
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, account TEXT NOT NULL REFERENCES accounts(name), filter TEXT NOT NULL,
+            rules TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'ACTIVE', comments TEXT, since_at INTEGER NOT NULL, cursor_at INTEGER NOT NULL,
+            lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE subscription_dids (
+            subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE, scope TEXT NOT NULL, name TEXT NOT NULL,
+            state TEXT NOT NULL, rule_ids TEXT, error TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (subscription_id, scope, name));
+        CREATE INDEX dids_created ON dids(created_at);
+        CREATE TABLE retention_policies (
+            rse_id TEXT PRIMARY KEY REFERENCES rses(id), min_copies INTEGER NOT NULL, min_age_seconds INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        ALTER TABLE requests ADD COLUMN stall_alerted_at INTEGER;
+        ALTER TABLE replicas ADD COLUMN checked_at INTEGER;
         """),
     ];
 }

@@ -72,10 +72,12 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     ];
 
     /// <summary>Validates, inserts and applies the rules in one transaction; returns their ids.</summary>
-    public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync<IReadOnlyList<string>>(async (c, tx) =>
+    public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync((c, tx) => Add(c, tx, spec, clock.GetUtcNow()));
+
+    /// <summary>The same as <see cref="AddAsync"/> inside a caller's transaction (subscriptions add several rules at once).</summary>
+    internal static async Task<IReadOnlyList<string>> Add(DbConnection c, DbTransaction tx, RuleSpec spec, DateTimeOffset now)
     {
         Validate(spec);
-        var now = clock.GetUtcNow();
         var facts = await RseCatalog.Facts(c, tx);
         var selected = RseExpression.Parse(spec.RseExpression).Evaluate(facts);
         if (selected.Count < spec.Copies)
@@ -104,7 +106,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             ids.Add(rule.Id);
         }
         return ids;
-    });
+    }
 
     private static void Validate(RuleSpec spec)
     {

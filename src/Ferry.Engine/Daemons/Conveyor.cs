@@ -14,7 +14,7 @@ namespace Ferry.Engine.Daemons;
 /// Moves bytes for queued transfer requests: nearest readable source first, streamed into a temporary name at the
 /// destination while checksumming, renamed only when the checksum matches the catalogue, then recorded as AVAILABLE.
 /// </summary>
-public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas, RseStorage storage, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
+public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas, RseStorage storage, Catalog.Rses.RseCatalog rses, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
     : DaemonLoop(clock, logger, options.ConveyorIdle)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -69,6 +69,8 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     {
                         await using var input = await from.Backend.OpenReadAsync(from.Pfn(path), 0, timeout.Token);
                         await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, computeMd5: false, null, timeout.Token);
+                        if ((await rses.FindByIdAsync(r.DestRseId))?.RseType == "TAPE")
+                            await ReadBackAsync(r, to, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, timeout.Token);
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
@@ -106,6 +108,21 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
             await renewal;
         }
         await transfers.FailAsync(r, lastError ?? "unknown error", permanent, lastSource);
+    }
+
+    /// <summary>
+    /// Tape gives no checksum of its own and a write can be acknowledged before it is on the medium, so a copy to a
+    /// TAPE RSE counts only after its bytes were read back and matched. A mismatch is the destination's fault (the
+    /// source was checksummed as it was read), so it is a transient storage error, retried, never a BAD source.
+    /// </summary>
+    private async Task ReadBackAsync(TransferRequest r, RseEndpoint to, string pfn, ExpectedChecksums expected, CancellationToken ct)
+    {
+        Checksums read;
+        await using (var back = await to.Backend.OpenReadAsync(pfn, 0, ct))
+            read = await VerifiedCopy.CopyAsync(back, Stream.Null, computeMd5: false, null, ct);
+        try { VerifiedCopy.Verify("tape read-back", read, expected); }
+        catch (FerryException e) { throw new StorageException($"read back from tape differs: {e.Message}", permanent: false); }
+        Logger.LogInformation("Read back {Scope}:{Name} from tape: {Bytes} bytes, adler32 {Adler32} as catalogued", r.Scope, r.Name, read.Bytes, read.Adler32);
     }
 
     private async Task RenewWhileRunning(string id, CancellationToken ct)

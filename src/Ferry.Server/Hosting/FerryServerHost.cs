@@ -71,6 +71,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton(options.Engine);
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         builder.Services.AddSync();
+        builder.Services.AddSitePolicies(options.Engine.RunDaemons);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -95,6 +96,8 @@ public static class FerryServerHost
         app.MapReports();
         app.MapTasks();
         app.MapSync();
+        app.MapSubscriptions();
+        app.MapSitePolicies();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

@@ -1,0 +1,113 @@
+using System.Data.Common;
+using Dapper;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Rses;
+using Ferry.Core.Errors;
+using Ferry.Core.Model;
+using Ferry.Core.Policies;
+
+namespace Ferry.Catalog.Retention;
+
+public sealed record RetentionPolicyView(string Rse, int MinCopies, TimeSpan MinAge, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>One replica of the RSE and what retention does with it.</summary>
+public sealed record RetentionItem(string Scope, string Name, long Bytes, bool Delete, string Reason);
+
+/// <summary>
+/// Retention per RSE: the site's copy goes only when enough verified copies exist elsewhere and it is old enough.
+/// Deleting means a tombstone now, decided and written in one transaction, so two RSEs' policies never both count on
+/// each other's copy (a tombstoned copy no longer counts as verified elsewhere); the reaper then removes the bytes.
+/// </summary>
+public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
+{
+    private sealed record PolicyRow(string RseId, long MinCopies, long MinAgeSeconds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    // Enums as long: Dapper matches a record's constructor by exact column types.
+    private sealed record ReplicaRow(string Scope, string Name, long Bytes, long State, long LockCnt, DateTimeOffset CreatedAt, long Elsewhere);
+
+    public Task<RetentionPolicyView> SetAsync(string rse, int minCopies, TimeSpan minAge) => db.WriteAsync(async (c, tx) =>
+    {
+        var r = await RseCatalog.Get(c, tx, rse);
+        if (minCopies < 1) throw FerryException.Invalid($"A retention policy keeps at least 1 copy elsewhere, got {minCopies}");
+        if (minAge < TimeSpan.Zero || minAge > TimeSpan.FromDays(36500)) throw FerryException.Invalid("min_age_days must be between 0 and 36500");
+        var others = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rses WHERE deleted=0 AND volatile=0 AND id<>@Id", r, tx);
+        if (minCopies > others)
+            throw new FerryException("InvalidRetentionPolicy", 409,
+                $"The policy asks for {minCopies} verified copies elsewhere but only {others} other RSE(s) exist: nothing on {rse} could ever be deleted, so it is refused");
+        var now = clock.GetUtcNow();
+        await c.ExecuteAsync("""
+            INSERT INTO retention_policies(rse_id,min_copies,min_age_seconds,created_at,updated_at) VALUES (@Id,@minCopies,@age,@now,@now)
+            ON CONFLICT(rse_id) DO UPDATE SET min_copies=excluded.min_copies, min_age_seconds=excluded.min_age_seconds, updated_at=excluded.updated_at
+            """, new { r.Id, minCopies, age = (long)minAge.TotalSeconds, now }, tx);
+        return new RetentionPolicyView(rse, minCopies, minAge, now, now);
+    });
+
+    public Task<IReadOnlyList<RetentionPolicyView>> ListAsync() => db.ReadAsync<IReadOnlyList<RetentionPolicyView>>(async c =>
+        (await c.QueryAsync<(string Name, long MinCopies, long MinAgeSeconds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>("""
+            SELECT s.name, p.min_copies, p.min_age_seconds, p.created_at, p.updated_at FROM retention_policies p JOIN rses s ON s.id=p.rse_id
+            WHERE s.deleted=0 ORDER BY s.name
+            """)).Select(p => new RetentionPolicyView(p.Name, (int)p.MinCopies, TimeSpan.FromSeconds(p.MinAgeSeconds), p.CreatedAt, p.UpdatedAt)).ToList());
+
+    public Task DeleteAsync(string rse) => db.WriteAsync(async (c, tx) =>
+    {
+        var r = await RseCatalog.Get(c, tx, rse);
+        if (await c.ExecuteAsync("DELETE FROM retention_policies WHERE rse_id=@Id", r, tx) == 0)
+            throw FerryException.NotFound("RetentionPolicyNotFound", $"RSE {rse} has no retention policy");
+        return 0;
+    });
+
+    /// <summary>The dry run: every replica of the RSE with what would happen to it and why; nothing changes.</summary>
+    public Task<IReadOnlyList<RetentionItem>> PlanAsync(string rse, int limit) => db.ReadAsync(async c =>
+    {
+        var (policy, rseId) = await Policy(c, null, rse);
+        return Decide(policy, await Replicas(c, null, rseId, limit), clock.GetUtcNow());
+    });
+
+    /// <summary>Decides again and tombstones what may go, in one transaction; returns what was scheduled for deletion.</summary>
+    public Task<IReadOnlyList<RetentionItem>> ApplyAsync(string rse, int limit) => db.WriteAsync<IReadOnlyList<RetentionItem>>(async (c, tx) =>
+    {
+        var (policy, rseId) = await Policy(c, tx, rse);
+        var now = clock.GetUtcNow();
+        var gone = new List<RetentionItem>();
+        // One replica at a time, with its copies counted afresh: deleting one file's copy here never changes another's
+        // count, but a count read before an earlier tombstone in this transaction would be stale for the same file.
+        foreach (var item in Decide(policy, await Replicas(c, tx, rseId, limit), now).Where(i => i.Delete))
+        {
+            var fresh = await Replica(c, tx, rseId, item.Scope, item.Name);
+            if (fresh is null || !Verdict(policy, fresh, now).Delete) continue;
+            await c.ExecuteAsync("UPDATE replicas SET tombstone=@now, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId AND lock_cnt=0",
+                new { now, item.Scope, item.Name, rseId }, tx);
+            gone.Add(item);
+        }
+        return gone;
+    });
+
+    private static IReadOnlyList<RetentionItem> Decide(RetentionPolicy policy, IEnumerable<ReplicaRow> rows, DateTimeOffset now) =>
+        rows.Select(r => { var v = Verdict(policy, r, now); return new RetentionItem(r.Scope, r.Name, r.Bytes, v.Delete, v.Reason); }).ToList();
+
+    private static RetentionVerdict Verdict(RetentionPolicy policy, ReplicaRow r, DateTimeOffset now) =>
+        Core.Policies.Retention.Decide(policy, new RetentionCandidate((ReplicaState)r.State, r.CreatedAt, (int)r.LockCnt, (int)r.Elsewhere), now);
+
+    private static async Task<(RetentionPolicy, string RseId)> Policy(DbConnection c, DbTransaction? tx, string rse)
+    {
+        var r = await RseCatalog.Get(c, tx, rse);
+        var p = await c.QuerySingleOrDefaultAsync<PolicyRow>("SELECT rse_id AS rseid, min_copies AS mincopies, min_age_seconds AS minageseconds, created_at AS createdat, updated_at AS updatedat FROM retention_policies WHERE rse_id=@Id", r, tx)
+            ?? throw FerryException.NotFound("RetentionPolicyNotFound", $"RSE {rse} has no retention policy");
+        return (new RetentionPolicy((int)p.MinCopies, TimeSpan.FromSeconds(p.MinAgeSeconds)), r.Id);
+    }
+
+    // Verified elsewhere: AVAILABLE on a live, non-volatile RSE, and not itself waiting for the reaper.
+    private const string Select = """
+        SELECT r.scope, r.name, r.bytes, r.state, r.lock_cnt AS lockcnt, r.created_at AS createdat,
+               (SELECT COUNT(*) FROM replicas o JOIN rses s ON s.id=o.rse_id
+                WHERE o.scope=r.scope AND o.name=r.name AND o.rse_id<>r.rse_id AND o.state=0 AND o.tombstone IS NULL
+                  AND s.deleted=0 AND s.volatile=0) AS elsewhere
+        FROM replicas r WHERE r.rse_id=@rseId AND r.tombstone IS NULL
+        """;
+
+    private static async Task<IEnumerable<ReplicaRow>> Replicas(DbConnection c, DbTransaction? tx, string rseId, int limit) =>
+        await c.QueryAsync<ReplicaRow>(Select + " ORDER BY r.created_at, r.scope, r.name LIMIT @limit", new { rseId, limit }, tx);
+
+    private static Task<ReplicaRow?> Replica(DbConnection c, DbTransaction tx, string rseId, string scope, string name) =>
+        c.QuerySingleOrDefaultAsync<ReplicaRow>(Select + " AND r.scope=@scope AND r.name=@name", new { rseId, scope, name }, tx);
+}

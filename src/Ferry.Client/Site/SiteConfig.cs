@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Ferry.Client.Http;
+using Ferry.Core.Errors;
+
+namespace Ferry.Client.Site;
+
+/// <summary>One periodic job of the site daemon; a round returns a line for the log.</summary>
+public interface ISiteTask
+{
+    string Name { get; }
+    TimeSpan Interval { get; }
+    Task<string> RunAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// site.json: <c>{"tasks": {"subscriptions": {...}, "retention": {"rses": [...]}, "stalled-transfers": {...}}}</c>.
+/// Every task takes <c>interval_seconds</c>. Anything unknown (a task, a key) is refused before anything runs.
+/// </summary>
+public static class SiteConfig
+{
+    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit"];
+
+    public static IReadOnlyList<ISiteTask> Load(string path, FerryClient client, IReadOnlyCollection<string>? only)
+    {
+        if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            throw FerryException.Invalid($"{path}: YAML configs are not supported yet; write the same keys as JSON (site.json)");
+        JsonElement root;
+        try { root = JsonDocument.Parse(File.ReadAllText(path)).RootElement; }
+        catch (JsonException e) { throw FerryException.Invalid($"{path} is not valid JSON: {e.Message}"); }
+        catch (FileNotFoundException) { throw FerryException.Invalid($"{path} does not exist"); }
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tasks", out var tasks) || tasks.ValueKind != JsonValueKind.Object)
+            throw FerryException.Invalid($"{path}: expected {{\"tasks\": {{...}}}}");
+        foreach (var p in root.EnumerateObject())
+            if (p.Name != "tasks") throw FerryException.Invalid($"{path}: unknown key '{p.Name}' (only 'tasks')");
+        var result = new List<ISiteTask>();
+        foreach (var t in tasks.EnumerateObject())
+        {
+            if (!Tasks.Contains(t.Name)) throw FerryException.Invalid($"{path}: unknown task '{t.Name}'; the tasks are {string.Join(", ", Tasks)}");
+            if (t.Value.ValueKind != JsonValueKind.Object) throw FerryException.Invalid($"{path}: task '{t.Name}' must be an object");
+            result.Add(Build(t.Name, new TaskSettings(t.Name, t.Value), client));
+        }
+        if (only is { Count: > 0 })
+        {
+            foreach (var o in only)
+                if (!result.Any(t => t.Name == o)) throw FerryException.Invalid($"--only {o}: the config has no such task (it has {string.Join(", ", result.Select(t => t.Name))})");
+            result = result.Where(t => only.Contains(t.Name)).ToList();
+        }
+        if (result.Count == 0) throw FerryException.Invalid($"{path}: no tasks to run");
+        return result;
+    }
+
+    private static ISiteTask Build(string name, TaskSettings s, FerryClient client)
+    {
+        var interval = s.Seconds("interval_seconds", 60);
+        ISiteTask task = name switch
+        {
+            "subscriptions" => new SubscriptionsTask(client, interval),
+            "retention" => new RetentionTask(client, interval, s.Strings("rses")),
+            "checksum-audit" => new ChecksumAuditTask(client, interval, s.Strings("rses"), s.Count("files_per_round", 100)),
+            _ => new StalledTransfersTask(client, interval, s.Seconds("alert_after_seconds", 3600), s.Seconds("reset_after_seconds", 6 * 3600)),
+        };
+        s.RejectUnread();
+        return task;
+    }
+
+    private sealed class TaskSettings(string task, JsonElement json)
+    {
+        private readonly HashSet<string> _read = [];
+
+        public TimeSpan Seconds(string key, double fallback)
+        {
+            _read.Add(key);
+            if (!json.TryGetProperty(key, out var v)) return TimeSpan.FromSeconds(fallback);
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d <= 0) throw FerryException.Invalid($"task '{task}': '{key}' must be a positive number of seconds");
+            return TimeSpan.FromSeconds(d);
+        }
+
+        public int Count(string key, int fallback)
+        {
+            _read.Add(key);
+            if (!json.TryGetProperty(key, out var v)) return fallback;
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n is < 1 or > 100_000) throw FerryException.Invalid($"task '{task}': '{key}' must be a whole number from 1 to 100000");
+            return n;
+        }
+
+        public IReadOnlyList<string> Strings(string key)
+        {
+            _read.Add(key);
+            if (!json.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0 || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                throw FerryException.Invalid($"task '{task}': '{key}' must be a non-empty list of names");
+            return v.EnumerateArray().Select(e => e.GetString()!).ToList();
+        }
+
+        public void RejectUnread()
+        {
+            foreach (var p in json.EnumerateObject())
+                if (!_read.Contains(p.Name)) throw FerryException.Invalid($"task '{task}': unknown setting '{p.Name}'");
+        }
+    }
+}
+
+internal sealed class SubscriptionsTask(FerryClient client, TimeSpan interval) : ISiteTask
+{
+    public string Name => "subscriptions";
+    public TimeSpan Interval => interval;
+    public async Task<string> RunAsync(CancellationToken ct) => $"{await client.RunSubscriptionsAsync(ct)} new DID(s) handled";
+}
+
+internal sealed class RetentionTask(FerryClient client, TimeSpan interval, IReadOnlyList<string> rses) : ISiteTask
+{
+    public string Name => "retention";
+    public TimeSpan Interval => interval;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var parts = new List<string>();
+        foreach (var rse in rses) parts.Add($"{rse}: {(await client.ApplyRetentionAsync(rse, ct)).GetArrayLength()} replica(s) scheduled for deletion");
+        return string.Join("; ", parts);
+    }
+}
+
+internal sealed class StalledTransfersTask(FerryClient client, TimeSpan interval, TimeSpan alertAfter, TimeSpan resetAfter) : ISiteTask
+{
+    public string Name => "stalled-transfers";
+    public TimeSpan Interval => interval;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var done = (await client.CheckStalledTransfersAsync(alertAfter, resetAfter, ct)).EnumerateArray().ToList();
+        return $"{done.Count(d => d.GetProperty("action").GetString() == "ALERTED")} alerted, {done.Count(d => d.GetProperty("action").GetString() == "RESET")} reset";
+    }
+}
+
+/// <summary>The audit's rate is files_per_round every interval_seconds, per RSE.</summary>
+internal sealed class ChecksumAuditTask(FerryClient client, TimeSpan interval, IReadOnlyList<string> rses, int files) : ISiteTask
+{
+    public string Name => "checksum-audit";
+    public TimeSpan Interval => interval;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var parts = new List<string>();
+        foreach (var rse in rses)
+        {
+            var results = (await client.AuditChecksumsAsync(rse, files, ct)).EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
+            parts.Add($"{rse}: {results.Count(o => o == "OK")} ok, {results.Count(o => o == "BAD")} bad, {results.Count(o => o == "ERROR")} unreadable");
+        }
+        return string.Join("; ", parts);
+    }
+}

@@ -140,8 +140,10 @@ public static class Migrations
         ALTER TABLE rses ADD COLUMN longitude REAL;
         ALTER TABLE rses ADD COLUMN latitude REAL;
         ALTER TABLE rses ADD COLUMN qos_class TEXT;
+        """),
         (5, """
         CREATE INDEX dids_collections ON dids(scope, name) WHERE type<>0;
+        """),
         (6, """
         CREATE TABLE tasks (
             id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, account TEXT NOT NULL REFERENCES accounts(name), state INTEGER NOT NULL,
@@ -170,8 +172,10 @@ public static class Migrations
             scope TEXT NOT NULL, name TEXT NOT NULL, task_id INTEGER NOT NULL, job INTEGER NOT NULL, bytes INTEGER NOT NULL, adler32 TEXT NOT NULL,
             PRIMARY KEY (scope, name));
         CREATE INDEX task_outputs_task ON task_outputs(task_id, job);
+        """),
         (7, """
         CREATE INDEX replicas_rse ON replicas(rse_id, scope, name);
+        """),
         (9, """
         CREATE TABLE subscriptions (
             id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, account TEXT NOT NULL REFERENCES accounts(name), filter TEXT NOT NULL,

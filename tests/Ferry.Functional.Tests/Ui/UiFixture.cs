@@ -21,7 +21,7 @@ public sealed class UiFixture : IAsyncLifetime
     public string PrefixA { get; private set; } = "";
     /// <summary>ui_ds on UI-B for a day (OK, so a transfer crossed the link UI-A -> UI-B).</summary>
     public string KeepRule { get; private set; } = "";
-    /// <summary>ui_ds on UI-A for an hour: the one a test deletes.</summary>
+    /// <summary>ui_ds on UI-A or UI-B for an hour: the one a test deletes (PinRule keeps the UI-A copies, so other tests see them).</summary>
     public string DropRule { get; private set; } = "";
     public long TaskId { get; private set; }
     public const long QuotaA = 10_000_000;
@@ -58,7 +58,8 @@ public sealed class UiFixture : IAsyncLifetime
         Assert.Equal(201, (int)(await Api.SendAsync("POST", "/dids/user.root/ui_cont/dids", """{"dids":[{"scope":"user.root","name":"ui_ds"}]}""")).StatusCode);
         Assert.Equal(201, (int)(await Api.SendAsync("POST", "/accounts/root/limits/local/UI-A", $$"""{"bytes": {{QuotaA}}}""")).StatusCode);
         KeepRule = await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-B", lifetime: 86400);
-        DropRule = await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-A", lifetime: 3600);
+        await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-A");
+        DropRule = await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-A|UI-B", lifetime: 3600);
         await Site.WaitForRuleAsync(Api, KeepRule, "OK", TimeSpan.FromSeconds(90));
 
         using var submit = await Api.SendAsync("POST", "/ferry/tasks", JsonSerializer.Serialize(new

@@ -16,12 +16,13 @@ export async function storageView(ctx) {
   const form = h("form", { class: "inline" }, field("Quotas of account", accountInput), h("button", { type: "submit", class: "primary" }, "Show"));
   form.addEventListener("submit", e => { e.preventDefault(); location.hash = `#/storage?account=${encodeURIComponent(accountInput.value.trim())}`; });
 
+  // Stored bytes on one scale, so RSEs compare at a glance; free space (often far larger) is told in words beside each bar.
   const space = barChart({
-    id: "usage-chart", title: "Space per RSE: stored by Ferry and free on the storage",
+    id: "usage-chart", title: "Bytes stored by Ferry per RSE",
     rows: rses.map(r => ({
       label: r.rse,
-      segments: [{ value: r.used_bytes, cls: "used", title: `${r.rse}: ${bytes(r.used_bytes)} stored` }, { value: r.free_bytes ?? 0, cls: "free", title: `${r.rse}: ${r.free_bytes === null ? "free space unknown" : bytes(r.free_bytes) + " free"}` }],
-      note: `${bytes(r.used_bytes)} stored · ${r.free_bytes === null ? "free unknown" : bytes(r.free_bytes) + " free"}`,
+      segments: [{ value: r.used_bytes, cls: "used", title: `${r.rse}: ${bytes(r.used_bytes)} in ${count(r.files)} files` }],
+      note: `${bytes(r.used_bytes)} stored · ${r.free_bytes === null ? "free space unknown" : bytes(r.free_bytes) + " free"}`,
     })),
   });
   const quotas = barChart({
@@ -45,7 +46,7 @@ export async function storageView(ctx) {
     title: "Storage",
     node: h("section", null, h("h1", { tabindex: -1 }, "Storage and quotas"), form,
       h("h2", null, "Space per RSE"),
-      h("div", { class: "legend", "aria-hidden": "true" }, h("span", null, h("i", { class: "used" }), "stored by Ferry"), h("span", null, h("i", { class: "free" }), "free, as the storage last reported")),
+      h("div", { class: "legend", "aria-hidden": "true" }, h("span", null, h("i", { class: "used" }), "stored by Ferry (free space as the storage last reported it)")),
       rses.length ? space : null,
       h("h2", null, `Quotas of ${data.account}`),
       h("div", { class: "legend", "aria-hidden": "true" }, h("span", null, h("i", { class: "mine" }), `used by ${data.account}`), h("span", null, h("i", { class: "limit" }), "quota")),

@@ -61,7 +61,7 @@ export function relTime(text, now = Date.now()) {
   if (!d) return "";
   let diff = (d.getTime() - now) / 1000;
   for (const [unit, size] of [["second", 60], ["minute", 60], ["hour", 24], ["day", 30], ["month", 12], ["year", Infinity]]) {
-    if (Math.abs(diff) < size) return relative.format(Math.round(diff), unit);
+    if (Math.abs(Math.round(diff)) < size) return relative.format(Math.round(diff), unit);
     diff /= size;
   }
   return "";

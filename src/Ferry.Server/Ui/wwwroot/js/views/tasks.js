@@ -1,6 +1,6 @@
 // Tasks (Ferry's processing over datasets) and their jobs, with the attempts' logs on demand.
 import { get, getLines, call, path } from "../api.js";
-import { h, badge, count, crumbs, didLink, facts, field, progress, route, table, when } from "../dom.js";
+import { h, badge, bytes, count, crumbs, didLink, facts, field, progress, route, table, when } from "../dom.js";
 import { describe, showMessage } from "../app.js";
 
 const STATES = ["registered", "defined", "ready", "running", "paused", "finishing", "done", "finished", "failed", "broken", "aborted", "exhausted"];
@@ -32,12 +32,14 @@ export async function taskView(ctx) {
   const t = await get(path`/ferry/tasks/${id}`);
   let attempts = [];
   try { attempts = await getLines(path`/ferry/tasks/${id}/attempts`); } catch { /* logs are for the owner and admins only */ }
-  const log = h("pre", { class: "log", id: "task-log", hidden: true, tabindex: 0, "aria-label": "Log" });
+  const logTitle = h("h3", { id: "task-log-title", hidden: true });
+  const log = h("pre", { class: "log", id: "task-log", hidden: true, tabindex: 0, "aria-labelledby": "task-log-title" });
   const showLog = async (a, stream) => {
     try {
       const text = await call("GET", path`/ferry/tasks/${id}/jobs/${a.job}/attempts/${a.attempt}/${stream}`);
+      logTitle.textContent = `${stream} of job ${a.job}, attempt ${a.attempt}`;
       log.textContent = text || `(${stream} is empty)`;
-      log.hidden = false;
+      log.hidden = logTitle.hidden = false;
       log.focus();
     } catch (e) { showMessage(describe(e)); }
   };
@@ -58,7 +60,7 @@ export async function taskView(ctx) {
       ])),
       h("h2", null, `Jobs (${count(t.job_list.length)})`),
       table([{ label: "Job" }, { label: "Status" }, { label: "Attempt" }, { label: "Error" }], jobRows, { id: "jobs", empty: "No job yet: the task is being split." }),
-      attempts.length ? [h("h2", null, "Attempts"), table([{ label: "Attempt" }, { label: "Status" }, { label: "Exit" }, { label: "Executor" }, { label: "Started" }, { label: "Ended" }, { label: "Logs" }], attemptRows, { id: "attempts" }), log] : null,
-      t.outputs.length ? [h("h2", null, "Outputs"), table([{ label: "File" }, { label: "Size" }], t.outputs.map(o => [didLink(o.scope, o.name), String(o.bytes)]))] : null),
+      attempts.length ? [h("h2", null, "Attempts"), table([{ label: "Attempt" }, { label: "Status" }, { label: "Exit" }, { label: "Executor" }, { label: "Started" }, { label: "Ended" }, { label: "Logs" }], attemptRows, { id: "attempts" }), logTitle, log] : null,
+      t.outputs.length ? [h("h2", null, "Outputs"), table([{ label: "File" }, { label: "Size", num: true }], t.outputs.map(o => [didLink(o.scope, o.name), bytes(o.bytes)]))] : null),
   };
 }

@@ -58,7 +58,7 @@ public sealed partial class UiAssetTests(ServerFixture f) : IClassFixture<Server
         }
         // The page, its stylesheet, its icon, the shell, the API client, the helpers, the charts and every view.
         foreach (var expected in new[] { "/ui/", "/ui/app.css", "/ui/icon.svg", "/ui/js/app.js", "/ui/js/api.js", "/ui/js/dom.js", "/ui/js/charts.js",
-                     "/ui/js/views/login.js", "/ui/js/views/browse.js", "/ui/js/views/rules.js", "/ui/js/views/transfers.js", "/ui/js/views/storage.js", "/ui/js/views/tasks.js" })
+                     "/ui/js/views/login.js", "/ui/js/views/overview.js", "/ui/js/views/browse.js", "/ui/js/views/rules.js", "/ui/js/views/transfers.js", "/ui/js/views/storage.js", "/ui/js/views/tasks.js" })
             Assert.True(seen.ContainsKey(expected), $"{expected} was not reached from the page; reached: {string.Join(", ", seen.Keys)}");
         Assert.Contains("<script type=\"module\" src=\"js/app.js\">", seen["/ui/"]);
     }

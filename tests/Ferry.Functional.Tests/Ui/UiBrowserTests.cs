@@ -33,8 +33,15 @@ public sealed class UiBrowserTests(UiFixture f) : IClassFixture<UiFixture>
         await page.Keyboard.PressAsync("Shift+Tab");
         await Assertions.Expect(page.Locator("#login-username")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Scopes");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Overview");
         await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("root");
+        var rules = await f.Api.StreamAsync("GET", "/rules?account=root");
+        await Assertions.Expect(page.Locator("[data-overview=rules]")).ToHaveTextAsync(rules.Count.ToString());
+        await Assertions.Expect(page.Locator("[data-overview=tasks]")).ToHaveTextAsync("1");
+        await s.ShotAsync("ui-overview.png");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Browse", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Scopes");
         await AssertLabelledAsync(page);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "user.root", Exact = true }).ClickAsync();
@@ -256,7 +263,7 @@ internal sealed class UiSession : IAsyncDisposable
         await Page.FillAsync("#login-username", "root");
         await Page.FillAsync("#login-password", FerryServer.RootPassword);
         await Page.ClickAsync("#login-button");
-        await Assertions.Expect(Page.Locator("main h1")).ToHaveTextAsync("Scopes");
+        await Assertions.Expect(Page.Locator("main h1")).ToHaveTextAsync("Overview");
     }
 
     public async Task ShotAsync(string name)

@@ -3,6 +3,7 @@
 import { ApiError, endSession, session } from "./api.js";
 import { h } from "./dom.js";
 import { loginView } from "./views/login.js";
+import { overviewView } from "./views/overview.js";
 import { scopesView, scopeView, didView } from "./views/browse.js";
 import { rulesView, ruleView } from "./views/rules.js";
 import { transfersView } from "./views/transfers.js";
@@ -11,6 +12,7 @@ import { tasksView, taskView } from "./views/tasks.js";
 
 const routes = [
   ["login", loginView, { open: true }],
+  ["overview", overviewView],
   ["scopes", scopesView], ["scopes/:scope", scopeView], ["did/:scope/:name", didView],
   ["rules", rulesView], ["rules/:id", ruleView],
   ["transfers", transfersView], ["storage", storageView],
@@ -63,7 +65,7 @@ export function confirmAction(title, body, okLabel) {
 
 async function render({ quiet = false } = {}) {
   const { segments, query } = parseHash();
-  if (segments.length === 0) { location.replace("#/scopes"); return; }
+  if (segments.length === 0) { location.replace("#/overview"); return; }
   const route = match(segments);
   const s = session();
   updateSessionBar(s, route?.name);
@@ -109,7 +111,7 @@ function goLogin(reason) {
   const next = here && !here.startsWith("#/login") ? `?next=${encodeURIComponent(here)}` : "";
   if (location.hash.startsWith("#/login")) render(); else location.hash = `#/login${next}`;
 }
-export const loggedIn = next => { loginReason = null; location.hash = next && next.startsWith("#/") && !next.startsWith("#/login") ? next : "#/scopes"; };
+export const loggedIn = next => { loginReason = null; location.hash = next && next.startsWith("#/") && !next.startsWith("#/login") ? next : "#/overview"; };
 
 function updateSessionBar(s, current) {
   $("session").hidden = !s;

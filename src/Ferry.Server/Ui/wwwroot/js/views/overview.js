@@ -20,7 +20,7 @@ export async function overviewView(ctx) {
   if (rules.status === "fulfilled") {
     const n = s => rules.value.filter(r => r.state === s).length;
     tiles.push(card("Your rules", "#/rules", [big(count(rules.value.length), { "data-overview": "rules" }),
-      h("div", null, `${count(n("OK"))} OK · ${count(n("REPLICATING"))} replicating · `, h("strong", { class: n("STUCK") ? "bad-text" : null }, `${count(n("STUCK"))} stuck`))]));
+      h("div", null, `${count(n("OK"))} OK · ${count(n("REPLICATING"))} replicating · `, n("STUCK") ? h("strong", { class: "bad-text" }, `${count(n("STUCK"))} stuck`) : "0 stuck")]));
   } else tiles.push(failed("Your rules", rules.reason));
   if (links.status === "fulfilled") {
     const sum = k => links.value.reduce((a, l) => a + l[k], 0);

@@ -88,7 +88,8 @@ export function progress({ ok = 0, busy = 0, bad = 0, total, unit = "locks", lab
       ok ? h("span", { class: "ok", style: { width: `${pct(ok)}%` } }) : null,
       busy ? h("span", { class: "busy", style: { width: `${pct(busy)}%` } }) : null,
       bad ? h("span", { class: "bad", style: { width: `${pct(bad)}%` } }) : null),
-    h("div", { class: "progress-label" }, words));
+    // The bar already says this to assistive technology (aria-valuetext); the visible words are for the eye only.
+    h("div", { class: "progress-label", "aria-hidden": "true" }, words));
 }
 
 /** A table with a header row; columns are {label, num}; each row is an array of cells or {cells, attrs}. */

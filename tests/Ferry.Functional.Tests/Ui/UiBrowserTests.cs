@@ -38,6 +38,12 @@ public sealed class UiBrowserTests(UiFixture f) : IClassFixture<UiFixture>
         var rules = await f.Api.StreamAsync("GET", "/rules?account=root");
         await Assertions.Expect(page.Locator("[data-overview=rules]")).ToHaveTextAsync(rules.Count.ToString());
         await Assertions.Expect(page.Locator("[data-overview=tasks]")).ToHaveTextAsync("1");
+        // The stuck rule is the one that needs attention: its bar is all red, and says so.
+        var stuck = page.Locator($"#attention tr[data-rule-id='{f.StuckRule}']");
+        await Assertions.Expect(stuck.Locator("[role=progressbar]")).ToHaveAttributeAsync("aria-valuenow", "0");
+        await Assertions.Expect(stuck.Locator("[role=progressbar]")).ToHaveAttributeAsync("aria-valuetext", "0 of 1 locks OK, 1 stuck");
+        await Assertions.Expect(stuck.Locator("[role=progressbar] span.bad")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(1);
         await s.ShotAsync("ui-overview.png");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Browse", Exact = true }).ClickAsync();

@@ -23,6 +23,8 @@ public sealed class UiFixture : IAsyncLifetime
     public string KeepRule { get; private set; } = "";
     /// <summary>ui_ds on UI-A or UI-B for an hour: the one a test deletes (PinRule keeps the UI-A copies, so other tests see them).</summary>
     public string DropRule { get; private set; } = "";
+    /// <summary>ui_stuck (one file whose only replica is UNAVAILABLE) on UI-B: STUCK, for want of a source.</summary>
+    public string StuckRule { get; private set; } = "";
     public long TaskId { get; private set; }
     public const long QuotaA = 10_000_000;
 
@@ -61,6 +63,13 @@ public sealed class UiFixture : IAsyncLifetime
         await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-A");
         DropRule = await Site.AddRuleAsync(Api, "user.root", "ui_ds", "UI-A|UI-B", lifetime: 3600);
         await Site.WaitForRuleAsync(Api, KeepRule, "OK", TimeSpan.FromSeconds(90));
+
+        Assert.Equal(201, (int)(await Api.SendAsync("POST", "/dids/user.root/ui_stuck", """{"type":"DATASET"}""")).StatusCode);
+        using (var lost = await Api.SendAsync("POST", "/replicas", """{"rse":"UI-A","files":[{"scope":"user.root","name":"ui_stuck_0.dat","bytes":10,"adler32":"0000000a","state":"U"}]}"""))
+            Assert.True(201 == (int)lost.StatusCode, await lost.Content.ReadAsStringAsync());
+        Assert.Equal(201, (int)(await Api.SendAsync("POST", "/dids/user.root/ui_stuck/dids", """{"dids":[{"scope":"user.root","name":"ui_stuck_0.dat"}]}""")).StatusCode);
+        StuckRule = await Site.AddRuleAsync(Api, "user.root", "ui_stuck", "UI-B");
+        await Site.WaitForRuleAsync(Api, StuckRule, "STUCK", TimeSpan.FromSeconds(30));
 
         using var submit = await Api.SendAsync("POST", "/ferry/tasks", JsonSerializer.Serialize(new
         {

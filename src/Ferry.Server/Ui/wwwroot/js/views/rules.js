@@ -33,7 +33,7 @@ export async function rulesView(ctx) {
     location.hash = `#/rules?account=${encodeURIComponent(accountInput.value.trim())}&state=${encodeURIComponent(stateSelect.value)}`;
   });
   const byState = Object.groupBy ? Object.groupBy(rules, r => r.state) : {};
-  const cards = h("div", { class: "cards" }, ["OK", "REPLICATING", "STUCK", "SUSPENDED"].map(s => h("div", { class: "card" },
+  const cards = h("div", { class: "cards" }, ["OK", "REPLICATING", "STUCK", "SUSPENDED"].map(s => h("a", { class: "card tile", href: `#/rules?account=${encodeURIComponent(account ?? "")}&state=${s}` },
     h("div", { class: "muted" }, s), h("div", { class: "big", "data-state-count": s }, count(byState[s]?.length ?? 0)))));
   return {
     title: "Rules",

@@ -24,7 +24,7 @@ export async function overviewView(ctx) {
   } else tiles.push(failed("Your rules", rules.reason));
   if (links.status === "fulfilled") {
     const sum = k => links.value.reduce((a, l) => a + l[k], 0);
-    tiles.push(card("Transfers", "#/transfers", [big(bytes(sum("bytes")), { "data-overview": "bytes" }), h("div", null, `${count(sum("done"))} files over ${count(links.value.length)} links · ${count(sum("failed"))} failed`)]));
+    tiles.push(card("Transfers", "#/transfers", [big(bytes(sum("bytes")), { "data-overview": "bytes" }), h("div", null, `${count(sum("done"))} files over ${count(links.value.length)} link${links.value.length === 1 ? "" : "s"} · ${count(sum("failed"))} failed`)]));
   } else tiles.push(failed("Transfers", links.reason));
   if (storage.status === "fulfilled") {
     const rses = storage.value.rses;

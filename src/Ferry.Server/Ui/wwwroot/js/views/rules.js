@@ -12,7 +12,7 @@ const lockProgress = r => progress({ ok: r.locks_ok_cnt, busy: r.locks_replicati
 export function ruleTable(rules, opts) {
   const rows = rules.map(r => ({
     cells: [h("a", { href: route("rules", r.id), "aria-label": `Rule ${r.id}`, class: "mono" }, r.id.slice(0, 8) + "…"), didLink(r.scope, r.name), h("code", null, r.rse_expression),
-      count(r.copies), [badge(r.state), r.locked ? [" ", badge("locked", "type")] : null], lockProgress(r), when(r.expires_at), r.account],
+      count(r.copies), [badge(r.state), r.locked ? [" ", badge("locked", "type")] : null, r.error ? h("div", { class: "muted small" }, r.error) : null], lockProgress(r), when(r.expires_at), r.account],
     attrs: { "data-rule-id": r.id },
   }));
   return table([{ label: "Rule" }, { label: "DID" }, { label: "RSE expression" }, { label: "Copies", num: true }, { label: "State" }, { label: "Locks" }, { label: "Expires" }, { label: "Account" }], rows, opts);

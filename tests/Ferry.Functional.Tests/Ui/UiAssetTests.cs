@@ -63,6 +63,19 @@ public sealed partial class UiAssetTests(ServerFixture f) : IClassFixture<Server
         Assert.Contains("<script type=\"module\" src=\"js/app.js\">", seen["/ui/"]);
     }
 
+    /// <summary>The detector above must catch what a careless edit would add, or the walk proves nothing.</summary>
+    [Theory]
+    [InlineData("<script src=\"https://cdn.example.org/lib.js\"></script>", true)]
+    [InlineData("<link rel=\"stylesheet\" href=\"//fonts.example.org/a.css\">", true)]
+    [InlineData("@import url(//fonts.example.org/a.css);", true)]
+    [InlineData("import { x } from \"http://esm.example.org/x.js\";", true)]
+    [InlineData("fetch('wss://push.example.org/events')", true)]
+    [InlineData("const r = await fetch(\"/auth/userpass\");", false)]
+    [InlineData("document.createElementNS(\"http://www.w3.org/2000/svg\", tag)", false)]
+    [InlineData("// a comment, then a path: \"/ui/js/app.js\"", false)]
+    public void The_external_url_detector_flags_outside_references_and_nothing_else(string text, bool external) =>
+        Assert.Equal(external, ExternalUrl().Matches(text).Any(m => m.Value != SvgNamespace));
+
     [Fact]
     public async Task Assets_revalidate_by_etag_answer_head_and_refuse_unknown_files_and_writes_with_a_message()
     {

@@ -14,6 +14,7 @@ using Ferry.Engine.Daemons;
 using Ferry.Engine.Storage;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
+using Ferry.Server.Ui;
 using Ferry.Storage.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -82,6 +83,7 @@ public static class FerryServerHost
         var app = builder.Build();
         await BootstrapAsync(app.Services, home, app.Logger);
         app.UseMiddleware<ErrorMiddleware>();
+        app.UseFerryUi();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
@@ -98,6 +100,7 @@ public static class FerryServerHost
         app.MapSync();
         app.MapSubscriptions();
         app.MapSitePolicies();
+        app.MapUi();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);

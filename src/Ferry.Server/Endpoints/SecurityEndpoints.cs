@@ -72,6 +72,11 @@ internal static class SecurityEndpoints
             await Wire.WriteJson(ctx, new Dictionary<string, object> { ["revoked"] = true });
         }, "RevokeToken", "Auth");
 
+        app.Map("GET", "/ferry/permissions", ctx => Wire.WriteJson(ctx, Permissions.Matrix.Select(p => new Dictionary<string, object?>
+        {
+            ["method"] = p.Method, ["route"] = p.Route, ["access"] = p.Access.ToString(), ["target"] = p.Target.ToString(), ["key"] = p.Key,
+        })), "ListPermissions", "Auth");
+
         app.Map("GET", "/ferry/audit", async ctx =>
         {
             DateTimeOffset? since = ctx.Query("since") is { Length: > 0 } s ? ParseSince(s) : null;

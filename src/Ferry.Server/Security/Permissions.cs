@@ -44,6 +44,7 @@ public static class Permissions
         P("GET", "/auth/x509", Access.Anonymous), P("GET", "/auth/x509_proxy", Access.Anonymous),
         P("POST", "/ferry/tokens/revoke", Access.Authenticated, TargetIn.Body, "token", "revoke tokens"),
         P("GET", "/ferry/audit", Access.Admin, what: "read the audit log"),
+        P("GET", "/ferry/permissions", Access.Authenticated),
         P("GET", "/ferry/messages", Access.Admin, what: "read the message queue"),
 
         // Accounts, identities, scopes, quotas
@@ -122,8 +123,8 @@ public static class Permissions
         P("POST", "/ferry/data/select", Access.Authenticated), P("POST", "/ferry/data/extend/plan", Access.Authenticated),
         P("POST", "/ferry/data/delete/plan", Access.Authenticated),
         P("POST", "/ferry/data/replicate", Access.AccountOwner, TargetIn.Body, "account"),
-        P("POST", "/ferry/data/extend", Access.AccountOwner, TargetIn.Body, "account"),
-        P("POST", "/ferry/data/delete", Access.AccountOwner, TargetIn.Body, "account"),
+        P("POST", "/ferry/data/extend", Access.RuleOwner, TargetIn.Body, "rules"),
+        P("POST", "/ferry/data/delete", Access.RuleOwner, TargetIn.Body, "rules"),
 
         // Tasks
         P("POST", "/ferry/tasks", Access.ScopeOwner, TargetIn.Body, "output_scope"), P("GET", "/ferry/tasks", Access.Authenticated),

@@ -46,7 +46,7 @@ public sealed class SecureServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Api.Dispose();
-        await Server.DisposeAsync();
+        Api?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
     }
 }

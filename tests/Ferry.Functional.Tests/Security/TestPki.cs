@@ -19,6 +19,7 @@ public sealed class TestPki
     public string ServerKey => Path.Combine(Dir, "server.key");
     public X509Certificate2 Ca { get; }
     private readonly RSA _caKey;
+    private readonly X509Certificate2 _caWithKey;
 
     private TestPki(string dir)
     {
@@ -29,7 +30,8 @@ public sealed class TestPki
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
-        Ca = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        _caWithKey = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-120), DateTimeOffset.UtcNow.AddYears(1));
+        Ca = X509CertificateLoader.LoadCertificate(_caWithKey.RawData);
         File.WriteAllText(CaFile, Ca.ExportCertificatePem());
     }
 
@@ -55,7 +57,7 @@ public sealed class TestPki
     {
         var builder = new CertificateRevocationListBuilder();
         foreach (var c in revoked) builder.AddEntry(c, DateTimeOffset.UtcNow.AddMinutes(-5));
-        var caWithKey = Ca.CopyWithPrivateKey(_caKey);
+        var caWithKey = _caWithKey;
         var der = builder.Build(caWithKey, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
         File.WriteAllText(CrlFile, PemEncoding.WriteString("X509 CRL", der));
     }
@@ -110,7 +112,7 @@ public sealed class TestPki
             req.CertificateExtensions.Add(san.Build());
         }
         var end = notAfter ?? DateTimeOffset.UtcNow.AddDays(30);
-        var cert = req.Create(Ca.CopyWithPrivateKey(_caKey), end.AddDays(-60), end, RandomNumberGenerator.GetBytes(12).Prepend((byte)0x11).ToArray());
+        var cert = req.Create(_caWithKey, end.AddDays(-60), end, RandomNumberGenerator.GetBytes(12).Prepend((byte)0x11).ToArray());
         return Write(file, cert, key);
     }
 

@@ -30,7 +30,7 @@ public sealed class SecureServerFixture : IAsyncLifetime
         PaulaProxy = Pki.Proxy("paula-proxy", Paula, Pki.KeyOf(Paula));
         Bob = Pki.User("bob", "Bob Revoked");
         Carl = Pki.User("carl", "Carl Expired", notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-        Eve = TestPki.Create(Path.Combine(dir, "other")).User("eve", "Eve Elsewhere");
+        Eve = TestPki.Create(Path.Combine(dir, "other"), "Other Grid CA").User("eve", "Eve Elsewhere");
         Pki.WriteCrl(Bob.Cert);
         var jwks = Path.Combine(dir, "jwks.json");
         Oidc.WriteJwks(jwks);

@@ -21,11 +21,11 @@ public sealed class TestPki
     private readonly RSA _caKey;
     private readonly X509Certificate2 _caWithKey;
 
-    private TestPki(string dir)
+    private TestPki(string dir, string caName)
     {
         Dir = dir;
         _caKey = RSA.Create(2048);
-        var name = Name(b => { b.AddDomainComponent("org"); b.AddDomainComponent("ferrytest"); b.AddCommonName("Ferry Test CA"); });
+        var name = Name(b => { b.AddDomainComponent("org"); b.AddDomainComponent("ferrytest"); b.AddCommonName(caName); });
         var req = new CertificateRequest(name, _caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
@@ -35,13 +35,11 @@ public sealed class TestPki
         File.WriteAllText(CaFile, Ca.ExportCertificatePem());
     }
 
-    public static TestPki Create(string dir)
+    public static TestPki Create(string dir, string caName = "Ferry Test CA")
     {
         Directory.CreateDirectory(dir);
-        var pki = new TestPki(dir);
-        var server = pki.Issue("server", b => b.AddCommonName("localhost"), server: true);
-        File.Copy(server.CertFile, pki.ServerCert, true);
-        File.Copy(server.KeyFile, pki.ServerKey, true);
+        var pki = new TestPki(dir, caName);
+        pki.Issue("server", b => b.AddCommonName("localhost"), server: true); // server.pem, server.key
         return pki;
     }
 
@@ -57,8 +55,7 @@ public sealed class TestPki
     {
         var builder = new CertificateRevocationListBuilder();
         foreach (var c in revoked) builder.AddEntry(c, DateTimeOffset.UtcNow.AddMinutes(-5));
-        var caWithKey = _caWithKey;
-        var der = builder.Build(caWithKey, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
+        var der = builder.Build(_caWithKey, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         File.WriteAllText(CrlFile, PemEncoding.WriteString("X509 CRL", der));
     }
 

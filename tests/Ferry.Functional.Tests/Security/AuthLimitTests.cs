@@ -49,7 +49,7 @@ public sealed class AuthLimitTests
             && e.GetProperty("remote").GetString() == "127.0.0.1" && e.GetProperty("route").GetString() == "/dids/{**rest}");
         Assert.Contains(entries, e => e.GetProperty("account").GetString() == "ulf" && e.GetProperty("path").GetString() == "/dids/user.root/not_yours"
             && e.GetProperty("status").GetInt32() == 401);
-        Assert.Equal(4, entries.Count(e => e.GetProperty("identity").GetString() == "ulf" && e.GetProperty("route").GetString() == "/auth/userpass"
+        Assert.Equal(5, entries.Count(e => e.GetProperty("identity").GetString() == "ulf" && e.GetProperty("route").GetString() == "/auth/userpass"
             && e.GetProperty("status").GetInt32() == 401));
         Assert.DoesNotContain(entries, e => e.GetRawText().Contains("right-one", StringComparison.Ordinal) || e.GetRawText().Contains("wrong-", StringComparison.Ordinal));
         var onlyRoot = await api.StreamAsync("GET", $"/ferry/audit?account=root&since={started.ToUnixTimeSeconds()}");

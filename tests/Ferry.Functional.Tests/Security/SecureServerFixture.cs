@@ -4,7 +4,7 @@ namespace Ferry.Functional.Tests.Security;
 
 /// <summary>
 /// A real `ferry server` with an HTTPS listener trusting the test's CA (and its CRL), and an OIDC issuer whose JWKS
-/// is a file. Users: jane (good certificate), paula (with an RFC 3820 proxy), bob (revoked), carl (expired), eve (from a CA the server does not trust).
+/// is a file. Users: jane (good certificate), paula (with a legacy Globus proxy and an RFC 3820 proxy), bob (revoked), carl (expired), eve (from a CA the server does not trust).
 /// </summary>
 public sealed class SecureServerFixture : IAsyncLifetime
 {
@@ -14,6 +14,7 @@ public sealed class SecureServerFixture : IAsyncLifetime
     public TestPki.Issued Jane { get; private set; } = null!;
     public TestPki.Issued Paula { get; private set; } = null!;
     public TestPki.Issued PaulaProxy { get; private set; } = null!;
+    public TestPki.Issued PaulaRfcProxy { get; private set; } = null!;
     public TestPki.Issued Bob { get; private set; } = null!;
     public TestPki.Issued Carl { get; private set; } = null!;
     public TestPki.Issued Eve { get; private set; } = null!;
@@ -27,7 +28,8 @@ public sealed class SecureServerFixture : IAsyncLifetime
         Pki = TestPki.Create(dir);
         Jane = Pki.User("jane", "Jane Doe");
         Paula = Pki.User("paula", "Paula Proxy");
-        PaulaProxy = Pki.Proxy("paula-proxy", Paula, Pki.KeyOf(Paula));
+        PaulaProxy = Pki.Proxy("paula-proxy", Paula, Pki.KeyOf(Paula), rfc3820: false);
+        PaulaRfcProxy = Pki.Proxy("paula-rfc-proxy", Paula, Pki.KeyOf(Paula));
         Bob = Pki.User("bob", "Bob Revoked");
         Carl = Pki.User("carl", "Carl Expired", notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         Eve = TestPki.Create(Path.Combine(dir, "other"), "Other Grid CA").User("eve", "Eve Elsewhere");

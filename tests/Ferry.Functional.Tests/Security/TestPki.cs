@@ -60,10 +60,11 @@ public sealed class TestPki
     }
 
     /// <summary>
+    /// A proxy of <paramref name="user"/>; with <paramref name="rfc3820"/> false a legacy Globus proxy (CN=proxy, no proxyCertInfo).
     /// An RFC 3820 proxy of <paramref name="user"/>: named after it plus CN=&lt;number&gt;, with a critical proxyCertInfo
     /// (inherit all), signed by the user's key. The cert file holds the proxy then the user certificate, as voms-proxy-init writes it.
     /// </summary>
-    public Issued Proxy(string file, Issued user, RSA userKey)
+    public Issued Proxy(string file, Issued user, RSA userKey, bool rfc3820 = true)
     {
         var key = RSA.Create(2048);
         var serial = RandomNumberGenerator.GetInt32(100_000, int.MaxValue);
@@ -76,7 +77,7 @@ public sealed class TestPki
             using (writer.PushSequence())
             {
                 writer.WriteObjectIdentifier("2.5.4.3");
-                writer.WriteCharacterString(UniversalTagNumber.UTF8String, serial.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteCharacterString(UniversalTagNumber.UTF8String, rfc3820 ? serial.ToString(System.Globalization.CultureInfo.InvariantCulture) : "proxy");
             }
         }
         var subject = new X500DistinguishedName(writer.Encode());
@@ -86,7 +87,7 @@ public sealed class TestPki
         using (info.PushSequence())
         using (info.PushSequence())
             info.WriteObjectIdentifier("1.3.6.1.5.5.7.21.1");
-        req.CertificateExtensions.Add(new X509Extension("1.3.6.1.5.5.7.1.14", info.Encode(), true));
+        if (rfc3820) req.CertificateExtensions.Add(new X509Extension("1.3.6.1.5.5.7.1.14", info.Encode(), true));
         var proxy = req.Create(user.Cert.SubjectName, X509SignatureGenerator.CreateForRSA(userKey, RSASignaturePadding.Pkcs1),
             DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), BitConverter.GetBytes(serial).Reverse().ToArray());
         return Write(file, proxy, key, user.Cert);

@@ -16,8 +16,12 @@ internal static class AuditCommands
         {
             if (pr.GetValue(limit) is < 1 or > 10_000) throw new UsageException("--limit must be between 1 and 10000");
             using var c = Common.Client();
-            Render.List(await c.AuditAsync(pr.GetValue(account), pr.GetValue(since), pr.GetValue(limit), ct), pr.GetValue(json),
-                "at", "account", "identity", "method", "path", "status", "remote");
+            var rows = await c.AuditAsync(pr.GetValue(account), pr.GetValue(since), pr.GetValue(limit), ct);
+            if (pr.GetValue(json)) { Render.Json(rows); return 0; }
+            // A log: one line per entry (tab-separated, greppable), not a table that wraps long paths.
+            string[] columns = ["at", "account", "identity", "method", "path", "status", "remote"];
+            Console.Out.WriteLine(string.Join('\t', columns.Select(c => c.ToUpperInvariant())));
+            foreach (var r in rows) Console.Out.WriteLine(string.Join('\t', columns.Select(c => Render.Cell(r, c))));
             return 0;
         });
         return new Command("audit", "The server's audit log (admin)").With(list);

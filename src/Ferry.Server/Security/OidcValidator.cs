@@ -29,7 +29,10 @@ public sealed class OidcValidator(SecurityOptions options, IdentityCatalog ident
     private (DateTime Stamp, IReadOnlyList<SecurityKey> Keys)? _keys;
 
     /// <summary>Three base64url parts separated by dots: what Rucio also takes as a JWT in X-Rucio-Auth-Token.</summary>
-    public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2 && !token.Contains(' ', StringComparison.Ordinal);
+    /// <remarks>A JWT's header is base64url JSON, so it starts "eyJ"; opaque tokens (account-identity-ferry-hex) may hold dots but never that.</remarks>
+    public static bool LooksLikeJwt(string token) =>
+        token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2
+        && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     public async Task<BearerIdentity> ValidateAsync(string token, string? wantedAccount)
     {

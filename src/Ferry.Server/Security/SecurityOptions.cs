@@ -25,9 +25,9 @@ public sealed record SecurityOptions
     public string? OidcKeys { get; init; }
     public TimeSpan OidcClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Requests per client address per window on /auth/* (FERRY_AUTH_RATE_LIMIT, e.g. "30/60s").</summary>
-    public int AuthRatePermits { get; init; } = 30;
-    public TimeSpan AuthRateWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>Requests per client address per window on /auth/* (FERRY_AUTH_RATE_LIMIT, default "120/10s": the CLI logs in once per command, so scripts make many logins).</summary>
+    public int AuthRatePermits { get; init; } = 120;
+    public TimeSpan AuthRateWindow { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Failed logins of one identity within <see cref="LockoutWindow"/> that lock it (FERRY_AUTH_LOCKOUT, e.g. "5/15m").</summary>
     public int LockoutFailures { get; init; } = 5;
     public TimeSpan LockoutWindow { get; init; } = TimeSpan.FromMinutes(15);
@@ -38,7 +38,7 @@ public sealed record SecurityOptions
     {
         env ??= Environment.GetEnvironmentVariable;
         string? Get(string k) => env(k) is { Length: > 0 } v ? v : null;
-        var (permits, window) = ParseRate(Get("FERRY_AUTH_RATE_LIMIT") ?? "30/60s", "FERRY_AUTH_RATE_LIMIT");
+        var (permits, window) = ParseRate(Get("FERRY_AUTH_RATE_LIMIT") ?? "120/10s", "FERRY_AUTH_RATE_LIMIT");
         var (failures, lockWindow) = ParseRate(Get("FERRY_AUTH_LOCKOUT") ?? "5/15m", "FERRY_AUTH_LOCKOUT");
         var o = new SecurityOptions
         {

@@ -9,13 +9,16 @@ internal static class ServerCommand
     public static Command Build()
     {
         var listen = new Option<string>("--listen") { Description = "IP:PORT to listen on", DefaultValueFactory = _ => $"127.0.0.1:{FerryServerHost.DefaultPort}" };
-        var cmd = new Command("server", "Run the Ferry server with its daemons on the embedded catalogue (data in FERRY_HOME, default ~/.ferry)").With(listen);
+        var tlsListen = new Option<string?>("--tls-listen") { Description = "IP:PORT of an HTTPS listener (certificate and key in FERRY_TLS_CERT, FERRY_TLS_KEY; client CAs in FERRY_TLS_CA)" };
+        var cmd = new Command("server", "Run the Ferry server with its daemons on the embedded catalogue (data in FERRY_HOME, default ~/.ferry)").With(listen, tlsListen);
         cmd.SetAction(async (pr, ct) =>
         {
             var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
             var home = ClientSettings.FerryHome(env);
             FerryServerHost.ParseListen(pr.GetValue(listen)!);
-            await FerryServerHost.RunAsync(new ServerOptions(home, pr.GetValue(listen)!), ct);
+            var security = Ferry.Server.Security.SecurityOptions.FromEnvironment(pr.GetValue(tlsListen));
+            if (security.TlsListen is { } tls) FerryServerHost.ParseListen(tls);
+            await FerryServerHost.RunAsync(new ServerOptions(home, pr.GetValue(listen)!) { Security = security }, ct);
             return 0;
         });
         return cmd;

@@ -15,6 +15,7 @@ using Ferry.Engine.Storage;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
 using Ferry.Server.Ui;
+using Ferry.Server.Security;
 using Ferry.Storage.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +32,7 @@ namespace Ferry.Server.Hosting;
 public sealed record ServerOptions(string Home, string Listen)
 {
     public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment();
+    public Security.SecurityOptions Security { get; init; } = Ferry.Server.Security.SecurityOptions.FromEnvironment();
 }
 
 public static class FerryServerHost
@@ -52,7 +54,15 @@ public static class FerryServerHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Parse(host), port));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Parse(host), port);
+            if (options.Security.TlsListen is { } tls)
+            {
+                var (tlsHost, tlsPort) = ParseListen(tls);
+                Security.X509.TlsListener.Listen(k, options.Security, System.Net.IPAddress.Parse(tlsHost), tlsPort);
+            }
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ICatalogDatabase>(new SqliteCatalogDatabase(Path.Combine(home, "catalog.db")));
@@ -73,6 +83,7 @@ public static class FerryServerHost
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         builder.Services.AddSync();
         builder.Services.AddSitePolicies(options.Engine.RunDaemons);
+        builder.Services.AddFerrySecurity(options.Security);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -82,10 +93,13 @@ public static class FerryServerHost
 
         var app = builder.Build();
         await BootstrapAsync(app.Services, home, app.Logger);
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseFerryUi();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseMiddleware<PermissionMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithName("Health").WithTags("Health");
         app.MapAccounts();
@@ -101,6 +115,7 @@ public static class FerryServerHost
         app.MapSubscriptions();
         app.MapSitePolicies();
         app.MapUi();
+        app.MapSecurity();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);
@@ -121,7 +136,7 @@ public static class FerryServerHost
         }, "Messages", "Messages");
 
         await app.StartAsync(ct);
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
         await WriteServerInfo(home, url);
         app.Logger.LogInformation("Ferry {Version} listening on {Url}, data in {Home}", ServerInfo.Version, url, home);
         // SIGTERM stops the host through its lifetime; Ctrl-C or the caller cancel through ct.

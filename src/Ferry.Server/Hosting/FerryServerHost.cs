@@ -51,7 +51,12 @@ public static class FerryServerHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Parse(host), port));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Parse(host), port);
+            // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
+            k.Limits.MaxResponseBufferSize = 1 << 20;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ICatalogDatabase>(new SqliteCatalogDatabase(Path.Combine(home, "catalog.db")));

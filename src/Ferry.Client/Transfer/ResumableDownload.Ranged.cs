@@ -37,7 +37,8 @@ public sealed partial class ResumableDownload
         var written = new long[count];
         var sums = new uint[count];
         var report = new Lock();
-        using (var handle = File.OpenHandle(PartPath, FileMode.Create, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous, total))
+        // No preallocation: each range extends the file where it writes (a crash leaves holes, which resume never trusts).
+        using (var handle = File.OpenHandle(PartPath, FileMode.Create, FileAccess.Write, FileShare.Read))
         {
             // The first range to fail stops the others.
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -110,7 +111,8 @@ public sealed partial class ResumableDownload
                 }
                 if (pace is not null) await pace(filled, ct);
                 adler = Adler32.Update(adler, buffer.AsSpan(0, filled));
-                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, filled), offset + done, ct);
+                // A plain pwrite into the page cache: the range already runs on its own pool thread.
+                RandomAccess.Write(handle, buffer.AsSpan(0, filled), offset + done);
                 done += filled;
                 wrote(filled);
             }

@@ -62,6 +62,8 @@ public static class FerryServerHost
                 var (tlsHost, tlsPort) = ParseListen(tls);
                 Security.X509.TlsListener.Listen(k, options.Security, System.Net.IPAddress.Parse(tlsHost), tlsPort);
             }
+            // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
+            k.Limits.MaxResponseBufferSize = 1 << 20;
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Http;
 
-/// <summary>Every endpoint but ping, auth, traces, health and the OpenAPI document needs a valid X-Rucio-Auth-Token.</summary>
+/// <summary>Every endpoint but ping, auth, traces, health, metrics and the OpenAPI document needs a valid X-Rucio-Auth-Token.</summary>
 public sealed class AuthMiddleware(RequestDelegate next)
 {
-    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi"];
+    // /metrics is open like /health: a local scraper, and labels never name accounts or tokens (docs/metrics.md).
+    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi", "/metrics"];
 
     public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts)
     {

@@ -76,7 +76,11 @@ internal static partial class DidEndpoints
 
     private static async Task Dispatch(HttpContext ctx)
     {
-        var raw = ctx.Request.Path.Value!["/dids/".Length..];
+        // "/dids" itself also reaches this catch-all (its rest is empty) for methods that have no endpoint there.
+        var path = ctx.Request.Path.Value!;
+        if (path.Length <= "/dids/".Length)
+            throw new FerryException("MethodNotAllowed", 405, $"{ctx.Request.Method} {path} is not an endpoint; DIDs are addressed as /dids/SCOPE/NAME");
+        var raw = path["/dids/".Length..];
         var method = ctx.Request.Method;
         var segs = raw.Split('/');
         if (method == "GET" && segs.Length >= 3 && segs[1] == "dids" && segs[2] == "search") { await Search(ctx, Uri.UnescapeDataString(segs[0])); return; }

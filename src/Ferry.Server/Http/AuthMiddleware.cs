@@ -50,6 +50,16 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         {
             await Wire.WriteError(ctx, "ValueError", e.Message, 400);
         }
+        catch (Ferry.Storage.StorageException e) when (e.Permanent)
+        {
+            // The RSE's storage cannot do this as configured (no credentials, unsupported operation): not a server bug.
+            await Wire.WriteError(ctx, "StorageError", $"The RSE's storage refused the operation: {e.Message}", 409);
+        }
+        catch (Ferry.Storage.StorageException e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            // Unreachable or failing storage is an upstream outage: the client may retry later.
+            await Wire.WriteError(ctx, "StorageUnavailable", $"The RSE's storage did not answer: {e.Message}", 503);
+        }
         catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);

@@ -250,8 +250,9 @@ public sealed partial class FuzzGrammar(Random rng, FuzzWorld world)
             "id" or "rule_ids" => world.RuleIds.Count > 0 ? Pick(world.RuleIds) : "x",
             "authtype" => "USERPASS",
             "priority" => 3,
-            "port" => 443,
-            "hostname" => "localhost",
+            // Storage the fuzzer configures must point at nothing: port 9 (discard) on loopback is refused at once.
+            "port" => 9,
+            "hostname" => "127.0.0.1",
             "prefix" => "/tmp/fuzz",
             _ => RandomValue(1),
         };

@@ -36,4 +36,27 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
         Assert.Contains(pfns, p => p.StartsWith("root://localhost:1094/same/", StringComparison.Ordinal));
         Assert.Equal(2, listed.Single().GetProperty("states").EnumerateObject().Count());
     }
+
+    // Seeds 2 and 4: after the fuzzer gave an RSE a protocol it cannot use (S3 without credentials, WebDAV on a closed
+    // port) the consistency check and the audit let the StorageException through as an internal error.
+    [Fact]
+    public async Task A_check_of_an_rse_whose_storage_cannot_be_used_is_refused_with_the_reason()
+    {
+        foreach (var (rse, scheme, protocol, status, cls) in new[]
+        {
+            ("FZR_S3", "s3", """{"hostname":"127.0.0.1","port":9,"prefix":"/bucket","impl":"rucio.rse.protocols.s3.Default","domains":{"wan":{"read":1,"write":1,"delete":1}}}""", 409, "StorageError"),
+            ("FZR_DAV", "http", """{"hostname":"127.0.0.1","port":9,"prefix":"/dav","impl":"rucio.rse.protocols.webdav.Default","domains":{"wan":{"read":1,"write":1,"delete":1}}}""", 503, "StorageUnavailable"),
+        })
+        {
+            using (var add = await f.Api.SendAsync("POST", $"/rses/{rse}"))
+                Assert.Equal(201, (int)add.StatusCode);
+            using (var p = await f.Api.SendAsync("POST", $"/rses/{rse}/protocols/{scheme}", protocol))
+                Assert.Equal(201, (int)p.StatusCode);
+            using var check = await f.Api.SendAsync("POST", $"/ferry/rses/{rse}/check", "{}");
+            var message = await RawApi.AssertError(check, status, cls);
+            Assert.Contains("storage", message, StringComparison.OrdinalIgnoreCase);
+            using var audit = await f.Api.SendAsync("POST", $"/ferry/audit/{rse}/run", "{}");
+            Assert.True((int)audit.StatusCode is >= 200 and < 500 or 503, $"audit of {rse}: {(int)audit.StatusCode} {await audit.Content.ReadAsStringAsync()}");
+        }
+    }
 }

@@ -74,7 +74,7 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain(after, s => s.Labels.Values.Any(v => v.Contains("root", StringComparison.Ordinal) || v.Length > 200));
 
         // Deleting the rule purges the copies: the reaper's deletions show per RSE.
-        using (var del = await api.SendAsync("DELETE", $"/rules/{rule}", "{}"))
+        using (var del = await api.SendAsync("DELETE", $"/rules/{rule}?immediate=true", "{}"))
             Assert.True(del.IsSuccessStatusCode, await del.Content.ReadAsStringAsync());
         await Site.WaitUntilAsync(async () => (await ScrapeAsync(scraper)).Samples
             .Any(s => s.Name == "ferry_deletions_total" && s.Label("rse") == "MET_DST" && s.Value == files.Count), TimeSpan.FromMinutes(2), "12 deletions on MET_DST in /metrics");

@@ -65,7 +65,9 @@ public sealed partial class FuzzGrammar(Random rng, FuzzWorld world)
         byte[]? body = null;
         if (method is "POST" or "PUT" or "DELETE" or "PATCH" || rng.NextDouble() < 0.05)
         {
-            body = Body(template, defects);
+            body = ExampleBodies.For(method, template, path, world) is { } example && rng.NextDouble() < 0.5
+                ? SpoilExample(example, defects)
+                : Body(template, defects);
             if (body is not null) contentType = ContentType(defects);
         }
         if (defects.Count == 0)
@@ -211,6 +213,58 @@ public sealed partial class FuzzGrammar(Random rng, FuzzWorld world)
         };
         if (node is not JsonObject) defects.Add($"body {(node?.ToJsonString() is { } j && j.Length < 40 ? j : node?.GetValueKind().ToString() ?? "null")}");
         return Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
+    }
+
+    /// <summary>A valid body with one part spoiled: a leaf replaced, a key dropped, an element repeated, a value wrapped.</summary>
+    private byte[] SpoilExample(JsonNode example, List<string> defects)
+    {
+        var nodes = new List<JsonNode>();
+        void Walk(JsonNode? n)
+        {
+            if (n is null) return;
+            nodes.Add(n);
+            if (n is JsonObject o) foreach (var (_, v) in o.ToList()) Walk(v);
+            if (n is JsonArray a) foreach (var v in a.ToList()) Walk(v);
+        }
+        Walk(example);
+        var target = nodes[rng.Next(nodes.Count)];
+        var where = target.GetPath();
+        switch (rng.Next(5))
+        {
+            case 0 when target.Parent is JsonObject parent:
+                parent.Remove(target.GetPropertyName());
+                defects.Add($"example body without {where}");
+                break;
+            case 1 when target is JsonArray array && array.Count > 0:
+                array.Add(array[0]!.DeepClone());
+                defects.Add($"example body with {where}[0] twice");
+                break;
+            case 2 when target.Parent is not null:
+                Replace(target, new JsonArray(target.DeepClone()));
+                defects.Add($"example body with {where} wrapped in an array");
+                break;
+            default:
+                var bad = RandomValue(1);
+                var text = bad?.ToJsonString() ?? "null";
+                if (target.Parent is null)
+                {
+                    defects.Add($"example body replaced by {(text.Length > 40 ? text[..40] + "..." : text)}");
+                    return Encoding.UTF8.GetBytes(text);
+                }
+                Replace(target, bad);
+                defects.Add($"example body with {where} = {(text.Length > 40 ? text[..40] + "..." : text)}");
+                break;
+        }
+        return Encoding.UTF8.GetBytes(example.ToJsonString());
+    }
+
+    private static void Replace(JsonNode target, JsonNode? with)
+    {
+        switch (target.Parent)
+        {
+            case JsonObject o: o[target.GetPropertyName()] = with; break;
+            case JsonArray a: a[target.GetElementIndex()] = with; break;
+        }
     }
 
     /// <summary>An object with the dialect's fields holding plausible values, and one or two holding wrong ones.</summary>

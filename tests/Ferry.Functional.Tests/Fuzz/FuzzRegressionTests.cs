@@ -59,4 +59,20 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
             Assert.True((int)audit.StatusCode is >= 200 and < 500 or 503, $"audit of {rse}: {(int)audit.StatusCode} {await audit.Content.ReadAsStringAsync()}");
         }
     }
+
+    // Seeds 11 and 12: add-did with rules created the collection, then refused the rules (not a list; the same rule
+    // twice), and the collection stayed although the request was refused.
+    [Theory]
+    [InlineData("fzr_rules_not_a_list", """{"type":"DATASET","rules":" "}""", 400, "InvalidObject")]
+    [InlineData("fzr_rules_twice", """{"type":"DATASET","rules":[{"copies":1,"rse_expression":"LOCAL"},{"copies":1,"rse_expression":"LOCAL"}]}""", 409, "DuplicateRule")]
+    [InlineData("fzr_missing_child", """{"type":"DATASET","dids":[{"scope":"user.root","name":"no_such_file"}]}""", 404, "DataIdentifierNotFound")]
+    public async Task An_add_did_refused_in_its_rules_or_content_leaves_no_collection(string name, string body, int status, string cls)
+    {
+        using var add = await f.Api.SendAsync("POST", $"/dids/user.root/{name}", body);
+        await RawApi.AssertError(add, status, cls);
+        using var get = await f.Api.SendAsync("GET", $"/dids/user.root/{name}");
+        Assert.Equal(404, (int)get.StatusCode);
+        using var rules = await f.Api.SendAsync("GET", $"/dids/user.root/{name}/rules");
+        Assert.True((int)rules.StatusCode == 404 || (await rules.Content.ReadAsStringAsync()).Trim().Length == 0);
+    }
 }

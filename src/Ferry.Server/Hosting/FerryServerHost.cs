@@ -14,7 +14,6 @@ using Ferry.Engine.Daemons;
 using Ferry.Engine.Storage;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
-using Ferry.Server.Metrics;
 using Ferry.Storage.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +72,7 @@ public static class FerryServerHost
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         builder.Services.AddSync();
         builder.Services.AddSitePolicies(options.Engine.RunDaemons);
-        builder.Services.AddFerryMetrics();
+        Metrics.MetricsEndpoints.AddFerryMetrics(builder.Services);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -82,14 +81,14 @@ public static class FerryServerHost
         }
 
         var app = builder.Build();
-        app.Services.StartFerryMetrics();
+        Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);
         await BootstrapAsync(app.Services, home, app.Logger);
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithName("Health").WithTags("Health");
-        app.MapFerryMetrics();
+        Metrics.MetricsEndpoints.MapFerryMetrics(app);
         app.MapAccounts();
         app.MapRses();
         app.MapDids();

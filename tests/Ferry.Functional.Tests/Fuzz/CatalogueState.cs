@@ -47,6 +47,14 @@ public sealed class CatalogueState : IDisposable
         return changed;
     }
 
+    /// <summary>Work the daemons will do on their own: transfers queued or running.</summary>
+    public bool DaemonsBusy()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM requests WHERE state IN (0, 1)";
+        return (long)cmd.ExecuteScalar()! > 0;
+    }
+
     /// <summary>Table name (or "files:DIR") to a digest of its content, independent of row order.</summary>
     public Dictionary<string, string> Digest()
     {

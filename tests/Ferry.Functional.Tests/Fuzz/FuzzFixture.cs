@@ -111,12 +111,15 @@ public static class FuzzFixture
         return new Uri(server.Url + escaped, options);
     }
 
-    /// <summary>Waits until the catalogue has been quiet for a moment (no commits for ~0.4 s, at most 15 s).</summary>
+    /// <summary>
+    /// Waits until the conveyor has nothing left to do (no transfer queued or running)
+    /// and the catalogue has been quiet for ~0.4 s; at most 20 s.
+    /// </summary>
     public static async Task SettleAsync(CatalogueState state)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         var quiet = 0;
-        while (quiet < 2 && DateTime.UtcNow < deadline)
+        while ((quiet < 2 || state.DaemonsBusy()) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
             quiet = state.Changed() ? 0 : quiet + 1;

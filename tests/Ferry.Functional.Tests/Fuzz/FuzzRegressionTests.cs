@@ -75,4 +75,18 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
         using var rules = await f.Api.SendAsync("GET", $"/dids/user.root/{name}/rules");
         Assert.True((int)rules.StatusCode == 404 || (await rules.Content.ReadAsStringAsync()).Trim().Length == 0);
     }
+
+    // Seed 14, #4552: a rule for an account that does not exist hit the accounts foreign key (SqliteException, 500).
+    [Theory]
+    [InlineData("nosuchaccount", 404, "AccountNotFound")]
+    [InlineData("Not An Account!", 400, "ValueError")]
+    public async Task A_rule_for_an_unknown_account_is_refused(string account, int status, string cls)
+    {
+        var name = "fzr_owner_" + status;
+        using (var ds = await f.Api.SendAsync("POST", $"/dids/user.root/{name}", """{"type":"DATASET"}"""))
+            Assert.Equal(201, (int)ds.StatusCode);
+        var body = System.Text.Json.JsonSerializer.Serialize(new { dids = new[] { new { scope = "user.root", name } }, copies = 1, rse_expression = "LOCAL", account });
+        using var rule = await f.Api.SendAsync("POST", "/rules/", body);
+        await RawApi.AssertError(rule, status, cls);
+    }
 }

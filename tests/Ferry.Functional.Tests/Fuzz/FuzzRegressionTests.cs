@@ -79,7 +79,7 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
     // Seed 14, #4552: a rule for an account that does not exist hit the accounts foreign key (SqliteException, 500).
     [Theory]
     [InlineData("nosuchaccount", 404, "AccountNotFound")]
-    [InlineData("Not An Account!", 400, "ValueError")]
+    [InlineData("Not An Account!", 400, "InvalidObject")]
     public async Task A_rule_for_an_unknown_account_is_refused(string account, int status, string cls)
     {
         var name = "fzr_owner_" + status;

@@ -55,6 +55,21 @@ public sealed class CatalogueState : IDisposable
         return (long)cmd.ExecuteScalar()! > 0;
     }
 
+    /// <summary>Rules whose expiry falls before <paramref name="unixMs"/>: the judge removes them on its own schedule.</summary>
+    public HashSet<string> RulesDueBy(long unixMs) => Ids("SELECT id FROM rules WHERE expires_at IS NOT NULL AND expires_at <= " + unixMs);
+
+    public HashSet<string> RuleIds() => Ids("SELECT id FROM rules");
+
+    private HashSet<string> Ids(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read()) ids.Add(r.GetString(0));
+        return ids;
+    }
+
     /// <summary>Table name (or "files:DIR") to a digest of its content, independent of row order.</summary>
     public Dictionary<string, string> Digest()
     {

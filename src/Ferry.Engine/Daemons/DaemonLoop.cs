@@ -33,11 +33,17 @@ public abstract class DaemonLoop(TimeProvider clock, ILogger logger, TimeSpan id
         while (!ct.IsCancellationRequested)
         {
             int done;
-            try { done = await RoundAsync(ct); }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                done = await RoundAsync(ct);
+                Telemetry.EngineMetrics.RecordRound(GetType().Name, started, done, failed: false);
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
             {
                 Logger.LogError(e, "{Daemon} round failed", GetType().Name);
+                Telemetry.EngineMetrics.RecordRound(GetType().Name, started, 0, failed: true);
                 done = 0;
             }
             if (done == 0)

@@ -86,6 +86,7 @@ public static class FerryServerHost
         builder.Services.AddSync();
         builder.Services.AddSitePolicies(options.Engine.RunDaemons);
         builder.Services.AddFerrySecurity(options.Security);
+        Metrics.MetricsEndpoints.AddFerryMetrics(builder.Services);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -94,6 +95,7 @@ public static class FerryServerHost
         }
 
         var app = builder.Build();
+        Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);
         await BootstrapAsync(app.Services, home, app.Logger);
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
@@ -104,6 +106,7 @@ public static class FerryServerHost
         app.UseMiddleware<PermissionMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithName("Health").WithTags("Health");
+        Metrics.MetricsEndpoints.MapFerryMetrics(app);
         app.MapAccounts();
         app.MapRses();
         app.MapDids();

@@ -13,7 +13,8 @@ namespace Ferry.Server.Http;
 /// </summary>
 public sealed class AuthMiddleware(RequestDelegate next)
 {
-    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi"];
+    // /metrics is open like /health: a local scraper, and labels never name accounts or tokens (docs/metrics.md).
+    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi", "/metrics"];
 
     public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts, OidcValidator oidc)
     {
@@ -73,6 +74,16 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         catch (BadHttpRequestException e)
         {
             await Wire.WriteError(ctx, "ValueError", e.Message, 400);
+        }
+        catch (Ferry.Storage.StorageException e) when (e.Permanent)
+        {
+            // The RSE's storage cannot do this as configured (no credentials, unsupported operation): not a server bug.
+            await Wire.WriteError(ctx, "StorageError", $"The RSE's storage refused the operation: {e.Message}", 409);
+        }
+        catch (Ferry.Storage.StorageException e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            // Unreachable or failing storage is an upstream outage: the client may retry later.
+            await Wire.WriteError(ctx, "StorageUnavailable", $"The RSE's storage did not answer: {e.Message}", 503);
         }
         catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
         {

@@ -40,6 +40,8 @@ public static class Permissions
     [
         // Authentication and service endpoints
         P("GET", "/ping", Access.Anonymous), P("GET", "/health", Access.Anonymous), P("POST", "/traces", Access.Anonymous),
+        // Probes and the Prometheus scrape: open like /health (labels never name accounts or tokens, docs/metrics.md)
+        P("GET", "/health/live", Access.Anonymous), P("GET", "/health/ready", Access.Anonymous), P("GET", "/metrics", Access.Anonymous),
         P("GET", "/auth/userpass", Access.Anonymous), P("GET", "/auth/validate", Access.Anonymous),
         P("GET", "/auth/x509", Access.Anonymous), P("GET", "/auth/x509_proxy", Access.Anonymous),
         P("POST", "/ferry/tokens/revoke", Access.Authenticated, TargetIn.Body, "token", "revoke tokens"),

@@ -32,7 +32,8 @@ public sealed class PermissionMiddleware(RequestDelegate next)
             case (Access.Admin, _):
                 caller.RequireAdmin(what);
                 break;
-            case (Access.ScopeOwner, TargetIn.Route):
+            // No scope in the path (bare /dids/): nothing can be written there, and the endpoint says what is wrong.
+            case (Access.ScopeOwner, TargetIn.Route) when RouteScope(ctx).Length > 0:
                 await caller.RequireScopeWrite(accounts, RouteScope(ctx));
                 break;
             case (Access.RuleOwner, TargetIn.Route):

@@ -14,6 +14,12 @@ public interface ICatalogDatabase
     Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default);
     /// <summary>Runs <paramref name="work"/> in one transaction: every multi-row change commits whole or not at all.</summary>
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
+
+    /// <summary>
+    /// A write that only claims queue rows (SELECT … FOR UPDATE SKIP LOCKED, then UPDATE): PostgreSQL runs it READ
+    /// COMMITTED, where skipped rows cause no serialization failures between workers; SQLite as any other write.
+    /// </summary>
+    Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, ct);
 }
 
 public sealed class SqliteCatalogDatabase : ICatalogDatabase
@@ -26,6 +32,7 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
 
     public SqliteCatalogDatabase(string path)
     {
+        Path = path;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
@@ -34,6 +41,8 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
         c.Execute("PRAGMA journal_mode=WAL;");
         Migrate(c);
     }
+
+    public string Path { get; }
 
     private SqliteConnection Open()
     {

@@ -177,7 +177,7 @@ internal static partial class RuleReconciler
     public static async Task RemoveLock(DbConnection c, DbTransaction tx, ReplicaLock l, bool purge, DateTimeOffset now)
     {
         await c.ExecuteAsync("DELETE FROM locks WHERE rule_id=@RuleId AND scope=@Scope AND name=@Name AND rse_id=@RseId", l, tx);
-        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=MAX(lock_cnt-1,0), updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
+        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=CASE WHEN lock_cnt>0 THEN lock_cnt-1 ELSE 0 END, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
             new { now, l.Scope, l.Name, l.RseId }, tx);
         var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
         if (replica is { LockCnt: 0 })

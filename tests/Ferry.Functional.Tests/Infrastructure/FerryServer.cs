@@ -29,6 +29,9 @@ public sealed class FerryServer : IAsyncDisposable
     /// <summary>False: start like a new user would, with a random root password written to FERRY_HOME/root-password.</summary>
     public bool FixedRootPassword { get; init; } = true;
 
+    /// <summary>The server's FERRY_DATABASE: its own PostgreSQL schema when the run is on PostgreSQL, else null (SQLite).</summary>
+    public string? Database { get; init; } = TestStore.NewDatabase();
+
     /// <summary>Extra environment for the server process, e.g. shorter engine timings for a test.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -44,6 +47,8 @@ public sealed class FerryServer : IAsyncDisposable
         var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
         if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
         else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
+        if (Database is not null) psi.Environment["FERRY_DATABASE"] = Database;
+        else psi.Environment.Remove("FERRY_DATABASE");
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = ChildProcess.Start(psi, _log);
         using var http = new HttpClient();

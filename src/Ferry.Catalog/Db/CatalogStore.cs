@@ -19,13 +19,13 @@ public static class CatalogStore
         return doc.RootElement.TryGetProperty("database", out var d) && d.GetString() is { Length: > 0 } s ? s : null;
     }
 
-    public static ICatalogDatabase Open(string home, Func<string, string?> env) => OpenLocation(Location(home, env), home);
+    public static ICatalogDatabase Open(string home, Func<string, string?> env, bool migrate = true) => OpenLocation(Location(home, env), home, migrate);
 
-    public static ICatalogDatabase OpenLocation(string? location, string home)
+    public static ICatalogDatabase OpenLocation(string? location, string home, bool migrate = true)
     {
-        if (location is null || location.Equals("sqlite", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(Path.Combine(home, "catalog.db"));
-        if (PostgresUrl.IsPostgres(location)) return new PostgresCatalogDatabase(location);
-        if (location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(location["sqlite:".Length..]);
+        if (location is null || location.Equals("sqlite", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(Path.Combine(home, "catalog.db"), migrate);
+        if (PostgresUrl.IsPostgres(location)) return new PostgresCatalogDatabase(location, migrate);
+        if (location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(location["sqlite:".Length..], migrate);
         throw new ArgumentException($"FERRY_DATABASE '{PostgresUrl.Redact(location)}' is neither a postgres:// URL, a Host=… connection string nor sqlite:PATH");
     }
 

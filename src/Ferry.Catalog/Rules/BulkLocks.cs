@@ -133,7 +133,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             "SELECT COUNT(*), COALESCE(SUM(d.bytes),0) FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name", transaction: tx);
         await c.ExecuteAsync("""
             INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@Account,@rse,@count,@bytes)
-            ON CONFLICT(account,rse_id) DO UPDATE SET files=files+excluded.files, bytes=bytes+excluded.bytes
+            ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
             """, new { rule.Account, rse = rseId, count, bytes }, tx);
     }
 

@@ -296,6 +296,6 @@ internal static partial class RuleReconciler
 
     private static Task AdjustUsage(DbConnection c, DbTransaction tx, string account, string rseId, long bytes, long files) => c.ExecuteAsync("""
         INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@account,@rseId,@files,@bytes)
-        ON CONFLICT(account,rse_id) DO UPDATE SET files=files+excluded.files, bytes=bytes+excluded.bytes
+        ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
         """, new { account, rseId, files, bytes }, tx);
 }

@@ -43,6 +43,9 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
     {
         var batch = await transfers.ClaimAsync(_owner, options.ConveyorParallelism * 4);
         if (batch.Count == 0) return 0;
+        // A request still SUBMITTED when claimed was held by a conveyor whose lease ran out (it died or hung).
+        if (batch.Count(r => r.State == RequestState.Submitted) is > 0 and var takenOver)
+            Logger.LogInformation("Took over {Count} transfer(s) whose lease ran out", takenOver);
         var perDestination = batch.GroupBy(r => r.DestRseId).ToDictionary(g => g.Key, _ => new SemaphoreSlim(options.PerDestinationLimit));
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.ConveyorParallelism, CancellationToken = ct }, async (r, token) =>
         {
@@ -95,6 +98,7 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     }
                     if (!await transfers.CompleteAsync(r, source.RseId))
                         Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
+                    else Logger.LogInformation("Transferred {Scope}:{Name} from {Source} ({Bytes} bytes)", r.Scope, r.Name, source.Rse, r.Bytes);
                     return;
                 }
                 catch (FerryException e) when (e.ExceptionClass == "FileConsistencyMismatch" && !ct.IsCancellationRequested)

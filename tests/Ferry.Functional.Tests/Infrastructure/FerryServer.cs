@@ -35,16 +35,24 @@ public sealed class FerryServer : IAsyncDisposable
     /// <summary>Extra environment for the server process, e.g. shorter engine timings for a test.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Extra arguments of `ferry server`, e.g. --no-daemons.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true, IReadOnlyDictionary<string, string>? environment = null,
+        string? database = null, IReadOnlyList<string>? arguments = null)
     {
-        var server = new FerryServer(TempDirs.Create("home"), FreePort()) { FixedRootPassword = fixedRootPassword, Environment = environment ?? new Dictionary<string, string>() };
+        var server = new FerryServer(TempDirs.Create("home"), FreePort())
+        {
+            FixedRootPassword = fixedRootPassword, Environment = environment ?? new Dictionary<string, string>(),
+            Database = database ?? TestStore.NewDatabase(), Arguments = arguments ?? [],
+        };
         await server.StartProcessAsync();
         return server;
     }
 
     public async Task StartProcessAsync()
     {
-        var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
+        var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}", .. Arguments], Home);
         if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
         else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
         if (Database is not null) psi.Environment["FERRY_DATABASE"] = Database;

@@ -204,7 +204,7 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         var typeList = types.Count == 0 ? [DidType.File, DidType.Dataset, DidType.Container] : types.ToArray();
         return (await c.QueryAsync<Did>("""
             SELECT * FROM dids WHERE scope=@scope AND name LIKE @like ESCAPE '\' AND type IN @typeList ORDER BY name LIMIT @limit
-            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? -1 })).AsList();
+            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? long.MaxValue })).AsList();
     });
 
     public Task<IReadOnlyDictionary<string, JsonElement>> MetaAsync(string scope, string name) => db.ReadAsync<IReadOnlyDictionary<string, JsonElement>>(async c =>

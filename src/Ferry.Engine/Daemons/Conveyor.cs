@@ -23,18 +23,9 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
     // (owner "machine:pid:…" with no such process); other machines' leases are taken over when they run out.
     protected override async Task StartupAsync(CancellationToken ct)
     {
-        var dead = (await transfers.LeaseOwnersAsync()).Where(DeadOnThisMachine).ToList();
+        var dead = (await transfers.LeaseOwnersAsync()).Where(LeaseOwner.IsDeadOnThisMachine).ToList();
         var n = await transfers.ReleaseLeasesAsync(dead);
         if (n > 0) Logger.LogInformation("Released {Count} transfer leases of {Owners} stopped conveyors on this machine", n, dead.Count);
-    }
-
-    internal static bool DeadOnThisMachine(string owner)
-    {
-        var parts = owner.Split(':');
-        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], out var pid)) return false;
-        if (pid == Environment.ProcessId) return false;
-        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return p.HasExited; }
-        catch (ArgumentException) { return true; }
     }
     private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _links = new();
 

@@ -50,6 +50,9 @@ public sealed class FerryServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server on the same data directory and port with another catalogue (start it after this one stopped).</summary>
+    public FerryServer WithDatabase(string? database) => new(Home, Port) { FixedRootPassword = FixedRootPassword, Environment = Environment, Arguments = Arguments, Database = database };
+
     public async Task StartProcessAsync()
     {
         var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}", .. Arguments], Home);

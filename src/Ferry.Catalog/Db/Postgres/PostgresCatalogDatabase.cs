@@ -8,13 +8,16 @@ namespace Ferry.Catalog.Db.Postgres;
 /// <summary>
 /// The catalogue on a PostgreSQL server, for many Ferry processes at once. Write transactions run SERIALIZABLE, the
 /// isolation the embedded store gives by having one writer, and are retried whole when PostgreSQL reports a
-/// serialization failure or deadlock (the work function must therefore only touch the database).
+/// serialization failure or deadlock (the work function must therefore only touch the database); from the fourth
+/// attempt on a transaction runs alone (see <see cref="RunAsync{T}"/>). Queue claims run READ COMMITTED with
+/// FOR UPDATE SKIP LOCKED (<see cref="ClaimAsync{T}"/>).
 /// With a schema in the connection string (postgres://…?schema=NAME) the catalogue lives in that schema, created
 /// on first use: many catalogues (the tests' servers) can share one database.
 /// </summary>
 public sealed class PostgresCatalogDatabase : ICatalogDatabase, IDisposable
 {
-    private const int MaxAttempts = 12;
+    private const int MaxAttempts = 8;
+    private const int ExclusiveAfter = 3;
     private readonly NpgsqlDataSource _source;
 
     static PostgresCatalogDatabase() => DapperSetup.Configure();
@@ -57,9 +60,16 @@ public sealed class PostgresCatalogDatabase : ICatalogDatabase, IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
+            // Writers hold a shared advisory lock and run concurrently. A transaction that keeps losing serialization
+            // conflicts (a large rule against a busy conveyor) takes the lock exclusively on its later attempts: it
+            // waits for the writers in flight, runs alone and cannot lose again. The lock is taken before BEGIN so the
+            // transaction's snapshot already contains everything committed before it ran.
+            var exclusive = isolation == IsolationLevel.Serializable && attempt > ExclusiveAfter;
+            await using var c = await OpenAsync(ct);
+            if (isolation == IsolationLevel.Serializable)
+                await c.ExecuteAsync(exclusive ? "SELECT pg_advisory_lock(7878002)" : "SELECT pg_advisory_lock_shared(7878002)");
             try
             {
-                await using var c = await OpenAsync(ct);
                 await using var tx = await c.BeginTransactionAsync(isolation, ct);
                 var result = await work(c, tx);
                 await tx.CommitAsync(ct);
@@ -69,6 +79,11 @@ public sealed class PostgresCatalogDatabase : ICatalogDatabase, IDisposable
             {
                 // Another transaction touched the same rows: back off with jitter and run the work again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), ct);
+            }
+            finally
+            {
+                if (isolation == IsolationLevel.Serializable && c.State == ConnectionState.Open)
+                    await c.ExecuteAsync(exclusive ? "SELECT pg_advisory_unlock(7878002)" : "SELECT pg_advisory_unlock_shared(7878002)");
             }
         }
     }

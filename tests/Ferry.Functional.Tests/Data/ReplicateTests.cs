@@ -123,7 +123,15 @@ public sealed class ReplicateTests
         }
         var journalled = JournalLines(journal);
         Assert.InRange(journalled, 1, count - 1);
+        // A page the client had sent before it died may still be committing on the server: wait until nothing changes.
         var afterKill = await c.RulesAsync();
+        for (var settled = 0; settled < 2; )
+        {
+            await Task.Delay(1000);
+            var now = await c.RulesAsync();
+            settled = now.Count == afterKill.Count ? settled + 1 : 0;
+            afterKill = now;
+        }
         Assert.InRange(afterKill.Count, journalled, count - 1);
         Assert.Equal(afterKill.Count, afterKill.Select(r => r.GetProperty("name").GetString()).Distinct().Count());
 

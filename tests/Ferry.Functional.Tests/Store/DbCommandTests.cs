@@ -13,20 +13,20 @@ public sealed class DbCommandTests
         var home = TempDirs.Create("db");
         var url = TestStore.NewSchemaUrl();
         var latest = Ferry.Catalog.Db.Migrations.All.Max(m => m.Version);
-        var status = await Cli.RunAsync(["db", "status", "--json"], home, Env(url));
+        var status = await Infrastructure.Cli.RunAsync(["db", "status", "--json"], home, Env(url));
         Assert.True(status.ExitCode == 0, status.Stderr);
         Assert.Contains("\"version\":0", status.Stdout);
         Assert.Contains($"\"latest\":{latest}", status.Stdout);
         Assert.DoesNotContain("ferrypw", status.Stdout);
 
-        var migrate = await Cli.RunAsync(["db", "migrate"], home, Env(url));
+        var migrate = await Infrastructure.Cli.RunAsync(["db", "migrate"], home, Env(url));
         Assert.True(migrate.ExitCode == 0, migrate.Stderr);
         Assert.Contains("applied migration(s) 1, 2", migrate.Stdout);
         Assert.Contains($"now at version {latest}", migrate.Stdout);
 
-        var again = await Cli.RunAsync(["db", "migrate"], home, Env(url));
+        var again = await Infrastructure.Cli.RunAsync(["db", "migrate"], home, Env(url));
         Assert.Contains("is up to date", again.Stdout);
-        status = await Cli.RunAsync(["db", "status", "--json"], home, Env(url));
+        status = await Infrastructure.Cli.RunAsync(["db", "status", "--json"], home, Env(url));
         Assert.Contains($"\"version\":{latest}", status.Stdout);
         Assert.Contains("\"pending\":0", status.Stdout);
     }
@@ -35,10 +35,10 @@ public sealed class DbCommandTests
     public async Task A_malformed_database_location_is_a_usage_error()
     {
         var home = TempDirs.Create("db");
-        var r = await Cli.RunAsync(["db", "status"], home, Env("mysql://x@y/z"));
+        var r = await Infrastructure.Cli.RunAsync(["db", "status"], home, Env("mysql://x@y/z"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("neither a postgres:// URL", r.Stderr);
-        r = await Cli.RunAsync(["db", "copy", "--to", "/tmp/nowhere.db"], home);
+        r = await Infrastructure.Cli.RunAsync(["db", "copy", "--to", "/tmp/nowhere.db"], home);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--to takes a postgres:// URL", r.Stderr);
     }
@@ -61,13 +61,13 @@ public sealed class DbCommandTests
         await server.DisposeAsync();
 
         var url = TestStore.NewSchemaUrl();
-        var copy = await Cli.RunAsync(["db", "copy", "--to", url], server.Home);
+        var copy = await Infrastructure.Cli.RunAsync(["db", "copy", "--to", url], server.Home);
         Assert.True(copy.ExitCode == 0, copy.Stdout + copy.Stderr);
         Assert.Matches(@"replicas\s+50\b", copy.Stdout);
         Assert.Matches(@"locks\s+25\b", copy.Stdout);
 
         // A second copy into the now filled catalogue is refused and changes nothing.
-        var twice = await Cli.RunAsync(["db", "copy", "--to", url], server.Home);
+        var twice = await Infrastructure.Cli.RunAsync(["db", "copy", "--to", url], server.Home);
         Assert.Equal(1, twice.ExitCode);
         Assert.Contains("not empty", twice.Stderr);
 

@@ -41,10 +41,13 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
         if (c is PgConnection pg)
         {
             // PostgreSQL: one binary COPY for the whole group instead of a round trip per file.
-            await using var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(scope, name, path) FROM STDIN (FORMAT BINARY)");
-            foreach (var f in files.DistinctBy(f => (f.Scope, f.Name)))
-                await copy.WriteRowAsync(default, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name));
-            await copy.CompleteAsync();
+            // The importer must be disposed, not only completed, before the connection takes another command.
+            await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(scope, name, path) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var f in files.DistinctBy(f => (f.Scope, f.Name)))
+                    await copy.WriteRowAsync(default, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name));
+                await copy.CompleteAsync();
+            }
             // A temp table has no statistics until analysed; with them the planner drives the joins from it.
             if (files.Count > 1000) await c.ExecuteAsync("ANALYZE apply_files", transaction: tx);
             return;

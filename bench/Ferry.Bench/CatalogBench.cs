@@ -83,6 +83,8 @@ internal static class CatalogBench
             Console.WriteLine($"rule on a container of {ruleFiles:N0} files, 2 copies: {rule.LocksReplicatingCnt:N0} locks REPLICATING in {ruleSeconds:F1} s");
 
             var srcId = (await rses.ListAsync()).First(r => r.Name == "SRC").Id;
+            // The big rule's requests stay queued: only NOOP's are drained by the transfer runs.
+            foreach (var r in new[] { "DST-1", "DST-2", "DST-3" }) await rses.UpdateAsync(r, new RseSettings(AvailabilityWrite: false));
             foreach (var workers in new[] { 1, 2, 4 }) await TransfersAsync(db, dids, replicas, rules, clock, workers, transfers, srcId);
             return 0;
         }

@@ -52,8 +52,10 @@ internal static class RuleBench
             Console.WriteLine($"setup: {files} files in {(files + perDataset - 1) / perDataset} datasets registered in {sw.Elapsed.TotalSeconds:F1} s");
 
             sw.Restart();
+            var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var ids = await rules.AddAsync(new RuleSpec { Dids = [("bench", "container")], Account = "root", Copies = 2, RseExpression = "dst=yes" });
             var ruleSeconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"  cpu: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2} s");
             var rule = await rules.GetAsync(ids[0]);
             Console.WriteLine($"rule on a container of {files} files, 2 copies: {rule.LocksReplicatingCnt} locks REPLICATING, state {rule.State.Wire()}, in {ruleSeconds:F2} s (target <= 5 s)");
 

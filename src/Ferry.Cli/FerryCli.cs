@@ -30,6 +30,7 @@ public static class FerryCli
         root.Add(UsageCommands.Build());
         root.Add(Ferry.Cli.Commands.Tasks.TaskCommands.Build());
         root.Add(SyncCommands.Build());
+        root.Add(AuditCommands.Build());
         foreach (var c in SiteCommands.Build()) root.Add(c);
 
         var parse = root.Parse(args);

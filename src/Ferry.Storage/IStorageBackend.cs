@@ -57,6 +57,16 @@ public interface IWritableStream
 /// </summary>
 public interface IAtomicWrite;
 
+/// <summary>
+/// Storage that reads an exact byte range as its own request (HTTP Range on WebDAV, S3 GET with a range), so one large
+/// file can come over several streams at once.
+/// </summary>
+public interface IRangedRead
+{
+    /// <summary>Exactly <paramref name="length"/> bytes from <paramref name="offset"/>; a server that ignores the range is an error.</summary>
+    Task<Stream> OpenRangeAsync(string pfn, long offset, long length, CancellationToken ct);
+}
+
 /// <summary>Storage that can say how much room is left (posix: the file system under the prefix).</summary>
 public interface IFreeSpace
 {

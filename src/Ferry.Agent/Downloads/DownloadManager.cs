@@ -197,7 +197,7 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
                 if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
                 var download = new ResumableDownload(layout.Absolute(f.Path), new ExpectedChecksums(f.Bytes, f.Adler32, null));
                 var progress = new Callback(n => { reported += n; job.AddBytes(n); });
-                var result = await download.RunAsync((offset, t) => endpoint.Backend.OpenReadAsync(pfn, offset, t), progress,
+                var result = await download.RunAsync(endpoint.Backend, pfn, progress,
                     _limiter is null ? null : _limiter.PaceAsync, ct);
                 store.MarkDone(dataset, f.Did);
                 job.FileDone();

@@ -86,15 +86,21 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
             Encoding.ASCII.GetBytes(Hash(password, Convert.FromHexString(r.Salt))), Encoding.ASCII.GetBytes(r.PasswordHash)));
         if (match.Account is null || (account is null && rows.Count > 1))
             throw new FerryException("CannotAuthenticate", 401, $"Cannot authenticate to account {account ?? "(none given)"} with given credentials");
-        var token = $"{match.Account}-{username}-ferry-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
+        return await IssueTokenAsync(match.Account, username, $"{match.Account}-{username}-ferry");
+    }
+
+    /// <summary>A new opaque token for an account whose identity was proven some other way (userpass, X.509).</summary>
+    public async Task<TokenInfo> IssueTokenAsync(string account, string identity, string prefix)
+    {
+        var token = $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
         var expires = clock.GetUtcNow() + TokenLifetime;
         await db.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync("DELETE FROM tokens WHERE expires_at < @now", new { now = clock.GetUtcNow() }, tx);
             return await c.ExecuteAsync("INSERT INTO tokens(token,account,identity,expires_at) VALUES (@t,@a,@u,@e)",
-                new { t = TokenKey(token), a = match.Account, u = username, e = expires }, tx);
+                new { t = TokenKey(token), a = account, u = identity, e = expires }, tx);
         });
-        return new TokenInfo(token, match.Account, expires);
+        return new TokenInfo(token, account, expires);
     }
 
     /// <summary>The token's account, or null when the token is unknown or expired.</summary>
@@ -150,5 +156,5 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         Convert.ToHexStringLower(Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Pbkdf2Iterations, HashAlgorithmName.SHA256, 32));
 
     // Only a digest of each token is stored, so a copy of the catalogue grants no sessions.
-    private static string TokenKey(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static string TokenKey(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -79,12 +79,15 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
     /// Bytes the account may still lock on each RSE, or null where it is unlimited: the local limit minus usage,
     /// lowered by every global limit whose expression covers the RSE.
     /// </summary>
-    internal static async Task<Dictionary<string, long?>> Remaining(DbConnection c, DbTransaction tx, string account, IEnumerable<(string Id, string Name)> rses)
+    internal static async Task<Dictionary<string, long?>> Remaining(DbConnection c, DbTransaction tx, string account, IEnumerable<(string Id, string Name)> rses,
+        IReadOnlyDictionary<string, long>? pending = null)
     {
         var local = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_limits WHERE account=@account", new { account }, tx))
             .ToDictionary(x => x.RseId, x => x.Bytes);
         var usage = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_usage WHERE account=@account", new { account }, tx))
             .ToDictionary(x => x.RseId, x => x.Bytes);
+        // Locks a placement has planned but not yet written count as used.
+        foreach (var (rseId, bytes) in pending ?? new Dictionary<string, long>()) usage[rseId] = usage.GetValueOrDefault(rseId) + bytes;
         var all = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM rses WHERE deleted=0", transaction: tx)).ToList();
         var globals = await Global(c, tx, account);
         var result = new Dictionary<string, long?>();

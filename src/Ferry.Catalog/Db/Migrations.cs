@@ -191,5 +191,17 @@ public static class Migrations
         ALTER TABLE requests ADD COLUMN stall_alerted_at INTEGER;
         ALTER TABLE replicas ADD COLUMN checked_at INTEGER;
         """),
+        (10, """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, account TEXT, identity TEXT, auth_type TEXT,
+            method TEXT NOT NULL, route TEXT NOT NULL, path TEXT NOT NULL, target TEXT, status INTEGER NOT NULL, remote TEXT);
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE INDEX audit_log_account ON audit_log(account, at);
+        CREATE TABLE auth_failures (
+            identity TEXT NOT NULL, auth_type TEXT NOT NULL, at INTEGER NOT NULL);
+        CREATE INDEX auth_failures_identity ON auth_failures(identity, auth_type, at);
+        CREATE TABLE revoked_tokens (
+            token_key TEXT PRIMARY KEY, account TEXT, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);
+        """),
     ];
 }

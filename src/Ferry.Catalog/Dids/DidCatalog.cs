@@ -42,6 +42,20 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
             return 0;
         });
 
+    /// <summary>
+    /// A collection with its content and its rules in one transaction, as one add-did request: a part refused (a
+    /// duplicate rule, a missing child) leaves nothing behind.
+    /// </summary>
+    public Task AddCollectionAsync(string scope, string name, DidType type, string account, long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta,
+        IReadOnlyList<ChildSpec> children, IReadOnlyList<Rules.RuleSpec> rules) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await InsertCollection(c, tx, scope, name, type, account, lifetimeSeconds, meta);
+            if (children.Count > 0) await Attach(c, tx, scope, name, children, ignoreDuplicate: false);
+            foreach (var rule in rules) await Rules.RuleCatalog.Add(c, tx, rule, clock.GetUtcNow());
+            return 0;
+        });
+
     internal async Task InsertCollection(DbConnection c, DbTransaction tx, string scope, string name, DidType type, string account,
         long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta)
     {

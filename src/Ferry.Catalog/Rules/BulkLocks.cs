@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Security.Cryptography;
 using Dapper;
 using Ferry.Catalog.Db;
 using Ferry.Catalog.Db.Postgres;
@@ -11,53 +12,93 @@ using Ferry.Core.Paths;
 namespace Ferry.Catalog.Rules;
 
 /// <summary>
-/// Creates a rule's locks on one RSE for many files at once with set-based SQL over a temporary table of the files,
-/// so that a rule on a container of 100,000 files does a few hundred statements instead of a million.
+/// Creates a rule's locks for many files at once with set-based SQL over temporary tables, so that a rule on a container
+/// of 100,000 files runs a handful of statements instead of a million. The placement first loads every file of the rule
+/// once (<see cref="Load"/>), then decides per group (<see cref="PlanGroup"/>, <see cref="PlanFile"/>) and finally writes
+/// all the (file, RSE) pairs together (<see cref="Flush"/>): one INSERT ... SELECT per table, rows in key order.
 /// Per (file, RSE) the outcome is Rucio's: an AVAILABLE replica gives an OK lock; a COPYING one a REPLICATING lock
 /// (with a transfer if none is active and a source exists); otherwise a COPYING replica and a transfer when a readable
 /// source exists, else an UNAVAILABLE replica and a STUCK lock.
 /// </summary>
 // Joins are written "apply_files f CROSS JOIN replicas r": SQLite keeps that order, and without statistics it would
-// otherwise scan the whole replicas table for every batch.
+// otherwise scan the whole replicas table. Pairs are produced in (file, RSE) order so that replicas, locks and requests
+// are appended to their indexes rather than inserted at random places.
 internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now)
 {
-    private bool _created;
-    private string OrderedJoin => SqlDialect.For(c).OrderedJoin;
-    private HashSet<string>? _allowedSources;
-    private IReadOnlyList<RuleReconciler.GroupFile> _filled = [];
+    // Above this many pairs the temporary tables are dropped afterwards instead of emptied, so a pooled connection does not
+    // keep tens of MB of temporary pages.
+    private const int KeepTablesBelow = 10_000;
+    private readonly Dictionary<(string, string), int> _index = [];
+    private readonly List<long> _sizes = [];
+    private readonly List<(int Group, string RseId)> _groupPairs = [];
+    private readonly List<(int File, string RseId)> _filePairs = [];
+    private readonly Dictionary<string, (long Files, long Bytes)> _pending = [];
+    private long _pairs;
 
-    private async Task Fill(IReadOnlyList<RuleReconciler.GroupFile> files)
+    /// <summary>Locks planned but not yet written, per RSE: the quota check of a later group counts them.</summary>
+    public IReadOnlyDictionary<string, long> PendingBytes => _pending.ToDictionary(p => p.Key, p => p.Value.Bytes);
+
+    /// <summary>
+    /// Loads the rule's files (each in its group, by position) and returns, per group, the bytes of its files each RSE
+    /// already holds (AVAILABLE or COPYING), to prefer RSEs that have the data.
+    /// </summary>
+    public async Task<Dictionary<int, Dictionary<string, long>>> Load(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, IReadOnlyList<Did> files)
     {
-        // A group is usually filled for its byte count and then again for each of its RSEs with the same files.
-        if (_created && files.Count == _filled.Count && files.Select(f => (f.Scope, f.Name)).SequenceEqual(_filled.Select(f => (f.Scope, f.Name)))) return;
-        _filled = files;
         var dialect = SqlDialect.For(c);
-        if (!_created)
+        // BIGINT for bytes: PostgreSQL's INTEGER is 32 bits (SQLite's is 64 either way). PostgreSQL has no rowid, so the
+        // targets carry their own insertion order there.
+        await c.ExecuteAsync($"""
+            {dialect.CreateTempTable("apply_files", "idx INTEGER PRIMARY KEY, scope TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, grp INTEGER NOT NULL, bytes BIGINT NOT NULL, adler32 TEXT, md5 TEXT")};
+            {dialect.CreateTempTable("apply_group_rse", "grp INTEGER NOT NULL, rse_id TEXT NOT NULL, PRIMARY KEY (grp, rse_id)")};
+            {dialect.CreateTempTable("apply_file_rse", "idx INTEGER NOT NULL, rse_id TEXT NOT NULL")};
+            {dialect.CreateTempTable("apply_targets", "scope TEXT NOT NULL, name TEXT NOT NULL, rse_id TEXT NOT NULL, path TEXT NOT NULL, bytes BIGINT NOT NULL, adler32 TEXT, md5 TEXT, rstate INTEGER, has_source INTEGER NOT NULL" + (c is PgConnection ? ", seq BIGSERIAL" : ""))};
+            DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;
+            """, transaction: tx);
+        var dids = new Dictionary<(string, string), Did>(files.Count);
+        foreach (var d in files) dids[(d.Scope, d.Name)] = d;
+        if (c is PgConnection pg) await CopyFilesAsync(pg, groups, dids);
+        else InsertFiles(groups, dids);
+        var held = new Dictionary<int, Dictionary<string, long>>();
+        foreach (var (grp, rseId, bytes) in await c.QueryAsync<(int, string, long)>($"""
+            SELECT f.grp, r.rse_id, SUM(r.bytes) FROM apply_files f {dialect.OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name
+            WHERE r.state IN (0, 2) GROUP BY f.grp, r.rse_id
+            """, transaction: tx))
         {
-            await c.ExecuteAsync(dialect.CreateTempTable("apply_files", "scope TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, has_source INTEGER NOT NULL DEFAULT 0, existed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scope, name)"), transaction: tx);
-            _created = true;
+            if (!held.TryGetValue(grp, out var byRse)) held[grp] = byRse = [];
+            byRse[rseId] = bytes;
         }
-        await c.ExecuteAsync("DELETE FROM apply_files", transaction: tx);
-        if (c is PgConnection pg)
+        return held;
+    }
+
+    /// <summary>PostgreSQL: the rule's files in one binary COPY instead of a round trip per file.</summary>
+    private async Task CopyFilesAsync(PgConnection pg, IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, Dictionary<(string, string), Did> dids)
+    {
+        // The importer must be disposed, not only completed, before the connection takes another command.
+        await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(idx, scope, name, path, grp, bytes, adler32, md5) FROM STDIN (FORMAT BINARY)"))
         {
-            // PostgreSQL: one binary COPY for the whole group instead of a round trip per file.
-            // The importer must be disposed, not only completed, before the connection takes another command.
-            await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(scope, name, path) FROM STDIN (FORMAT BINARY)"))
-            {
-                foreach (var f in files.DistinctBy(f => (f.Scope, f.Name)))
-                    await copy.WriteRowAsync(default, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name));
-                await copy.CompleteAsync();
-            }
-            // A temp table has no statistics until analysed; with them the planner drives the joins from it.
-            if (files.Count > 1000) await c.ExecuteAsync("ANALYZE apply_files", transaction: tx);
-            return;
+            for (var g = 0; g < groups.Count; g++)
+                foreach (var f in groups[g])
+                {
+                    if (_index.ContainsKey((f.Scope, f.Name))) continue;
+                    var did = dids.GetValueOrDefault((f.Scope, f.Name));
+                    var idx = _index.Count;
+                    _index[(f.Scope, f.Name)] = idx;
+                    _sizes.Add(did?.Bytes ?? 0);
+                    await copy.WriteRowAsync(default, idx, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name), g, did?.Bytes ?? 0L, did?.Adler32, did?.Md5);
+                }
+            await copy.CompleteAsync();
         }
-        // SQLite: one prepared statement executed per row, in process: binding three parameters is far cheaper than
-        // building multi-row statements with thousands of named parameters.
-        await using var insert = c.CreateCommand();
+        // A temp table has no statistics until analysed; with them the planner drives the joins from it.
+        if (_index.Count > 1000) await c.ExecuteAsync("ANALYZE apply_files", transaction: tx);
+    }
+
+    /// <summary>SQLite: one prepared statement executed per row, in process: far cheaper than multi-row statements.</summary>
+    private void InsertFiles(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, Dictionary<(string, string), Did> dids)
+    {
+        using var insert = c.CreateCommand();
         insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO apply_files(scope, name, path) VALUES (@s, @n, @p) ON CONFLICT DO NOTHING";
-        var ps = new[] { "@s", "@n", "@p" }.Select(n =>
+        insert.CommandText = "INSERT INTO apply_files(idx, scope, name, path, grp, bytes, adler32, md5) VALUES (@i, @s, @n, @p, @g, @b, @a, @m)";
+        var ps = new[] { "@i", "@s", "@n", "@p", "@g", "@b", "@a", "@m" }.Select(n =>
         {
             var p = insert.CreateParameter();
             p.ParameterName = n;
@@ -65,88 +106,141 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             return p;
         }).ToArray();
         insert.Prepare();
-        foreach (var f in files)
+        for (var g = 0; g < groups.Count; g++)
+            foreach (var f in groups[g])
+            {
+                if (_index.ContainsKey((f.Scope, f.Name))) continue;
+                var did = dids.GetValueOrDefault((f.Scope, f.Name));
+                var idx = _index.Count;
+                _index[(f.Scope, f.Name)] = idx;
+                _sizes.Add(did?.Bytes ?? 0);
+                ps[0].Value = idx;
+                ps[1].Value = f.Scope;
+                ps[2].Value = f.Name;
+                ps[3].Value = Lfn2Pfn.Hash(f.Scope, f.Name);
+                ps[4].Value = g;
+                ps[5].Value = did?.Bytes ?? 0;
+                ps[6].Value = (object?)did?.Adler32 ?? DBNull.Value;
+                ps[7].Value = (object?)did?.Md5 ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
+    }
+
+    /// <summary>Every file of group <paramref name="group"/> gets a lock on <paramref name="rseId"/>.</summary>
+    public void PlanGroup(int group, IReadOnlyList<RuleReconciler.GroupFile> files, string rseId)
+    {
+        _groupPairs.Add((group, rseId));
+        Count(files, rseId);
+    }
+
+    /// <summary>Only these files of a group get a lock on <paramref name="rseId"/>.</summary>
+    public void PlanFiles(IReadOnlyList<RuleReconciler.GroupFile> files, string rseId)
+    {
+        foreach (var f in files) _filePairs.Add((_index[(f.Scope, f.Name)], rseId));
+        Count(files, rseId);
+    }
+
+    private void Count(IReadOnlyList<RuleReconciler.GroupFile> files, string rseId)
+    {
+        long bytes = 0;
+        foreach (var f in files) bytes += _sizes[_index[(f.Scope, f.Name)]];
+        var (n, b) = _pending.GetValueOrDefault(rseId);
+        _pending[rseId] = (n + files.Count, b + bytes);
+        _pairs += files.Count;
+    }
+
+    /// <summary>Writes every planned lock with its replica and transfer request, and charges the account.</summary>
+    public async Task Flush()
+    {
+        if (_pairs == 0) return;
+        var dialect = SqlDialect.For(c);
+        await InsertPairs();
+        var allowed = await AllowedSources();
+        var sourceFilter = allowed is null ? "" : "AND s.name IN @allowed";
+        var args = new { now, rule.Id, rule.Account, src = rule.SourceReplicaExpression, allowed = allowed?.ToArray() ?? [], prefix = RequestIdPrefix() };
+        // What each pair finds: the replica's state on the target (NULL when there is none) and whether a readable source exists elsewhere.
+        await c.ExecuteAsync($"""
+            INSERT INTO apply_targets(scope, name, rse_id, path, bytes, adler32, md5, rstate, has_source)
+            SELECT f.scope, f.name, p.rse_id, f.path, f.bytes, f.adler32, f.md5,
+                   (SELECT r.state FROM replicas r WHERE r.scope=f.scope AND r.name=f.name AND r.rse_id=p.rse_id),
+                   CASE WHEN EXISTS (SELECT 1 FROM replicas o JOIN rses s ON s.id=o.rse_id
+                           WHERE o.scope=f.scope AND o.name=f.name AND o.rse_id<>p.rse_id AND o.state=0
+                             AND s.availability_read=1 AND s.deleted=0 {sourceFilter}) THEN 1 ELSE 0 END
+            FROM (SELECT f.idx AS idx, g.rse_id AS rse_id FROM apply_files f {dialect.OrderedJoin} apply_group_rse g ON g.grp=f.grp
+                  UNION ALL SELECT idx, rse_id FROM apply_file_rse) p
+                 {dialect.OrderedJoin} apply_files f ON f.idx=p.idx
+            """, args, tx);
+        // New replicas are born holding this lock; UNAVAILABLE or BAD ones are copied again when a source exists.
+        await c.ExecuteAsync("""
+            INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
+            SELECT t.scope, t.name, t.rse_id, CASE WHEN t.has_source=1 THEN 2 ELSE 1 END, t.bytes, t.path, NULL, 1, @now, @now
+            FROM apply_targets t WHERE t.rstate IS NULL
+            """, args, tx);
+        await c.ExecuteAsync("""
+            UPDATE apply_targets SET rstate=2 WHERE rstate IN (1, 4) AND has_source=1;
+            UPDATE replicas SET state=2, lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
+            WHERE (scope, name, rse_id) IN (SELECT scope, name, rse_id FROM apply_targets WHERE rstate=2 AND has_source=1);
+            UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
+            WHERE (scope, name, rse_id) IN (SELECT scope, name, rse_id FROM apply_targets WHERE rstate IS NOT NULL AND NOT (rstate=2 AND has_source=1));
+            """, args, tx);
+        const string state = "COALESCE(t.rstate, CASE WHEN t.has_source=1 THEN 2 ELSE 1 END)";
+        await c.ExecuteAsync($"""
+            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
+            SELECT @Id, t.scope, t.name, t.rse_id, CASE {state} WHEN 0 THEN 1 WHEN 5 THEN 1 WHEN 2 THEN 0 ELSE 2 END,
+                   t.bytes, @Account, @now, @now
+            FROM apply_targets t
+            """, args, tx);
+        // Request ids: a random prefix per placement and the pair's position, so one placement's ids are in order.
+        await c.ExecuteAsync($"""
+            INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
+            SELECT @prefix || {(c is PgConnection ? "lpad(to_hex(t.seq), 16, '0')" : "printf('%016x', t.rowid)")}, t.scope, t.name, t.rse_id, 0, 0, t.bytes, t.adler32, t.md5, @src, @now, @now, @now
+            FROM apply_targets t
+            WHERE t.has_source=1 AND {state}=2
+              AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.scope=t.scope AND q.name=t.name AND q.dest_rse_id=t.rse_id AND q.state IN (0, 1))
+            """, args, tx);
+        foreach (var (rseId, (files, bytes)) in _pending)
+            await c.ExecuteAsync("""
+                INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@Account,@rseId,@files,@bytes)
+                ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
+                """, new { rule.Account, rseId, files, bytes }, tx);
+        await c.ExecuteAsync(_pairs < KeepTablesBelow
+            ? "DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;"
+            : "DROP TABLE apply_files; DROP TABLE apply_group_rse; DROP TABLE apply_file_rse; DROP TABLE apply_targets;", transaction: tx);
+        // Written once: a later Flush (after a refusal) has nothing left to do.
+        _groupPairs.Clear();
+        _filePairs.Clear();
+        _pending.Clear();
+        _pairs = 0;
+    }
+
+    private async Task InsertPairs()
+    {
+        foreach (var (group, rseId) in _groupPairs.Distinct())
+            await c.ExecuteAsync("INSERT INTO apply_group_rse(grp, rse_id) VALUES (@group, @rseId) ON CONFLICT DO NOTHING", new { group, rseId }, tx);
+        if (_filePairs.Count == 0) return;
+        await using var insert = c.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO apply_file_rse(idx, rse_id) VALUES (@i, @r)";
+        var (pi, pr) = (insert.CreateParameter(), insert.CreateParameter());
+        (pi.ParameterName, pr.ParameterName) = ("@i", "@r");
+        insert.Parameters.Add(pi);
+        insert.Parameters.Add(pr);
+        insert.Prepare();
+        foreach (var (file, rseId) in _filePairs.Distinct())
         {
-            ps[0].Value = f.Scope;
-            ps[1].Value = f.Name;
-            ps[2].Value = Lfn2Pfn.Hash(f.Scope, f.Name);
+            pi.Value = file;
+            pr.Value = rseId;
             insert.ExecuteNonQuery();
         }
     }
 
-    /// <summary>Bytes of these files each RSE already holds (AVAILABLE or COPYING), to prefer RSEs that have the data.</summary>
-    public async Task<Dictionary<string, long>> BytesHeld(IReadOnlyList<RuleReconciler.GroupFile> files)
-    {
-        await Fill(files);
-        return (await c.QueryAsync<(string RseId, long Bytes)>($"""
-            SELECT r.rse_id, SUM(r.bytes) FROM apply_files f {OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name
-            WHERE r.state IN (0, 2) GROUP BY r.rse_id
-            """, transaction: tx)).ToDictionary(x => x.RseId, x => x.Bytes);
-    }
-
-    public async Task Lock(IReadOnlyList<RuleReconciler.GroupFile> files, string rseId)
-    {
-        await Fill(files);
-        var allowed = await AllowedSources();
-        var sourceFilter = allowed is null ? "" : "AND s.name IN @allowed";
-        var args = new { rse = rseId, now, rule.Id, rule.Account, src = rule.SourceReplicaExpression, allowed = allowed?.ToArray() ?? [] };
-        await c.ExecuteAsync($"""
-            UPDATE apply_files SET has_source = CASE WHEN EXISTS (
-                SELECT 1 FROM replicas o JOIN rses s ON s.id=o.rse_id
-                WHERE o.scope=apply_files.scope AND o.name=apply_files.name AND o.rse_id<>@rse AND o.state=0
-                  AND s.availability_read=1 AND s.deleted=0 {sourceFilter}) THEN 1 ELSE 0 END
-            """, args, tx);
-        // New replicas are born holding this lock; only the ones that existed need their count raised afterwards.
-        await c.ExecuteAsync("""
-            UPDATE apply_files SET existed = CASE WHEN EXISTS (
-                SELECT 1 FROM replicas r WHERE r.scope=apply_files.scope AND r.name=apply_files.name AND r.rse_id=@rse) THEN 1 ELSE 0 END
-            """, args, tx);
-        await c.ExecuteAsync("""
-            INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
-            SELECT f.scope, f.name, @rse, CASE WHEN f.has_source=1 THEN 2 ELSE 1 END, COALESCE(d.bytes,0), f.path, NULL, 1, @now, @now
-            FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name
-            WHERE f.existed=0
-            """, args, tx);
-        // UNAVAILABLE or BAD replicas are copied again when a source exists.
-        await c.ExecuteAsync("""
-            UPDATE replicas SET state=2, updated_at=@now
-            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files WHERE has_source=1) AND state IN (1, 4)
-            """, args, tx);
-        await c.ExecuteAsync($"""
-            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
-            SELECT @Id, f.scope, f.name, @rse,
-                   CASE r.state WHEN 0 THEN 1 WHEN 5 THEN 1 WHEN 2 THEN 0 ELSE 2 END,
-                   COALESCE(d.bytes,0), @Account, @now, @now
-            FROM apply_files f {OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
-                 JOIN dids d ON d.scope=f.scope AND d.name=f.name
-            """, args, tx);
-        await c.ExecuteAsync($"""
-            INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
-            SELECT {SqlDialect.For(c).NewId}, f.scope, f.name, @rse, 0, 0, COALESCE(d.bytes,0), d.adler32, d.md5, @src, @now, @now, @now
-            FROM apply_files f {OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name AND r.rse_id=@rse
-                 JOIN dids d ON d.scope=f.scope AND d.name=f.name
-            WHERE f.has_source=1 AND r.state=2
-              AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.scope=f.scope AND q.name=f.name AND q.dest_rse_id=@rse AND q.state IN (0, 1))
-            """, args, tx);
-        await c.ExecuteAsync("""
-            UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
-            WHERE rse_id=@rse AND (scope, name) IN (SELECT scope, name FROM apply_files WHERE existed=1)
-            """, args, tx);
-        var (count, bytes) = await c.QuerySingleAsync<(long, long)>(
-            "SELECT COUNT(*), COALESCE(SUM(d.bytes),0) FROM apply_files f JOIN dids d ON d.scope=f.scope AND d.name=f.name", transaction: tx);
-        await c.ExecuteAsync("""
-            INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@Account,@rse,@count,@bytes)
-            ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
-            """, new { rule.Account, rse = rseId, count, bytes }, tx);
-    }
+    private static string RequestIdPrefix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     /// <summary>The RSE names the rule's source_replica_expression allows, or null when it has none.</summary>
     private async Task<HashSet<string>?> AllowedSources()
     {
         if (rule.SourceReplicaExpression is null) return null;
-        if (_allowedSources is not null) return _allowedSources;
-        try { _allowedSources = RseExpression.Parse(rule.SourceReplicaExpression).Evaluate(await RseCatalog.Facts(c, tx)).ToHashSet(); }
-        catch (FerryException) { _allowedSources = []; }
-        return _allowedSources;
+        try { return RseExpression.Parse(rule.SourceReplicaExpression).Evaluate(await RseCatalog.Facts(c, tx)).ToHashSet(); }
+        catch (FerryException) { return []; }
     }
 }

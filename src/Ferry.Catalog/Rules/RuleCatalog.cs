@@ -78,6 +78,10 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     internal static async Task<IReadOnlyList<string>> Add(DbConnection c, DbTransaction tx, RuleSpec spec, DateTimeOffset now)
     {
         Validate(spec);
+        // The owner is a foreign key: an account that does not exist is the caller's mistake, not a constraint failure.
+        Ferry.Core.Identifiers.Names.Account(spec.Account);
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE name=@Account", new { spec.Account }, tx) == 0)
+            throw FerryException.AccountNotFound(spec.Account);
         var facts = await RseCatalog.Facts(c, tx);
         var selected = RseExpression.Parse(spec.RseExpression).Evaluate(facts);
         if (selected.Count < spec.Copies)

@@ -30,11 +30,14 @@ internal static partial class RuleReconciler
         var files = await DidCatalog.Files(c, tx, rule.Scope, rule.Name);
         var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
         var locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
+        // Locks made by this placement are consistent when written; only earlier ones can need a new transfer.
+        var hadLocks = locks.Count > 0;
         foreach (var l in locks.Where(l => !fileKeys.Contains((l.Scope, l.Name))))
             await RemoveLock(c, tx, l, rule.PurgeReplicas, now);
         locks = locks.Where(l => fileKeys.Contains((l.Scope, l.Name))).ToList();
 
         string? error = null;
+        var bulk = new BulkLocks(c, tx, rule, now);
         try
         {
             var candidates = await Candidates(c, tx, rule);
@@ -44,28 +47,29 @@ internal static partial class RuleReconciler
             var failedOn = await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now);
             locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
-            var bulk = new BulkLocks(c, tx, rule, now);
-            foreach (var group in groups)
+            var heldByGroup = await bulk.Load(groups, files);
+            for (var g = 0; g < groups.Count; g++)
             {
+                var group = groups[g];
                 var needing = group.Where(f => lockedOn.GetValueOrDefault((f.Scope, f.Name))?.Count is not { } n || n < rule.Copies).ToList();
                 if (needing.Count == 0) continue;
                 var used = group.SelectMany(f => lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).GroupBy(r => r)
-                    .OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
-                var held = await bulk.BytesHeld(group);
+                    .OrderByDescending(x => x.Count()).Select(x => x.Key).ToList();
+                var held = heldByGroup.GetValueOrDefault(g) ?? [];
                 var pool = WithRoom(candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList(),
                     needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies);
                 if (quota is not null)
-                    pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count));
+                    pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]),
+                        rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count), bulk.PendingBytes);
                 if (rule.Grouping == RuleGrouping.None)
                 {
+                    // A group of one file: the bytes held are that file's.
                     foreach (var f in needing)
                     {
                         var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
-                        var perFile = await bulk.BytesHeld([f]);
                         var failed = failedOn.GetValueOrDefault((f.Scope, f.Name));
-                        var chosen = RseSelector.Select(pool.Where(x => failed?.Contains(x.RseId) != true)
-                            .Select(x => x with { BytesHeld = perFile.GetValueOrDefault(x.RseId) }).ToList(), rule.Copies, mine, random);
-                        foreach (var rseId in chosen.Except(mine)) await bulk.Lock([f], rseId);
+                        var chosen = RseSelector.Select(pool.Where(x => failed?.Contains(x.RseId) != true).ToList(), rule.Copies, mine, random);
+                        foreach (var rseId in chosen.Except(mine)) bulk.PlanFiles([f], rseId);
                     }
                     continue;
                 }
@@ -79,14 +83,19 @@ internal static partial class RuleReconciler
                         var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
                         return !mine.Contains(rseId) && mine.Count + targets.TakeWhile(t => t != rseId).Count(t => !mine.Contains(t)) < rule.Copies;
                     }).ToList();
-                    if (toLock.Count > 0) await bulk.Lock(toLock, rseId);
+                    if (toLock.Count == group.Count) bulk.PlanGroup(g, group, rseId);
+                    else if (toLock.Count > 0) bulk.PlanFiles(toLock, rseId);
                 }
             }
-            await RequeueStuck(c, tx, rule, now);
+            // Every placement decided above is written at once, in key order.
+            await bulk.Flush();
+            if (hadLocks) await RequeueStuck(c, tx, rule, now);
         }
         catch (FerryException e) when (!strict && e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked" or "InsufficientAccountLimit" or "InvalidRuleWeight")
         {
             error = $"{e.ExceptionClass}: {e.Message}";
+            // Groups placed before the refusal keep their locks, as when each group was written at once.
+            await bulk.Flush();
         }
         await c.ExecuteAsync("UPDATE rules SET needs_eval=0, eval_lease_until=0, error=@error WHERE id=@Id", new { error, rule.Id }, tx);
         await Recount(c, tx, rule.Id, now, forceStuck: error is not null);
@@ -112,11 +121,12 @@ internal static partial class RuleReconciler
     /// <summary>Keeps the RSEs where the account can still lock the group's bytes (RSEs with the mock attribute are exempt).</summary>
     private sealed class Quota(string account)
     {
-        public async Task<List<RseCandidate>> Filter(DbConnection c, DbTransaction tx, List<RseCandidate> pool, long bytes, int needed)
+        /// <param name="pending">Bytes per RSE this placement has planned but not yet written.</param>
+        public async Task<List<RseCandidate>> Filter(DbConnection c, DbTransaction tx, List<RseCandidate> pool, long bytes, int needed, IReadOnlyDictionary<string, long> pending)
         {
             var names = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM rses WHERE deleted=0", transaction: tx)).ToDictionary(x => x.Id, x => x.Name);
             var mock = (await c.QueryAsync<string>("SELECT rse_id FROM rse_attrs WHERE key='mock' AND value='true'", transaction: tx)).ToHashSet();
-            var remaining = await Accounts.QuotaCatalog.Remaining(c, tx, account, pool.Select(p => (p.RseId, names[p.RseId])));
+            var remaining = await Accounts.QuotaCatalog.Remaining(c, tx, account, pool.Select(p => (p.RseId, names[p.RseId])), pending);
             var kept = pool.Where(p => mock.Contains(p.RseId) || remaining[p.RseId] is null || remaining[p.RseId] >= bytes).ToList();
             if (kept.Count < needed)
             {

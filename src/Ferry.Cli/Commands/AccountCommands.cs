@@ -30,13 +30,43 @@ internal static class AccountCommands
         });
 
         var username = new Option<string?>("--username") { Description = "Login name (default: the account name)" };
-        var identityAdd = new Command("add", "Add a username/password identity; the password is read from standard input or a prompt, never argv").With(name, username);
+        var idType = new Option<string>("--type") { Description = "USERPASS (password from stdin), X509 (a certificate DN) or OIDC (\"SUB=<sub>, ISS=<issuer>\")", DefaultValueFactory = _ => "USERPASS" };
+        idType.AcceptOnlyFromAmong("USERPASS", "X509", "OIDC");
+        var identity = new Option<string?>("--identity") { Description = "The DN (/DC=org/DC=example/CN=Jane Doe) or OIDC identity; for USERPASS the same as --username" };
+        var identityAdd = new Command("add", "Add an identity: USERPASS reads the password from standard input or a prompt (never argv); X509 and OIDC take --identity").With(name, username, idType, identity, email);
         identityAdd.SetAction(async (pr, ct) =>
         {
-            var password = ReadPassword();
+            var kind = pr.GetValue(idType)!;
             using var c = Common.Client();
-            await c.AddUserpassAsync(pr.GetValue(name)!, pr.GetValue(username) ?? pr.GetValue(name)!, password, ct);
-            Console.Out.WriteLine($"Added identity for {pr.GetValue(name)}");
+            if (kind == "USERPASS")
+            {
+                var password = ReadPassword();
+                await c.AddUserpassAsync(pr.GetValue(name)!, pr.GetValue(username) ?? pr.GetValue(identity) ?? pr.GetValue(name)!, password, ct);
+            }
+            else
+            {
+                var id = pr.GetValue(identity) ?? throw new UsageException($"--type {kind} needs --identity");
+                await c.AddExternalIdentityAsync(pr.GetValue(name)!, id, kind, pr.GetValue(email), ct);
+            }
+            Console.Out.WriteLine($"Added {kind} identity for {pr.GetValue(name)}");
+            return 0;
+        });
+        var identityList = new Command("list", "List an account's identities").With(name, json);
+        identityList.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            Render.List((await c.IdentitiesAsync(pr.GetValue(name)!, ct)).EnumerateArray().ToList(), pr.GetValue(json), "type", "identity", "email");
+            return 0;
+        });
+        var removeType = new Option<string>("--type") { Description = "USERPASS, X509 or OIDC", Required = true };
+        removeType.AcceptOnlyFromAmong("USERPASS", "X509", "OIDC");
+        var removeId = new Option<string>("--identity") { Description = "The username, DN or OIDC identity", Required = true };
+        var identityRemove = new Command("remove", "Remove an identity and end its sessions (admin)").With(name, removeType, removeId);
+        identityRemove.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            await c.DeleteIdentityAsync(pr.GetValue(name)!, pr.GetValue(removeId)!, pr.GetValue(removeType)!, ct);
+            Console.Out.WriteLine($"Removed {pr.GetValue(removeType)} identity of {pr.GetValue(name)}");
             return 0;
         });
         var usage = new Command("usage", "Bytes and files of an account's rule locks per RSE, with its limits").With(name, json);
@@ -83,7 +113,7 @@ internal static class AccountCommands
         limits.SetAction(async (pr, ct) => await ShowLimits(pr.GetValue(name)!, pr.GetValue(json), ct));
 
         return new Command("account", "Accounts, identities, attributes, quotas and usage").With(add, list, show, usage, limits,
-            new Command("identity", "Identities of an account").With(identityAdd),
+            new Command("identity", "Identities of an account").With(identityAdd, identityList, identityRemove),
             new Command("attr", "Account attributes").With(attrSet),
             new Command("limit", "Account quotas").With(limitSet, limitList));
     }

@@ -11,7 +11,7 @@ internal static class SiteCommands
 
     private static Command BuildSite()
     {
-        var config = new Option<string>("--config") { Required = true, Description = "site.json: the tasks and their settings" };
+        var config = new Option<string>("--config") { Required = true, Description = "site.yaml or site.json: the tasks and their settings" };
         var once = new Option<bool>("--once") { Description = "Run every task once and exit (for cron): 0 if all succeeded, 1 if one failed" };
         var only = new Option<string?>("--only") { Description = "Run only these tasks, e.g. subscriptions,retention" };
         var run = new Command("run", "Run the site's tasks (subscriptions, retention, stalled-transfers); one failing task never stops the others")

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ferry.Cli.Output;
 using Ferry.Client.Http;
 using Ferry.Client.Sync;
+using Ferry.Client.Sync.Daemon;
 using Ferry.Core.Sync;
 
 namespace Ferry.Cli.Commands;
@@ -82,7 +83,28 @@ internal static class SyncCommands
             Console.Out.WriteLine($"{options.Rse}: source {diff.SourceFiles} file(s), target {diff.TargetFiles}: {diff.Missing} missing, {diff.Extra} extra, {diff.Changed} changed");
             return Print(report, false);
         });
-        return new Command("sync", "Keep this server's catalogue in step with another Ferry or Rucio server, or a dump").With(rses, accounts, links, replicas);
+        return new Command("sync", "Keep this server's catalogue in step with another Ferry or Rucio server, or a dump").With(rses, accounts, links, replicas, BuildRun());
+    }
+
+    private static Command BuildRun()
+    {
+        var config = new Option<string>("--config") { Required = true, Description = "sync.yaml (or .json): the source, the steps, the RSEs and their run windows; re-read every cycle" };
+        var once = new Option<bool>("--once") { Description = "One cycle, then exit: 0 if every unit succeeded, 1 if one failed (for cron)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Diff and log, change nothing" };
+        var metrics = new Option<string?>("--metrics-file") { Description = "Write the daemon's figures here in the Prometheus text format after every cycle" };
+        var run = new Command("run", "The sync daemon: runs the config's steps every interval; a bad edit of the config keeps the last good one")
+            .With(config, once, dryRun, metrics);
+        run.SetAction(async (pr, ct) =>
+        {
+            using var target = Common.Client();
+            var daemon = new SyncDaemon(pr.GetValue(config)!, (c, token) => OpenAsync(c.Source, c.SourceAccount, token), target, Console.Error, TimeProvider.System,
+                new SyncDaemonOptions(pr.GetValue(dryRun), pr.GetValue(metrics)));
+            daemon.Start();
+            if (pr.GetValue(once)) return await daemon.CycleAsync(ct) == 0 ? 0 : 1;
+            await daemon.RunAsync(ct);
+            return 0;
+        });
+        return run;
     }
 
     private static Task<ISyncSource> OpenAsync(string from, string? account, CancellationToken ct) =>

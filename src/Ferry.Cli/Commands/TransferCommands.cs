@@ -20,7 +20,7 @@ internal static class TransferCommands
             using var c = Common.Client();
             var results = await WithProgress("Downloading", 0, 0, pr.GetValue(json), p => new Downloader(c).DownloadAsync(targets, pr.GetValue(dir)!, Math.Max(1, pr.GetValue(parallel)), p, ct));
             var failed = results.Where(r => r.Status == DownloadStatus.Failed).ToList();
-            if (pr.GetValue(json)) Render.Json(results.Select(r => new { did = r.File.ToString(), path = r.LocalPath, status = r.Status.ToString().ToUpperInvariant(), bytes = r.Bytes, resumed_from = r.ResumedFrom, error = r.Error }));
+            if (pr.GetValue(json)) Render.Json(results.Select(r => new { did = r.File.ToString(), path = r.LocalPath, status = r.Status.ToString().ToUpperInvariant(), bytes = r.Bytes, resumed_from = r.ResumedFrom, streams = r.Streams, error = r.Error }));
             else
             {
                 foreach (var f in failed) Console.Error.WriteLine($"ferry: {f.File}: {f.Error}");

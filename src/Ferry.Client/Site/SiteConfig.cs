@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Client.Config;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
 
@@ -13,21 +14,17 @@ public interface ISiteTask
 }
 
 /// <summary>
-/// site.json: <c>{"tasks": {"subscriptions": {...}, "retention": {"rses": [...]}, "stalled-transfers": {...}}}</c>.
+/// site.yaml or site.json: <c>{"tasks": {"subscriptions": {...}, "retention": {"rses": [...]}, "stalled-transfers": {...},
+/// "checksum-audit": {"rses": [...]}, "consistency": {"rses": [...], "fix": false}}}</c>.
 /// Every task takes <c>interval_seconds</c>. Anything unknown (a task, a key) is refused before anything runs.
 /// </summary>
 public static class SiteConfig
 {
-    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit"];
+    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit", "consistency"];
 
     public static IReadOnlyList<ISiteTask> Load(string path, FerryClient client, IReadOnlyCollection<string>? only)
     {
-        if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            throw FerryException.Invalid($"{path}: YAML configs are not supported yet; write the same keys as JSON (site.json)");
-        JsonElement root;
-        try { root = JsonDocument.Parse(File.ReadAllText(path)).RootElement; }
-        catch (JsonException e) { throw FerryException.Invalid($"{path} is not valid JSON: {e.Message}"); }
-        catch (FileNotFoundException) { throw FerryException.Invalid($"{path} does not exist"); }
+        var root = JsonDocument.Parse(ConfigFile.ReadObject(path, "a site config").ToJsonString()).RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tasks", out var tasks) || tasks.ValueKind != JsonValueKind.Object)
             throw FerryException.Invalid($"{path}: expected {{\"tasks\": {{...}}}}");
         foreach (var p in root.EnumerateObject())
@@ -57,6 +54,8 @@ public static class SiteConfig
             "subscriptions" => new SubscriptionsTask(client, interval),
             "retention" => new RetentionTask(client, interval, s.Strings("rses")),
             "checksum-audit" => new ChecksumAuditTask(client, interval, s.Strings("rses"), s.Count("files_per_round", 100)),
+            "consistency" => new ConsistencyTask(client, interval, s.Strings("rses"), new ConsistencySettings(
+                s.Seconds("grace_seconds", 86400), s.Count("sample", 100), s.Count("checks_per_second", 20), s.Flag("fix"))),
             _ => new StalledTransfersTask(client, interval, s.Seconds("alert_after_seconds", 3600), s.Seconds("reset_after_seconds", 6 * 3600)),
         };
         s.RejectUnread();
@@ -81,6 +80,13 @@ public static class SiteConfig
             if (!json.TryGetProperty(key, out var v)) return fallback;
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n is < 1 or > 100_000) throw FerryException.Invalid($"task '{task}': '{key}' must be a whole number from 1 to 100000");
             return n;
+        }
+
+        public bool Flag(string key)
+        {
+            _read.Add(key);
+            if (!json.TryGetProperty(key, out var v)) return false;
+            return v.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw FerryException.Invalid($"task '{task}': '{key}' must be true or false") };
         }
 
         public IReadOnlyList<string> Strings(string key)
@@ -144,6 +150,35 @@ internal sealed class ChecksumAuditTask(FerryClient client, TimeSpan interval, I
         {
             var results = (await client.AuditChecksumsAsync(rse, files, ct)).EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
             parts.Add($"{rse}: {results.Count(o => o == "OK")} ok, {results.Count(o => o == "BAD")} bad, {results.Count(o => o == "ERROR")} unreadable");
+        }
+        return string.Join("; ", parts);
+    }
+}
+
+public sealed record ConsistencySettings(TimeSpan Grace, int Sample, int ChecksPerSecond, bool Fix);
+
+/// <summary>
+/// `ferry rse check` as a periodic job per RSE: dark files older than the grace period, lost files and sampled
+/// mismatches are reported every round and, only with fix: true, dark files deleted and the others declared BAD.
+/// </summary>
+internal sealed class ConsistencyTask(FerryClient client, TimeSpan interval, IReadOnlyList<string> rses, ConsistencySettings settings) : ISiteTask
+{
+    public string Name => "consistency";
+    public TimeSpan Interval => interval;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var parts = new List<string>();
+        foreach (var rse in rses)
+        {
+            var body = new System.Text.Json.Nodes.JsonObject
+            {
+                ["fix"] = settings.Fix, ["grace_seconds"] = (long)settings.Grace.TotalSeconds, ["sample"] = settings.Sample,
+                ["checks_per_second"] = settings.ChecksPerSecond,
+            };
+            var r = await client.CheckRseAsync(rse, body, ct);
+            parts.Add($"{rse}: {r.GetProperty("dark").GetArrayLength()} dark, {r.GetProperty("lost").GetArrayLength()} lost, " +
+                $"{r.GetProperty("mismatched").GetArrayLength()} corrupt of {r.Long("catalogued")} catalogued" + (settings.Fix ? $"; fixed: {r.Long("deleted")} deleted, {r.Long("declared_bad")} declared BAD" : ""));
         }
         return string.Join("; ", parts);
     }

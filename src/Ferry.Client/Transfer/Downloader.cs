@@ -10,8 +10,11 @@ namespace Ferry.Client.Transfer;
 
 public enum DownloadStatus { Downloaded, AlreadyPresent, Failed }
 
-/// <summary>One file's outcome; <paramref name="ResumedFrom"/> is how many bytes of an earlier interrupted download were kept.</summary>
-public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error, long ResumedFrom = 0);
+/// <summary>
+/// One file's outcome; <paramref name="ResumedFrom"/> is how many bytes of an earlier interrupted download were kept,
+/// <paramref name="Streams"/> how many parallel ranged streams fetched it.
+/// </summary>
+public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error, long ResumedFrom = 0, int Streams = 1);
 
 /// <summary>
 /// Downloads DIDs as Rucio does: a collection lands in DIR/NAME/, a file in DIR/SCOPE/. Each file is copied into
@@ -65,14 +68,14 @@ public sealed class Downloader(FerryClient client)
                         var download = new ResumableDownload(localRoot.LocalPath(localPfn), expected);
                         var kept = File.Exists(download.PartPath);
                         ResumableResult outcome;
-                        try { outcome = await download.RunAsync((offset, t) => endpoint.Backend.OpenReadAsync(pfn, offset, t), ct: token); }
+                        try { outcome = await download.RunAsync(endpoint.Backend, pfn, ct: token); }
                         // A kept head that did not verify was discarded: one fetch from byte zero settles it.
                         catch (FerryException) when (kept)
                         {
-                            outcome = await download.RunAsync((offset, t) => endpoint.Backend.OpenReadAsync(pfn, offset, t), ct: token);
+                            outcome = await download.RunAsync(endpoint.Backend, pfn, ct: token);
                         }
                         var resumedFrom = outcome.Outcome == ResumableOutcome.Resumed ? outcome.ResumedFrom : 0;
-                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, outcome.Bytes, null, resumedFrom));
+                        results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, outcome.Bytes, null, resumedFrom, outcome.Streams));
                         progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, outcome.Bytes)));
                         return;
                     }

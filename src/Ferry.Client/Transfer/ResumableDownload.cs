@@ -1,12 +1,15 @@
 using System.Buffers;
+using Ferry.Core.Checksums;
 using Ferry.Core.Errors;
+using Ferry.Storage;
 using Ferry.Storage.Verification;
 
 namespace Ferry.Client.Transfer;
 
 public enum ResumableOutcome { AlreadyPresent, Downloaded, Resumed }
 
-public sealed record ResumableResult(ResumableOutcome Outcome, long Bytes, long ResumedFrom, string Adler32);
+/// <param name="Streams">How many ranged streams fetched the file (1: a single stream).</param>
+public sealed record ResumableResult(ResumableOutcome Outcome, long Bytes, long ResumedFrom, string Adler32, int Streams = 1);
 
 /// <summary>
 /// One file fetched into <c>FINAL.ferry.part</c> and renamed to FINAL only once its size and adler32 match the
@@ -14,7 +17,7 @@ public sealed record ResumableResult(ResumableOutcome Outcome, long Bytes, long 
 /// the bytes already on disk are hashed first, then only the rest is read from the source. Nothing unverified ever
 /// appears under the final name.
 /// </summary>
-public sealed class ResumableDownload
+public sealed partial class ResumableDownload
 {
     private const int BufferSize = 1 << 20;
     private readonly string _final;
@@ -34,6 +37,18 @@ public sealed class ResumableDownload
 
     /// <summary>Bytes already on disk for this file: the whole size when final, else what the .part holds.</summary>
     public long BytesOnDisk => File.Exists(_final) ? new FileInfo(_final).Length : File.Exists(PartPath) ? new FileInfo(PartPath).Length : 0;
+
+    /// <summary>
+    /// Makes FINAL exist and verified from <paramref name="pfn"/> on <paramref name="backend"/>: a large file on storage
+    /// that serves byte ranges comes over several streams at once (<see cref="RangedAsync"/>), anything else (and any
+    /// resumed .part) as one stream.
+    /// </summary>
+    public Task<ResumableResult> RunAsync(IStorageBackend backend, string pfn, IProgress<long>? progress = null,
+        Func<int, CancellationToken, ValueTask>? pace = null, CancellationToken ct = default) =>
+        backend is IRangedRead ranged && RangedStreams > 1 && _expected.Bytes is { } total && total >= RangedMinBytes
+            && !File.Exists(_final) && !File.Exists(PartPath)
+            ? RangedAsync(ranged, pfn, total, progress, pace, ct)
+            : RunAsync((offset, t) => backend.OpenReadAsync(pfn, offset, t), progress, pace, ct);
 
     /// <summary>
     /// Makes FINAL exist and verified. <paramref name="openAt"/> opens the source at a byte offset;

@@ -53,6 +53,22 @@ public static class Adler32
         return UpdateScalar(adler, data);
     }
 
+    /// <summary>
+    /// The adler32 of data1 followed by data2, from the adler32 of each and the length of data2, so that pieces of a
+    /// file checksummed apart (parallel ranged reads) give the checksum of the whole. With a = 1 + sum(x) and
+    /// b = sum of the running a after each byte: a = a1 + a2 - 1, and every byte of data2 adds a1 - 1 more to b than
+    /// it did alone, so b = b1 + b2 + len2 * (a1 - 1), all modulo 65521.
+    /// </summary>
+    public static uint Combine(uint adler1, uint adler2, long length2)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length2);
+        ulong a1 = adler1 & 0xFFFF, b1 = adler1 >> 16, a2 = adler2 & 0xFFFF, b2 = adler2 >> 16;
+        var n = (ulong)(length2 % Mod);
+        var a = (a1 + a2 + Mod - 1) % Mod;
+        var b = (b1 + b2 + n * ((a1 + Mod - 1) % Mod)) % Mod;
+        return (uint)(b << 16 | a);
+    }
+
     public static string ToHex(uint value) => value.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static uint UpdateScalar(uint adler, ReadOnlySpan<byte> data)

@@ -4,6 +4,7 @@ using Ferry.Catalog.Transfers;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Engine.Storage;
+using Ferry.Engine.Telemetry;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,7 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
         string? lastError = null;
         var permanent = false;
         string? lastSource = null;
+        var destination = (await rses.FindByIdAsync(r.DestRseId))?.Name ?? r.DestRseId;
         using var renew = new CancellationTokenSource();
         var renewal = RenewWhileRunning(r.Id, renew.Token);
         try
@@ -68,6 +70,9 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                 lastSource = source.RseId;
                 var link = _links.GetOrAdd((source.RseId, r.DestRseId), _ => new SemaphoreSlim(options.PerLinkLimit));
                 await link.WaitAsync(ct);
+                var linkTags = EngineMetrics.Link(source.Rse, destination);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var outcome = "failed";
                 try
                 {
                     var from = await storage.OpenAsync(source.RseId, StorageOperation.Read);
@@ -78,7 +83,8 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     timeout.CancelAfter(options.TransferTimeout(r.Bytes));
                     try
                     {
-                        await using var input = await from.Backend.OpenReadAsync(from.Pfn(path), 0, timeout.Token);
+                        await using var input = new MeteredStream(await from.Backend.OpenReadAsync(from.Pfn(path), 0, timeout.Token),
+                            n => EngineMetrics.TransferBytes.Add(n, linkTags));
                         await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, computeMd5: false, null, timeout.Token);
                         if ((await rses.FindByIdAsync(r.DestRseId))?.RseType == "TAPE")
                             await ReadBackAsync(r, to, to.Pfn(Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name)), expected, timeout.Token);
@@ -87,6 +93,7 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     {
                         throw new StorageException($"no completion within {options.TransferTimeout(r.Bytes).TotalSeconds:F0} s", permanent: false);
                     }
+                    outcome = "done";
                     if (!await transfers.CompleteAsync(r, source.RseId))
                         Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
                     else Logger.LogInformation("Transferred {Scope}:{Name} from {Source} ({Bytes} bytes)", r.Scope, r.Name, source.Rse, r.Bytes);
@@ -111,7 +118,14 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     permanent = e is StorageException { Permanent: true } or FerryException { ExceptionClass: "RSEProtocolNotSupported" or "InvalidPath" };
                     Logger.LogWarning("Transfer of {Scope}:{Name} from {Source} failed: {Error}", r.Scope, r.Name, source.Rse, e.Message);
                 }
-                finally { link.Release(); }
+                finally
+                {
+                    link.Release();
+                    var ended = EngineMetrics.Link(source.Rse, destination);
+                    ended.Add("outcome", outcome);
+                    EngineMetrics.Transfers.Add(1, ended);
+                    EngineMetrics.TransferDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, ended);
+                }
             }
         }
         finally

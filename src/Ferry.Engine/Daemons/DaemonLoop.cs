@@ -9,8 +9,16 @@ namespace Ferry.Engine.Daemons;
 /// </summary>
 public abstract class DaemonLoop(TimeProvider clock, ILogger logger, TimeSpan idle) : BackgroundService
 {
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     protected TimeProvider Clock { get; } = clock;
     protected ILogger Logger { get; } = logger;
+
+    /// <summary>
+    /// Ends the current idle sleep (or the next one, if a round is running), for work that announces itself — a job
+    /// process that exited — so that it is handled now rather than after the idle interval.
+    /// </summary>
+    protected void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     /// <summary>Returns how many items it handled; 0 means "nothing to do, sleep".</summary>
     protected abstract Task<int> RoundAsync(CancellationToken ct);
@@ -25,17 +33,27 @@ public abstract class DaemonLoop(TimeProvider clock, ILogger logger, TimeSpan id
         while (!ct.IsCancellationRequested)
         {
             int done;
-            try { done = await RoundAsync(ct); }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                done = await RoundAsync(ct);
+                Telemetry.EngineMetrics.RecordRound(GetType().Name, started, done, failed: false);
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
             {
                 Logger.LogError(e, "{Daemon} round failed", GetType().Name);
+                Telemetry.EngineMetrics.RecordRound(GetType().Name, started, 0, failed: true);
                 done = 0;
             }
             if (done == 0)
             {
-                try { await Task.Delay(idle, Clock, ct); }
-                catch (OperationCanceledException) { return; }
+                var wake = Volatile.Read(ref _wake);
+                using var sleep = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                await Task.WhenAny(Task.Delay(idle, Clock, sleep.Token), wake.Task);
+                await sleep.CancelAsync();
+                if (ct.IsCancellationRequested) return;
+                if (wake.Task.IsCompleted) Interlocked.CompareExchange(ref _wake, new(TaskCreationOptions.RunContinuationsAsynchronously), wake);
             }
         }
     }

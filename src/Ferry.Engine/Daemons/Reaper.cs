@@ -22,6 +22,7 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
             catch (Exception e) when (e is IOException or FerryException && !ct.IsCancellationRequested)
             {
                 Logger.LogWarning("Deletion on {Rse} failed, retried next round: {Error}", rse.Name, e.Message);
+                Telemetry.EngineMetrics.DeletionFailures.Add(1, new KeyValuePair<string, object?>("rse", rse.Name));
             }
         }
         return done;
@@ -44,6 +45,7 @@ public sealed class Reaper(DeletionQueue queue, RseCatalog rses, RseStorage stor
                 await endpoint.Backend.DeleteAsync(pfn, ct);
             }
             await queue.FinishAsync(d);
+            Telemetry.EngineMetrics.Deletions.Add(1, new KeyValuePair<string, object?>("rse", rse.Name));
             done++;
         }
         if (done > 0) Logger.LogInformation("Deleted {Count} replica(s) from {Rse}", done, rse.Name);

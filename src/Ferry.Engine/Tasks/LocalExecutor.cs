@@ -12,6 +12,9 @@ public sealed class LocalExecutor(TaskOptions options) : IJobExecutor
 {
     public string Name => "local";
 
+    /// <summary>Raised when an attempt's process started here exits, so the runner collects it without waiting a round.</summary>
+    public event Action? AttemptEnded;
+
     public Task<int> CapacityAsync(int active, CancellationToken ct) => Task.FromResult(options.LocalSlots - active);
 
     public Task<string> SubmitAsync(AttemptRecord a, int? ramMb, bool mayExist, CancellationToken ct)
@@ -21,7 +24,10 @@ public sealed class LocalExecutor(TaskOptions options) : IJobExecutor
         var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = a.WorkDir };
         psi.ArgumentList.Add("bash");
         psi.ArgumentList.Add(AttemptFiles.Wrapper(a.WorkDir));
-        using var p = Process.Start(psi) ?? throw new IOException("could not start setsid bash");
+        // setsid (not a group leader here) execs bash in place, so this process's exit is the wrapper's.
+        var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        p.Exited += (_, _) => { AttemptEnded?.Invoke(); p.Dispose(); };
+        if (!p.Start()) throw new IOException("could not start setsid bash");
         return Task.FromResult(p.Id.ToString());
     }
 

@@ -23,6 +23,12 @@ public sealed class TaskRunner(TaskQueue queue, RuleCatalog rules, JobFiles file
     private readonly ConcurrentDictionary<(long, int, int), bool> _claimedHere = new();
     private readonly IReadOnlyList<IJobExecutor> _executors = executors.ToList();
 
+    protected override Task StartupAsync(CancellationToken ct)
+    {
+        foreach (var local in _executors.OfType<LocalExecutor>()) local.AttemptEnded += Wake;
+        return Task.CompletedTask;
+    }
+
     protected override async Task<int> RoundAsync(CancellationToken ct)
     {
         var done = await DefineAsync(ct);

@@ -23,7 +23,19 @@ internal static class AccountEndpoints
             var account = ctx.Request.Headers["X-Rucio-Account"].ToString();
             if (user.Length == 0 || password.Length == 0)
                 throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate: X-Rucio-Username and X-Rucio-Password must be set");
-            var token = await Catalog(ctx).LoginAsync(user, password, account.Length == 0 ? null : account);
+            var guard = ctx.RequestServices.GetRequiredService<Security.LoginGuard>();
+            ctx.Items[Security.AuditMiddleware.IdentityItem] = user;
+            ctx.Items[Security.AuditMiddleware.IdentityItem + ".type"] = "USERPASS";
+            await guard.EnsureNotLockedAsync(user, "USERPASS");
+            TokenInfo token;
+            try { token = await Catalog(ctx).LoginAsync(user, password, account.Length == 0 ? null : account); }
+            catch (FerryException e) when (e.Status == 401)
+            {
+                await guard.FailedAsync(user, "USERPASS", ctx.Connection.RemoteIpAddress?.ToString());
+                throw;
+            }
+            await guard.SucceededAsync(user, "USERPASS");
+            ctx.Items[Caller.ItemKey + ".account"] = token.Account;
             ctx.Response.Headers["X-Rucio-Auth-Token"] = token.Token;
             ctx.Response.Headers["X-Rucio-Auth-Token-Expires"] = RucioTime.Format(token.ExpiresAt);
             ctx.Response.Headers["X-Rucio-Auth-Account"] = token.Account;
@@ -96,7 +108,16 @@ internal static class AccountEndpoints
             Caller.Of(ctx).RequireAdmin("add identities");
             var body = await Wire.ReadObject(ctx);
             var authtype = body.RequiredString("authtype").ToUpperInvariant();
-            if (authtype != "USERPASS") throw FerryException.Invalid($"Only USERPASS identities are supported, not {authtype}");
+            if (authtype is "X509" or "OIDC")
+            {
+                var identity = body.RequiredString("identity");
+                if (authtype == "X509" && !identity.StartsWith('/'))
+                    throw FerryException.Invalid($"An X509 identity is a DN in the slash form, e.g. /DC=org/DC=example/CN=Jane Doe (openssl x509 -noout -subject -nameopt compat), not '{identity}'");
+                await ctx.RequestServices.GetRequiredService<IdentityCatalog>().AddExternalAsync(ctx.Route("account"), identity, authtype, body.OptString("email"));
+                await Wire.Created(ctx);
+                return;
+            }
+            if (authtype != "USERPASS") throw FerryException.Invalid($"Identity type {authtype} is not supported: use USERPASS, X509 or OIDC");
             await Catalog(ctx).AddUserpassAsync(ctx.Route("account"), body.RequiredString("identity"), body.RequiredString("password"), body.OptString("email"));
             await Wire.Created(ctx);
         }, "AddIdentity", "Accounts");

@@ -76,7 +76,11 @@ internal static partial class DidEndpoints
 
     private static async Task Dispatch(HttpContext ctx)
     {
-        var raw = ctx.Request.Path.Value!["/dids/".Length..];
+        // "/dids" itself also reaches this catch-all (its rest is empty) for methods that have no endpoint there.
+        var path = ctx.Request.Path.Value!;
+        if (path.Length <= "/dids/".Length)
+            throw new FerryException("MethodNotAllowed", 405, $"{ctx.Request.Method} {path} is not an endpoint; DIDs are addressed as /dids/SCOPE/NAME");
+        var raw = path["/dids/".Length..];
         var method = ctx.Request.Method;
         var segs = raw.Split('/');
         if (method == "GET" && segs.Length >= 3 && segs[1] == "dids" && segs[2] == "search") { await Search(ctx, Uri.UnescapeDataString(segs[0])); return; }
@@ -177,15 +181,20 @@ internal static partial class DidEndpoints
         name ??= body.RequiredString("name");
         await caller.RequireScopeWrite(Accounts(ctx), Names.Scope(scope));
         var type = EnumNames.ParseDidType(body.RequiredString("type"));
-        var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
-        await dids.AddCollectionAsync(scope, name, type, body.OptString("account") ?? caller.Account, body.OptLong("lifetime"), body.OptMeta("meta"));
-        if (body.OptArray("dids") is { Count: > 0 }) await Attach(ctx, scope, name, body, false);
-        if (body.OptArray("rules") is { } rules)
-            foreach (var r in rules)
-            {
-                var spec = RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)]);
-                await ctx.RequestServices.GetRequiredService<RuleCatalog>().AddAsync(spec);
-            }
+        // Everything is parsed before anything is written, and the collection, its content and its rules are written
+        // in one transaction: a request refused in its last part must not leave its first part behind.
+        var account = body.OptString("account") ?? caller.Account;
+        var lifetime = body.OptLong("lifetime");
+        var meta = body.OptMeta("meta");
+        var children = body.OptArray("dids") is { Count: > 0 } ? Children(body) : [];
+        var rules = (body.OptArray("rules") ?? []).Select(r => RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)])).ToList();
+        if (children.Count > 0 && body.OptString("rse") is { } rse)
+        {
+            // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection.
+            var files = body.OptArray("dids")!.Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
+            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
+        }
+        await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionAsync(scope, name, type, account, lifetime, meta, children, rules);
     }
 
     private static async Task Attach(HttpContext ctx, string scope, string name, JsonObject body, bool ignoreDuplicate)

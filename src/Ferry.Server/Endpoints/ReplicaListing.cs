@@ -47,7 +47,8 @@ internal static class ReplicaListing
         var line = new Dictionary<string, object?>
         {
             ["scope"] = f.File.Scope, ["name"] = f.File.Name, ["bytes"] = f.File.Bytes, ["md5"] = f.File.Md5, ["adler32"] = f.File.Adler32,
-            ["pfns"] = f.Pfns.ToDictionary(p => p.Pfn, p => (object?)new Dictionary<string, object?>
+            // Two RSEs (or two protocols) can resolve to the same URL when they point at one storage; the first, preferred one is kept.
+            ["pfns"] = f.Pfns.DistinctBy(p => p.Pfn).ToDictionary(p => p.Pfn, p => (object?)new Dictionary<string, object?>
             {
                 ["rse_id"] = p.RseId, ["rse"] = p.Rse, ["type"] = p.Type, ["volatile"] = p.Volatile, ["domain"] = p.Domain,
                 ["priority"] = p.Priority, ["client_extract"] = p.ClientExtract,

@@ -14,6 +14,8 @@ using Ferry.Engine.Daemons;
 using Ferry.Engine.Storage;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
+using Ferry.Server.Ui;
+using Ferry.Server.Security;
 using Ferry.Storage.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +32,7 @@ namespace Ferry.Server.Hosting;
 public sealed record ServerOptions(string Home, string Listen)
 {
     public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment();
+    public Security.SecurityOptions Security { get; init; } = Ferry.Server.Security.SecurityOptions.FromEnvironment();
 }
 
 public static class FerryServerHost
@@ -51,7 +54,17 @@ public static class FerryServerHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Parse(host), port));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Parse(host), port);
+            if (options.Security.TlsListen is { } tls)
+            {
+                var (tlsHost, tlsPort) = ParseListen(tls);
+                Security.X509.TlsListener.Listen(k, options.Security, System.Net.IPAddress.Parse(tlsHost), tlsPort);
+            }
+            // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
+            k.Limits.MaxResponseBufferSize = 1 << 20;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
@@ -73,6 +86,8 @@ public static class FerryServerHost
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         builder.Services.AddSync();
         builder.Services.AddSitePolicies(options.Engine.RunDaemons);
+        builder.Services.AddFerrySecurity(options.Security);
+        Metrics.MetricsEndpoints.AddFerryMetrics(builder.Services);
         if (options.Engine.RunDaemons)
         {
             builder.Services.AddHostedService<Judge>();
@@ -81,12 +96,18 @@ public static class FerryServerHost
         }
 
         var app = builder.Build();
+        Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);
         await BootstrapAsync(app.Services, home, app.Logger);
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
+        app.UseFerryUi();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseMiddleware<PermissionMiddleware>();
         app.MapOpenApi("/openapi/v1.json");
         app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithName("Health").WithTags("Health");
+        Metrics.MetricsEndpoints.MapFerryMetrics(app);
         app.MapAccounts();
         app.MapRses();
         app.MapDids();
@@ -99,6 +120,8 @@ public static class FerryServerHost
         app.MapSync();
         app.MapSubscriptions();
         app.MapSitePolicies();
+        app.MapUi();
+        app.MapSecurity();
         app.Map("POST", "/traces", async ctx =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null);
@@ -119,7 +142,7 @@ public static class FerryServerHost
         }, "Messages", "Messages");
 
         await app.StartAsync(ct);
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
         await WriteServerInfo(home, url);
         app.Logger.LogInformation("Ferry {Version} listening on {Url}, data in {Home}, catalogue {Catalog}{Daemons}", ServerInfo.Version, url, home,
             CatalogStore.Describe(catalog), options.Engine.RunDaemons ? "" : " (no daemons)");

@@ -1,29 +1,55 @@
 using Ferry.Catalog.Accounts;
 using Ferry.Core.Errors;
+using Ferry.Server.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Http;
 
-/// <summary>Every endpoint but ping, auth, traces, health and the OpenAPI document needs a valid X-Rucio-Auth-Token.</summary>
+/// <summary>
+/// Authenticates every request whose endpoint is not Anonymous in the permission matrix: an opaque token (userpass or
+/// X.509 session) or an OIDC JWT, in X-Rucio-Auth-Token or as "Authorization: Bearer". Requests that match no
+/// endpoint fall back to the prefixes below, so a 404 still needs a token.
+/// </summary>
 public sealed class AuthMiddleware(RequestDelegate next)
 {
-    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi"];
+    // /metrics is open like /health: a local scraper, and labels never name accounts or tokens (docs/metrics.md).
+    private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi", "/metrics"];
 
-    public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts)
+    public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts, OidcValidator oidc)
     {
         var path = ctx.Request.Path.Value ?? "/";
-        if (path == "/" || Open.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+        var permission = PermissionMiddleware.Of(ctx);
+        var anonymous = permission is not null ? permission.Access == Access.Anonymous
+            : path == "/" || Open.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+        if (anonymous)
         {
             await next(ctx);
             return;
         }
-        var token = ctx.Request.Headers["X-Rucio-Auth-Token"].ToString();
+        var token = Token(ctx);
         if (string.IsNullOrEmpty(token)) throw new FerryException("ValueError", 400, "Token must be set.");
-        var info = await accounts.ValidateAsync(token)
-            ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials: the token is unknown or expired");
-        ctx.Items[Caller.ItemKey] = new Caller(info.Account, await accounts.IsAdminAsync(info.Account));
+        if (OidcValidator.LooksLikeJwt(token))
+        {
+            var bearer = await oidc.ValidateAsync(token, ctx.Request.Headers["X-Rucio-Account"].ToString());
+            ctx.Items[Caller.ItemKey] = new Caller(bearer.Account, await accounts.IsAdminAsync(bearer.Account)) { Identity = bearer.Identity, AuthType = "OIDC" };
+        }
+        else
+        {
+            var info = await accounts.ValidateAsync(token)
+                ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials: the token is unknown or expired");
+            ctx.Items[Caller.ItemKey] = new Caller(info.Account, await accounts.IsAdminAsync(info.Account)) { AuthType = "TOKEN" };
+        }
         await next(ctx);
+    }
+
+    /// <summary>The session token of a request: Rucio's header, or an OAuth bearer token.</summary>
+    public static string Token(HttpContext ctx)
+    {
+        var token = ctx.Request.Headers["X-Rucio-Auth-Token"].ToString();
+        if (token.Length > 0) return token;
+        var authorization = ctx.Request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : "";
     }
 }
 
@@ -48,6 +74,16 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         catch (BadHttpRequestException e)
         {
             await Wire.WriteError(ctx, "ValueError", e.Message, 400);
+        }
+        catch (Ferry.Storage.StorageException e) when (e.Permanent)
+        {
+            // The RSE's storage cannot do this as configured (no credentials, unsupported operation): not a server bug.
+            await Wire.WriteError(ctx, "StorageError", $"The RSE's storage refused the operation: {e.Message}", 409);
+        }
+        catch (Ferry.Storage.StorageException e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            // Unreachable or failing storage is an upstream outage: the client may retry later.
+            await Wire.WriteError(ctx, "StorageUnavailable", $"The RSE's storage did not answer: {e.Message}", 503);
         }
         catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
         {

@@ -9,6 +9,10 @@ public sealed record Caller(string Account, bool IsAdmin)
 {
     public const string ItemKey = "ferry.caller";
 
+    /// <summary>The identity behind the session (username, DN, OIDC subject) and how it was proven; for the audit log.</summary>
+    public string? Identity { get; init; }
+    public string? AuthType { get; init; }
+
     public static Caller Of(HttpContext ctx) =>
         ctx.Items[ItemKey] as Caller ?? throw new FerryException("CannotAuthenticate", 401, "Authentication required");
 

@@ -13,7 +13,7 @@ namespace Ferry.Storage.S3;
 /// Credentials: <c>access_key</c>, <c>secret_key</c>, optional <c>region</c>, optional <c>secure</c> (https; the
 /// default when the port is 443), optional <c>etag_is_md5</c> (false for buckets encrypted with SSE-KMS or SSE-C).
 /// </summary>
-public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite
+public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite, IRangedRead
 {
     public const int PartSize = 32 << 20;
     private const int PartsInFlight = 4;
@@ -77,6 +77,24 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
         try
         {
             var response = await _s3.GetObjectAsync(request, ct);
+            return response.ResponseStream;
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("GET", pfn, e); }
+    }
+
+    public async Task<Stream> OpenRangeAsync(string pfn, long offset, long length, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var (bucket, key) = Locate(pfn);
+        var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
+        try
+        {
+            var response = await _s3.GetObjectAsync(request, ct);
+            if (response.ContentLength != length)
+            {
+                response.Dispose();
+                throw new StorageException($"GET {pfn} bytes {offset}-{offset + length - 1}: the server sent {response.ContentLength} bytes", permanent: false);
+            }
             return response.ResponseStream;
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw Classify("GET", pfn, e); }

@@ -12,7 +12,7 @@ namespace Ferry.Storage.WebDav;
 /// for a server-side adler32 where the server offers one.
 /// Credentials: <c>user</c>+<c>password</c> (basic) or <c>token</c> (a Rucio/Ferry auth token).
 /// </summary>
-public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
+public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum, IRangedRead
 {
     private static readonly HttpMethod Propfind = new("PROPFIND"), Mkcol = new("MKCOL"), Move = new("MOVE");
     private static readonly XNamespace Dav = "DAV:";
@@ -88,6 +88,21 @@ public sealed class WebDavBackend : IStorageBackend, IServerSideChecksum
         // A server that ignores Range answers 200 with the whole object: skip to the offset ourselves.
         if (offset > 0 && response.StatusCode == HttpStatusCode.OK) await SkipAsync(body, offset, ct);
         return new IdleTimeoutStream(body, response, _operationTimeout, pfn);
+    }
+
+    public async Task<Stream> OpenRangeAsync(string pfn, long offset, long length, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var request = new HttpRequestMessage(HttpMethod.Get, Url(pfn));
+        request.Headers.Range = new RangeHeaderValue(offset, offset + length - 1);
+        var response = await SendAsync(request, pfn, ct, allowNotFound: false, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange is not { } range
+            || range.From != offset || range.To != offset + length - 1)
+        {
+            response.Dispose();
+            throw new StorageException($"GET {pfn} bytes {offset}-{offset + length - 1}: the server did not answer with that range", permanent: false);
+        }
+        return new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(ct), response, _operationTimeout, pfn);
     }
 
     public async Task<StorageChecksum?> WriteAsync(string pfn, Stream content, long? length, CancellationToken ct)

@@ -170,13 +170,18 @@ public sealed class RuleWatchTests(WatchServerFixture f) : IClassFixture<WatchSe
     {
         var (silent, held) = SilentServer();
         var id = await HangingRuleAsync("WGONE", silent);
-        var watch = Infrastructure.Cli.RunAsync(f.Server, "rule", "watch", id, "--wait", "--interval", "1s", "--json");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.False(watch.IsCompleted, "the watch ended before the rule was deleted");
+        // The rule goes only once the watch has reported it (a slow CLI start must not see it gone from the first poll).
+        var output = new System.Text.StringBuilder();
+        using var watch = Infrastructure.ChildProcess.Start(Infrastructure.Cli.StartInfo(["rule", "watch", id, "--wait", "--interval", "1s", "--json"], f.Server.Home,
+            new Dictionary<string, string> { ["FERRY_URL"] = f.Server.Url, ["FERRY_ACCOUNT"] = "root", ["FERRY_PASSWORD"] = Infrastructure.FerryServer.RootPassword }), output);
+        string Output() { lock (output) return output.ToString(); }
+        await Infrastructure.Site.WaitUntilAsync(() => Task.FromResult(Output().Contains(id)), TimeSpan.FromSeconds(60), "the watch's first report");
+        Assert.False(watch.HasExited, "the watch ended before the rule was deleted");
         Assert.Equal(200, (int)(await f.Api.SendAsync("DELETE", $"/rules/{id}?immediate=true", "{}")).StatusCode);
-        var r = await watch.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        var lines = JsonLines(r.Stdout);
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await watch.WaitForExitAsync(cts.Token);
+        watch.WaitForExit();                            // drains the redirected output
+        Assert.True(watch.ExitCode == 1, $"exit {watch.ExitCode}\n{Output()}");
+        var lines = JsonLines(string.Join('\n', Output().Split('\n').Where(l => l.TrimStart().StartsWith('{'))));
         Assert.Equal(id, lines.Single(l => Event(l) == "gone").GetProperty("rule_id").GetString());
         Assert.Equal("gone", lines[^1].GetProperty("result").GetString());
         foreach (var c in held) c.Dispose();

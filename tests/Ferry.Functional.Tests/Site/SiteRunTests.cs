@@ -69,3 +69,37 @@ public sealed class SiteRunTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Contains("task=site status=stop", log.ToString());
     }
 }
+
+/// <summary>The consistency check as a periodic site task, configured in YAML: it reports, and deletes only with fix: true.</summary>
+public sealed class SiteConsistencyTaskTests(ServerFixture f) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_yaml_site_config_runs_the_consistency_check_and_fixes_only_when_told()
+    {
+        var prefix = await Site.AddPosixRseAsync(f.Api, "SITE-CHK");
+        var dark = Path.Combine(prefix, "user/root/0a/0b/nobody-registered.dat");
+        Directory.CreateDirectory(Path.GetDirectoryName(dark)!);
+        await File.WriteAllBytesAsync(dark, new byte[100]);
+        File.SetLastWriteTimeUtc(dark, DateTime.UtcNow.AddDays(-3));
+
+        var dir = TempDirs.Create("site-yaml");
+        var config = Path.Combine(dir, "site.yaml");
+        await File.WriteAllTextAsync(config, "tasks:\n  consistency:\n    rses: [SITE-CHK]\n    grace_seconds: 3600\n");
+        var report = await Cli.RunAsync(f.Server, "site", "run", "--config", config, "--once");
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Contains("task=consistency status=ok", report.Stderr);
+        Assert.Contains("SITE-CHK: 1 dark, 0 lost, 0 corrupt", report.Stderr);
+        Assert.True(File.Exists(dark), "without fix: true nothing is deleted");
+
+        await File.WriteAllTextAsync(config, "tasks:\n  consistency: {rses: [SITE-CHK], grace_seconds: 3600, fix: true}\n");
+        var fixedRun = await Cli.RunAsync(f.Server, "site", "run", "--config", config, "--once");
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.Stderr);
+        Assert.Contains("fixed: 1 deleted", fixedRun.Stderr);
+        Assert.False(File.Exists(dark));
+
+        await File.WriteAllTextAsync(config, "tasks:\n  consistency: {rses: [SITE-CHK], fix: yes-please}\n");
+        var bad = await Cli.RunAsync(f.Server, "site", "run", "--config", config, "--once");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("'fix' must be true or false", bad.Stderr);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Ferry.Functional.Tests.Fuzz;
+
+/// <summary>
+/// What a request could have changed: every table of the server's SQLite catalogue (read through a read-only
+/// connection of our own) and every file under the RSE directories. <see cref="Changed"/> is a cheap probe
+/// (SQLite's data_version moves when another connection commits), so the full digest is taken only when it moved.
+/// </summary>
+public sealed class CatalogueState : IDisposable
+{
+    /// <summary>
+    /// State a refused request may legitimately write, or the daemons keep on their own: tokens (authentication
+    /// issues them), the free space the reaper records, leases. Tables holding a record of refusals themselves
+    /// (an audit log, failed-login counters) are left out by name as they land.
+    /// </summary>
+    private static readonly string[] VolatileTables = ["tokens", "rse_free_space", "sqlite_sequence", "schema_version"];
+    private static readonly string[] VolatileTablePrefixes = ["audit", "auth_fail", "login_", "lockout"];
+
+    private readonly SqliteConnection _db;
+    private readonly IReadOnlyList<string> _directories;
+    private long _dataVersion;
+
+    public CatalogueState(string catalogPath, IReadOnlyList<string> directories)
+    {
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = catalogPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        _db.Open();
+        _directories = directories;
+        _dataVersion = DataVersion();
+    }
+
+    private long DataVersion()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "PRAGMA data_version";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>True when a commit happened since the last call (another connection: the server).</summary>
+    public bool Changed()
+    {
+        var v = DataVersion();
+        var changed = v != _dataVersion;
+        _dataVersion = v;
+        return changed;
+    }
+
+    /// <summary>Work the daemons will do on their own: transfers queued or running.</summary>
+    public bool DaemonsBusy()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM requests WHERE state IN (0, 1)";
+        return (long)cmd.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>Rules whose expiry falls before <paramref name="unixMs"/>: the judge removes them on its own schedule.</summary>
+    public HashSet<string> RulesDueBy(long unixMs) => Ids("SELECT id FROM rules WHERE expires_at IS NOT NULL AND expires_at <= " + unixMs);
+
+    public HashSet<string> RuleIds() => Ids("SELECT id FROM rules");
+
+    private HashSet<string> Ids(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read()) ids.Add(r.GetString(0));
+        return ids;
+    }
+
+    /// <summary>Table name (or "files:DIR") to a digest of its content, independent of row order.</summary>
+    public Dictionary<string, string> Digest()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tables = new List<string>();
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+        foreach (var table in tables.Where(t => !VolatileTables.Contains(t) && !VolatileTablePrefixes.Any(p => t.StartsWith(p, StringComparison.Ordinal))))
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = $"SELECT * FROM \"{table}\"";
+            using var r = cmd.ExecuteReader();
+            var rows = new List<string>();
+            while (r.Read())
+            {
+                var row = new StringBuilder();
+                for (var i = 0; i < r.FieldCount; i++)
+                {
+                    if (r.GetName(i).Contains("lease", StringComparison.Ordinal)) continue;
+                    row.Append(r.GetName(i)).Append('=').Append(r.IsDBNull(i) ? "<null>" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('\u001f');
+                }
+                rows.Add(row.ToString());
+            }
+            rows.Sort(StringComparer.Ordinal);
+            result[table] = $"{rows.Count} rows " + Hash(string.Join('\u001e', rows));
+        }
+        foreach (var dir in _directories)
+        {
+            var files = Directory.Exists(dir)
+                ? Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories)
+                    .Select(p => new FileInfo(p)).Select(f => $"{Path.GetRelativePath(dir, f.FullName)}|{(f.Attributes.HasFlag(FileAttributes.Directory) ? -1 : f.Length)}|{f.LastWriteTimeUtc.Ticks}")
+                    .Order(StringComparer.Ordinal).ToList()
+                : [];
+            result["files:" + dir] = $"{files.Count} entries " + Hash(string.Join('\n', files));
+        }
+        return result;
+    }
+
+    public static IEnumerable<string> Differences(Dictionary<string, string> before, Dictionary<string, string> after) =>
+        before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+            .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} -> {after.GetValueOrDefault(k) ?? "(absent)"}");
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
+    public void Dispose() => _db.Dispose();
+}

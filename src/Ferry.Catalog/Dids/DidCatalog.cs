@@ -268,7 +268,8 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
             switch (key)
             {
                 case "events" when value.ValueKind == JsonValueKind.Number:
-                    await c.ExecuteAsync("UPDATE dids SET events=@v WHERE scope=@scope AND name=@name", new { v = value.GetInt64(), scope, name }, tx);
+                    if (!value.TryGetInt64(out var events) || events < 0) throw FerryException.Invalid($"'events' must be a whole number from 0 up, got {value.GetRawText()}");
+                    await c.ExecuteAsync("UPDATE dids SET events=@v WHERE scope=@scope AND name=@name", new { v = events, scope, name }, tx);
                     continue;
                 case "guid" when value.ValueKind == JsonValueKind.String:
                     await c.ExecuteAsync("UPDATE dids SET guid=@v WHERE scope=@scope AND name=@name", new { v = value.GetString()!.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), scope, name }, tx);

@@ -117,12 +117,8 @@ internal sealed class RetentionTask(FerryClient client, TimeSpan interval, IRead
     public string Name => "retention";
     public TimeSpan Interval => interval;
 
-    public async Task<string> RunAsync(CancellationToken ct)
-    {
-        var parts = new List<string>();
-        foreach (var rse in rses) parts.Add($"{rse}: {(await client.ApplyRetentionAsync(rse, ct)).GetArrayLength()} replica(s) scheduled for deletion");
-        return string.Join("; ", parts);
-    }
+    public Task<string> RunAsync(CancellationToken ct) => PerRse.RunAsync(rses, async rse =>
+        $"{(await client.ApplyRetentionAsync(rse, ct)).GetArrayLength()} replica(s) scheduled for deletion");
 }
 
 internal sealed class StalledTransfersTask(FerryClient client, TimeSpan interval, TimeSpan alertAfter, TimeSpan resetAfter) : ISiteTask
@@ -143,16 +139,11 @@ internal sealed class ChecksumAuditTask(FerryClient client, TimeSpan interval, I
     public string Name => "checksum-audit";
     public TimeSpan Interval => interval;
 
-    public async Task<string> RunAsync(CancellationToken ct)
+    public Task<string> RunAsync(CancellationToken ct) => PerRse.RunAsync(rses, async rse =>
     {
-        var parts = new List<string>();
-        foreach (var rse in rses)
-        {
-            var results = (await client.AuditChecksumsAsync(rse, files, ct)).EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
-            parts.Add($"{rse}: {results.Count(o => o == "OK")} ok, {results.Count(o => o == "BAD")} bad, {results.Count(o => o == "ERROR")} unreadable");
-        }
-        return string.Join("; ", parts);
-    }
+        var results = (await client.AuditChecksumsAsync(rse, files, ct)).EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
+        return $"{results.Count(o => o == "OK")} ok, {results.Count(o => o == "BAD")} bad, {results.Count(o => o == "ERROR")} unreadable";
+    });
 }
 
 public sealed record ConsistencySettings(TimeSpan Grace, int Sample, int ChecksPerSecond, bool Fix);
@@ -166,20 +157,26 @@ internal sealed class ConsistencyTask(FerryClient client, TimeSpan interval, IRe
     public string Name => "consistency";
     public TimeSpan Interval => interval;
 
-    public async Task<string> RunAsync(CancellationToken ct)
+    public Task<string> RunAsync(CancellationToken ct) => PerRse.RunAsync(rses, async rse =>
     {
-        var parts = new List<string>();
-        foreach (var rse in rses)
+        var body = new System.Text.Json.Nodes.JsonObject
         {
-            var body = new System.Text.Json.Nodes.JsonObject
-            {
-                ["fix"] = settings.Fix, ["grace_seconds"] = (long)settings.Grace.TotalSeconds, ["sample"] = settings.Sample,
-                ["checks_per_second"] = settings.ChecksPerSecond,
-            };
-            var r = await client.CheckRseAsync(rse, body, ct);
-            parts.Add($"{rse}: {r.GetProperty("dark").GetArrayLength()} dark, {r.GetProperty("lost").GetArrayLength()} lost, " +
-                $"{r.GetProperty("mismatched").GetArrayLength()} corrupt of {r.Long("catalogued")} catalogued" + (settings.Fix ? $"; fixed: {r.Long("deleted")} deleted, {r.Long("declared_bad")} declared BAD" : ""));
-        }
+            ["fix"] = settings.Fix, ["grace_seconds"] = (long)settings.Grace.TotalSeconds, ["sample"] = settings.Sample,
+            ["checks_per_second"] = settings.ChecksPerSecond,
+        };
+        var r = await client.CheckRseAsync(rse, body, ct);
+        return $"{r.GetProperty("dark").GetArrayLength()} dark, {r.GetProperty("lost").GetArrayLength()} lost, " +
+            $"{r.GetProperty("mismatched").GetArrayLength()} corrupt of {r.Long("catalogued")} catalogued" + (settings.Fix ? $"; fixed: {r.Long("deleted")} deleted, {r.Long("declared_bad")} declared BAD" : "");
+    });
+}
+
+/// <summary>The RSE-wise site tasks: one round visits each RSE in turn and reports "RSE: what happened" for each.</summary>
+internal static class PerRse
+{
+    public static async Task<string> RunAsync(IReadOnlyList<string> rses, Func<string, Task<string>> round)
+    {
+        var parts = new List<string>(rses.Count);
+        foreach (var rse in rses) parts.Add($"{rse}: {await round(rse)}");
         return string.Join("; ", parts);
     }
 }

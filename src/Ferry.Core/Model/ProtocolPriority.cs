@@ -15,8 +15,25 @@ public static class ProtocolPriority
         if (domains.ValueKind != JsonValueKind.Object) return 1;
         int? best = null;
         foreach (var d in domains.EnumerateObject())
-            if (d.Value.ValueKind == JsonValueKind.Object && d.Value.TryGetProperty(operation, out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() > 0)
-                best = best is null ? v.GetInt32() : Math.Min(best.Value, v.GetInt32());
+            // A priority that is not a whole number (stored before input was checked) counts as not enabling the operation.
+            if (d.Value.ValueKind == JsonValueKind.Object && d.Value.TryGetProperty(operation, out var v) && v.ValueKind == JsonValueKind.Number
+                && v.TryGetInt32(out var priority) && priority > 0)
+                best = best is null ? priority : Math.Min(best.Value, priority);
         return best;
+    }
+
+    /// <summary>Why a protocol's "domains" cannot be used, or null: an object of domains (lan, wan) whose operations have whole-number priorities.</summary>
+    public static string? Problem(JsonElement domains)
+    {
+        if (domains.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return null;
+        if (domains.ValueKind != JsonValueKind.Object) return "'domains' must be an object like {\"wan\": {\"read\": 1, \"write\": 1, \"delete\": 1}}";
+        foreach (var d in domains.EnumerateObject())
+        {
+            if (d.Value.ValueKind != JsonValueKind.Object) return $"'domains.{d.Name}' must be an object of operation priorities";
+            foreach (var op in d.Value.EnumerateObject())
+                if (op.Value.ValueKind != JsonValueKind.Null && (op.Value.ValueKind != JsonValueKind.Number || !op.Value.TryGetInt32(out var n) || n < 0))
+                    return $"'domains.{d.Name}.{op.Name}' must be a whole number from 0 (disabled) up";
+        }
+        return null;
     }
 }

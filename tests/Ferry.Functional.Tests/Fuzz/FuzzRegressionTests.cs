@@ -16,6 +16,22 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
         Assert.Contains("/dids/SCOPE/NAME", await RawApi.AssertError(resp, 405, "MethodNotAllowed"));
     }
 
+    // Seed 118310874 (CI): a protocol whose domain priority was not a whole number was stored, and from then on every
+    // PFN of that RSE failed in JsonElement.GetInt32 (a 500 on replica listings, registration and checks).
+    [Theory]
+    [InlineData("FZR_DOM1", """{"wan":{"read":1.5}}""", "domains.wan.read")]
+    [InlineData("FZR_DOM2", """{"wan":{"read":18446744073709551616}}""", "domains.wan.read")]
+    [InlineData("FZR_DOM3", """{"lan":"yes"}""", "domains.lan")]
+    [InlineData("FZR_DOM4", """[1]""", "'domains' must be an object")]
+    public async Task A_protocol_with_unusable_domain_priorities_is_refused_and_not_stored(string rse, string domains, string message)
+    {
+        await Site.AddPosixRseAsync(f.Api, rse);
+        using var resp = await f.Api.SendAsync("POST", $"/rses/{rse}/protocols/davs", $$"""{"hostname":"localhost","port":8443,"prefix":"/x","domains":{{domains}}}""");
+        Assert.Contains(message, await RawApi.AssertError(resp, 400, "InvalidObject"));
+        var protocols = await f.Api.JsonAsync("GET", $"/rses/{rse}/protocols");
+        Assert.DoesNotContain("davs", protocols.GetRawText());
+    }
+
     // Seed 1, #3170: two RSEs whose protocols resolve to the same URL made the listing's pfns dictionary throw.
     [Fact]
     public async Task Replicas_of_two_rses_on_one_storage_url_are_listed_once()

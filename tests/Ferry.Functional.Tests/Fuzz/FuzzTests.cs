@@ -21,7 +21,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_endpoint_refuses_bad_requests_cleanly_and_changes_nothing()
     {
-        var seed = EnvInt("FUZZ_SEED", Random.Shared.Next());
+        // CI replays a fixed seed (the one that found the domains bug) so a landing never hinges on a new draw;
+        // elsewhere each run draws a new one and prints it.
+        var seed = EnvInt("FUZZ_SEED", Environment.GetEnvironmentVariable("CI") == "true" ? 118310874 : Random.Shared.Next());
         var count = EnvInt("FUZZ_COUNT", 6000);
         var budget = TimeSpan.FromSeconds(EnvInt("FUZZ_SECONDS", 150));
         output.WriteLine($"fuzz seed {seed} (FUZZ_SEED={seed} reproduces this run), {count} requests, at most {budget.TotalSeconds:F0} s");

@@ -32,12 +32,10 @@ public sealed class MetricsEndpointTests
             dids = new[] { new { scope = "user.root", name = "metrics_ds" } }, copies = 1, rse_expression = "MET_DST", grouping = "DATASET", purge_replicas = true,
         })))[0].GetString()!;
         var seen = new List<double>();
-        double queuedMax = 0;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(3))
         {
             var (samples, _) = await ScrapeAsync(scraper);
-            queuedMax = Math.Max(queuedMax, samples.Where(s => s.Name == "ferry_queue_transfers" && s.Label("destination_rse") == "MET_DST").Sum(s => s.Value));
             var link = samples.SingleOrDefault(s => s.Name == "ferry_transfer_bytes_total" && s.Label("source_rse") == "MET_SRC" && s.Label("destination_rse") == "MET_DST");
             if (link is not null && (seen.Count == 0 || seen[^1] != link.Value)) seen.Add(link.Value);
             if (link?.Value >= total) break;
@@ -65,9 +63,9 @@ public sealed class MetricsEndpointTests
         Assert.Contains(after, s => s.Name == "http_server_request_duration_seconds_count" && s.Label("http_route") == "/rses/{rse}"
                                     && s.Label("http_response_status_code") == "201");
         Assert.Contains(after, s => s.Name == "ferry_catalog_up" && s.Value == 1);
-        // The queue gauge saw the backlog, and it is gone now that the rule is OK.
-        Assert.True(queuedMax >= 1, "ferry_queue_transfers never showed the queued requests");
-        // The gauges read the catalogue at most once a second, so the last value may trail the rule by a scrape.
+        // The backlog is gone from the queue gauge now that the rule is OK. A non-zero depth is not asserted: the gauge is read
+        // at most once a second and has no sample for an empty queue, so on a quiet machine 12 quick transfers can finish
+        // unseen (flaky in CI). The last value may trail the rule by a scrape.
         await Site.WaitUntilAsync(async () => (await ScrapeAsync(scraper)).Samples
             .Where(s => s.Name == "ferry_queue_transfers" && s.Label("destination_rse") == "MET_DST").Sum(s => s.Value) == 0, TimeSpan.FromSeconds(10), "an empty transfer queue in /metrics");
         // No account or token in any label.

@@ -86,7 +86,9 @@ public sealed class PermissionMatrixTests(ServerFixture f) : IClassFixture<Serve
         await api.SendAsync("POST", "/dids/user.root/perm_ds", """{"type":"DATASET"}""");
         await api.SendAsync("POST", "/dids/user.root/perm_ds2", """{"type":"DATASET"}""");
         var ruleId = (await api.JsonAsync("POST", "/rules/", """{"dids":[{"scope":"user.root","name":"perm_ds"}],"copies":1,"rse_expression":"LOCAL","account":null}"""))[0].GetString()!;
-        using (var sub = await api.SendAsync("POST", "/ferry/subscriptions", """{"name":"perm_sub","filter":{"scopes":["user.root"]},"rules":[{"rse_expression":"LOCAL","copies":1}]}"""))
+        // The subscription matches no DID of this test: the subscriber adding rules in the background (to the task's
+        // output dataset, say) would otherwise change the catalogue between the two snapshots.
+        using (var sub = await api.SendAsync("POST", "/ferry/subscriptions", """{"name":"perm_sub","filter":{"scopes":["user.root"],"name_regex":"perm_sub_target_.*"},"rules":[{"rse_expression":"LOCAL","copies":1}]}"""))
             Assert.True((int)sub.StatusCode == 201, await sub.Content.ReadAsStringAsync());
         await TaskData.InputAsync(api, "PERM-IN", "perm_in", 1);
         await Site.AddPosixRseAsync(api, "PERM-OUT");
@@ -95,6 +97,8 @@ public sealed class PermissionMatrixTests(ServerFixture f) : IClassFixture<Serve
         await api.SendAsync("POST", "/accounts/mallory/identities", """{"identity":"mallory","authtype":"USERPASS","password":"pw-mallory"}""");
         await api.SendAsync("POST", "/accounts/mallory/scopes/user.mallory");
         var mallory = await api.TokenAsync("mallory", "pw-mallory");
+        // The task's definition makes its output dataset and rule in the background: wait for it, then let the judge settle.
+        await TaskData.WaitForStatusAsync(api, taskId, TimeSpan.FromSeconds(60), "ready", "running");
         await Task.Delay(1500); // let the judge settle the rule before the snapshot
         var before = await Fingerprint(api);
 

@@ -218,6 +218,16 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
         foreach (var (group, rseId) in _groupPairs.Distinct())
             await c.ExecuteAsync("INSERT INTO apply_group_rse(grp, rse_id) VALUES (@group, @rseId) ON CONFLICT DO NOTHING", new { group, rseId }, tx);
         if (_filePairs.Count == 0) return;
+        if (c is PgConnection pg)
+        {
+            // Npgsql cannot prepare a statement before its parameters have values; COPY is one round trip anyway.
+            await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_file_rse(idx, rse_id) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var (file, rseId) in _filePairs.Distinct()) await copy.WriteRowAsync(default, file, rseId);
+                await copy.CompleteAsync();
+            }
+            return;
+        }
         await using var insert = c.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = "INSERT INTO apply_file_rse(idx, rse_id) VALUES (@i, @r)";

@@ -91,6 +91,8 @@ public sealed class FerryServer : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        // Kept beside the server's data, so a failed run can be read afterwards (ferry-tests/home-*/server.log).
+        try { await File.WriteAllTextAsync(Path.Combine(Home, "server.log"), Log); } catch (IOException) { }
     }
 
     public static int FreePort()

@@ -51,7 +51,10 @@ public sealed class FerryServer : IAsyncDisposable
     }
 
     /// <summary>A server on the same data directory and port with another catalogue (start it after this one stopped).</summary>
-    public FerryServer WithDatabase(string? database) => new(Home, Port) { FixedRootPassword = FixedRootPassword, Environment = Environment, Arguments = Arguments, Database = database };
+    public FerryServer WithDatabase(string? database) => new(Home, Port) { FixedRootPassword = FixedRootPassword, Environment = Environment, Arguments = Arguments, Database = database, KeepsDatabase = true };
+
+    /// <summary>True: another server object owns the catalogue, so disposing this one leaves it alone.</summary>
+    public bool KeepsDatabase { get; init; }
 
     public async Task StartProcessAsync()
     {
@@ -93,6 +96,7 @@ public sealed class FerryServer : IAsyncDisposable
         }
         // Kept beside the server's data, so a failed run can be read afterwards (ferry-tests/home-*/server.log).
         try { await File.WriteAllTextAsync(Path.Combine(Home, "server.log"), Log); } catch (IOException) { }
+        if (!KeepsDatabase) await TestStore.DropSchemaAsync(Database);
     }
 
     public static int FreePort()

@@ -24,6 +24,26 @@ public static class TestStore
 
     public static string NewSchemaUrl() => $"{PostgresUrl}?schema=t_{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// Drops a test server's schema once the server is gone, so runs do not leave thousands of schemas behind. Only
+    /// schemas this class names (t_ and 32 hex digits) are dropped; anything else, SQLite included, is left alone.
+    /// </summary>
+    public static async Task DropSchemaAsync(string? database)
+    {
+        if (database is null || !Ferry.Catalog.Db.Postgres.PostgresUrl.IsPostgres(database)) return;
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Ferry.Catalog.Db.Postgres.PostgresUrl.ToConnectionString(database)) { Pooling = false };
+        if (builder.SearchPath is not { } schema || !System.Text.RegularExpressions.Regex.IsMatch(schema, "^t_[0-9a-f]{32}$")) return;
+        builder.SearchPath = null;
+        try
+        {
+            await using var c = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (Npgsql.NpgsqlException) { /* a leftover schema is untidy, not a test failure */ }
+    }
+
     private static (string?, string?) Start()
     {
         if (Environment.GetEnvironmentVariable("FERRY_TEST_DATABASE") is { Length: > 0 } url) return (url, null);

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "rules" => await RuleBench.Run(args[1..]),
     "store" => await StoreBench.Run(args[1..]),
     "consistency" => await ConsistencyBench.Run(args[1..]),
+    "catalog" => await CatalogBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- rules [files] [rules-to-list]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- store SRC-DIR SCHEME HOST PORT PREFIX [parallel] [key=value...]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- consistency [replicas] [runs]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- catalog sqlite|postgres://... [files] [rule-files] [list-dids] [transfers]");
     Console.Error.WriteLine("       bench/upload-vs-cp.sh [files] [size-bytes] [runs]");
     return 2;
 }

@@ -14,6 +14,8 @@ public static class FerryCli
     {
         var root = new RootCommand("Ferry: data management for scientific collaborations (speaks Rucio's REST dialect)");
         root.Add(ServerCommand.Build());
+        root.Add(WorkerCommand.Build());
+        root.Add(DbCommands.Build());
         root.Add(AgentCommand.Build());
         foreach (var c in MiscCommands.Build()) root.Add(c);
         root.Add(ScopeCommands.Build());
@@ -42,7 +44,7 @@ public static class FerryCli
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         // SIGTERM cancels like Ctrl-C, so that commands finish their bookkeeping (an upload writes its summary).
         // (`ferry server` leaves SIGTERM to its host's lifetime.)
-        using var sigterm = args.FirstOrDefault() == "server" ? null
+        using var sigterm = args.FirstOrDefault() is "server" or "worker" ? null
             : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         try
         {

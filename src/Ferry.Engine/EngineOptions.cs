@@ -16,6 +16,8 @@ public sealed record EngineOptions
     public TimeSpan TransferTimeoutBase { get; init; } = TimeSpan.FromSeconds(120);
     public long MinimumRate { get; init; } = 1 << 20;
     public bool RunDaemons { get; init; } = true;
+    /// <summary>How long a worker's claim on a transfer lasts without a heartbeat (renewed every third of it).</summary>
+    public TimeSpan TransferLease { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>A STUCK rule untouched this long has its stuck locks retried (with whatever source is available then).</summary>
     public TimeSpan StuckRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Transfer attempts before a lock goes STUCK.</summary>
@@ -25,7 +27,7 @@ public sealed record EngineOptions
 
     /// <summary>
     /// Defaults, overridden by FERRY_STUCK_RETRY_SECONDS, FERRY_TRANSFER_ATTEMPTS, FERRY_CONVEYOR_PARALLELISM,
-    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT and FERRY_TRANSFER_TIMEOUT_SECONDS.
+    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT, FERRY_TRANSFER_TIMEOUT_SECONDS and FERRY_TRANSFER_LEASE_SECONDS.
     /// </summary>
     public static EngineOptions FromEnvironment()
     {
@@ -36,6 +38,7 @@ public sealed record EngineOptions
         if (Positive("FERRY_PER_DESTINATION_LIMIT") is { } d) o = o with { PerDestinationLimit = d };
         if (Positive("FERRY_PER_LINK_LIMIT") is { } l) o = o with { PerLinkLimit = l };
         if (Positive("FERRY_TRANSFER_TIMEOUT_SECONDS") is { } t) o = o with { TransferTimeoutBase = TimeSpan.FromSeconds(t) };
+        if (Positive("FERRY_TRANSFER_LEASE_SECONDS") is { } lease) o = o with { TransferLease = TimeSpan.FromSeconds(lease) };
         return o;
     }
 

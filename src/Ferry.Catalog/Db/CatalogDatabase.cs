@@ -14,6 +14,12 @@ public interface ICatalogDatabase
     Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default);
     /// <summary>Runs <paramref name="work"/> in one transaction: every multi-row change commits whole or not at all.</summary>
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
+
+    /// <summary>
+    /// A write that only claims queue rows (SELECT … FOR UPDATE SKIP LOCKED, then UPDATE): PostgreSQL runs it READ
+    /// COMMITTED, where skipped rows cause no serialization failures between workers; SQLite as any other write.
+    /// </summary>
+    Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, ct);
 }
 
 public sealed class SqliteCatalogDatabase : ICatalogDatabase
@@ -24,16 +30,27 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
 
     static SqliteCatalogDatabase() => DapperSetup.Configure();
 
-    public SqliteCatalogDatabase(string path)
+    public SqliteCatalogDatabase(string path, bool migrate = true)
     {
+        Path = path;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
         }.ToString();
         using var c = Open();
         c.Execute("PRAGMA journal_mode=WAL;");
-        Migrate(c);
+        if (migrate) Migrate(c);
     }
+
+    /// <summary>The newest schema version applied (0 for a new file).</summary>
+    public long Version()
+    {
+        using var c = Open();
+        return c.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_version'") == 0 ? 0
+            : c.ExecuteScalar<long?>("SELECT MAX(version) FROM schema_version") ?? 0;
+    }
+
+    public string Path { get; }
 
     private SqliteConnection Open()
     {
@@ -44,8 +61,16 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
         return c;
     }
 
-    private static void Migrate(SqliteConnection c)
+    /// <summary>Applies the migrations not yet applied; returns their versions.</summary>
+    public IReadOnlyList<int> Migrate()
     {
+        using var c = Open();
+        return Migrate(c);
+    }
+
+    private static List<int> Migrate(SqliteConnection c)
+    {
+        var applied = new List<int>();
         c.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         var current = c.ExecuteScalar<long?>("SELECT MAX(version) FROM schema_version") ?? 0;
         foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current))
@@ -54,7 +79,9 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
             c.Execute(sql, transaction: tx);
             c.Execute("INSERT INTO schema_version(version) VALUES (@version)", new { version }, tx);
             tx.Commit();
+            applied.Add(version);
         }
+        return applied;
     }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)

@@ -21,7 +21,7 @@ public sealed record ContentEntry
     public string? Md5 { get; init; }
 }
 
-public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
 
@@ -108,9 +108,18 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         var now = clock.GetUtcNow();
         DidType? childKind = null;
         long addedBytes = 0, addedLength = 0;
+        // Set-based: children and existing attachments are read a thousand at a time per scope, new rows inserted in bulk.
+        var found = await FindMany(c, tx, children.Select(x => (x.Scope, x.Name)));
+        var attached = new HashSet<(string, string)>();
+        foreach (var group in children.GroupBy(x => x.Scope))
+            foreach (var chunk in group.Select(x => x.Name).Distinct().Chunk(1000))
+                foreach (var cn in await c.QueryAsync<string>("SELECT child_name FROM contents WHERE scope=@scope AND name=@name AND child_scope=@cs AND child_name IN @chunk",
+                             new { scope, name, cs = group.Key, chunk }, tx))
+                    attached.Add((group.Key, cn));
+        var rows = new List<object?[]>();
         foreach (var spec in children)
         {
-            var child = await Find(c, tx, spec.Scope, spec.Name) ?? throw FerryException.DidNotFound(spec.Scope, spec.Name);
+            var child = found.GetValueOrDefault((spec.Scope, spec.Name)) ?? throw FerryException.DidNotFound(spec.Scope, spec.Name);
             if (parent.Type == DidType.Dataset && child.Type != DidType.File)
                 throw FerryException.Conflict("UnsupportedOperation", $"Only files can be attached to dataset '{scope}:{name}'; '{spec.Scope}:{spec.Name}' is a {child.Type.Wire()}");
             if (parent.Type == DidType.Container)
@@ -124,19 +133,17 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
                     throw FerryException.Conflict("UnsupportedOperation", $"Attaching '{child.Scope}:{child.Name}' to '{scope}:{name}' would make a cycle");
             }
             CheckConsistency(child, spec);
-            var inserted = await c.ExecuteAsync("""
-                INSERT INTO contents(scope,name,child_scope,child_name,child_type,created_at) VALUES (@scope,@name,@cs,@cn,@ct,@now)
-                ON CONFLICT DO NOTHING
-                """, new { scope, name, cs = child.Scope, cn = child.Name, ct = child.Type, now }, tx);
-            if (inserted == 0)
+            if (!attached.Add((child.Scope, child.Name)))
             {
                 if (ignoreDuplicate) continue;
                 throw FerryException.Conflict(parent.Type == DidType.Dataset ? "FileAlreadyExists" : "DuplicateContent",
                     $"'{child.Scope}:{child.Name}' is already attached to '{scope}:{name}'");
             }
+            rows.Add([scope, name, child.Scope, child.Name, child.Type, now]);
             addedLength++;
             addedBytes += child.Bytes ?? 0;
         }
+        await BulkInsert.RunAsync(c, tx, "contents", ["scope", "name", "child_scope", "child_name", "child_type", "created_at"], rows);
         if (parent.Type == DidType.Container) addedBytes = 0;
         await c.ExecuteAsync("UPDATE dids SET length=COALESCE(length,0)+@addedLength, bytes=COALESCE(bytes,0)+@addedBytes, updated_at=@now WHERE scope=@scope AND name=@name",
             new { addedLength, addedBytes, now, scope, name }, tx);
@@ -218,7 +225,7 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         var typeList = types.Count == 0 ? [DidType.File, DidType.Dataset, DidType.Container] : types.ToArray();
         return (await c.QueryAsync<Did>("""
             SELECT * FROM dids WHERE scope=@scope AND name LIKE @like ESCAPE '\' AND type IN @typeList ORDER BY name LIMIT @limit
-            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? -1 })).AsList();
+            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? long.MaxValue })).AsList();
     });
 
     public Task<IReadOnlyDictionary<string, JsonElement>> MetaAsync(string scope, string name) => db.ReadAsync<IReadOnlyDictionary<string, JsonElement>>(async c =>
@@ -282,6 +289,17 @@ public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
     {
         var dids = (await Ancestors(c, tx, scope, name)).Append($"{scope}:{name}").ToArray();
         await c.ExecuteAsync("UPDATE rules SET needs_eval=1 WHERE scope || ':' || name IN @dids", new { dids }, tx);
+    }
+
+    /// <summary>The DIDs among <paramref name="keys"/> that exist, read a thousand at a time per scope.</summary>
+    internal static async Task<Dictionary<(string, string), Did>> FindMany(DbConnection c, DbTransaction? tx, IEnumerable<(string Scope, string Name)> keys)
+    {
+        var found = new Dictionary<(string, string), Did>();
+        foreach (var group in keys.GroupBy(k => k.Scope))
+            foreach (var chunk in group.Select(k => k.Name).Distinct().Chunk(1000))
+                foreach (var d in await c.QueryAsync<Did>("SELECT * FROM dids WHERE scope=@scope AND name IN @chunk", new { scope = group.Key, chunk }, tx))
+                    found[(d.Scope, d.Name)] = d;
+        return found;
     }
 
     internal static Task<Did?> Find(DbConnection c, DbTransaction? tx, string scope, string name) =>

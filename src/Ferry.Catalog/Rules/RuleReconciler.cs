@@ -187,7 +187,7 @@ internal static partial class RuleReconciler
     public static async Task RemoveLock(DbConnection c, DbTransaction tx, ReplicaLock l, bool purge, DateTimeOffset now)
     {
         await c.ExecuteAsync("DELETE FROM locks WHERE rule_id=@RuleId AND scope=@Scope AND name=@Name AND rse_id=@RseId", l, tx);
-        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=MAX(lock_cnt-1,0), updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
+        await c.ExecuteAsync("UPDATE replicas SET lock_cnt=CASE WHEN lock_cnt>0 THEN lock_cnt-1 ELSE 0 END, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@RseId",
             new { now, l.Scope, l.Name, l.RseId }, tx);
         var replica = await Replicas.ReplicaCatalog.Get(c, tx, l.Scope, l.Name, l.RseId);
         if (replica is { LockCnt: 0 })
@@ -306,6 +306,6 @@ internal static partial class RuleReconciler
 
     private static Task AdjustUsage(DbConnection c, DbTransaction tx, string account, string rseId, long bytes, long files) => c.ExecuteAsync("""
         INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@account,@rseId,@files,@bytes)
-        ON CONFLICT(account,rse_id) DO UPDATE SET files=files+excluded.files, bytes=bytes+excluded.bytes
+        ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
         """, new { account, rseId, files, bytes }, tx);
 }

@@ -6,7 +6,6 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Core.Selection;
-using Microsoft.Data.Sqlite;
 
 namespace Ferry.Catalog.Selection;
 
@@ -40,7 +39,12 @@ public sealed class SelectionCatalog(ICatalogDatabase db, TimeProvider clock)
         var ctx = await Context(c, selection);
         var sql = SelectionSql.Build(selection, ctx);
         var timedOut = false;
-        if (selection.CompiledPattern() is { } rx) RegisterMatch(c, rx, () => timedOut = true);
+        if (selection.CompiledPattern() is { } rx)
+        {
+            var dialect = SqlDialect.For(c);
+            if (dialect == SqlDialect.Postgres) sql.Parameters.Add("pattern", $"^(?:{selection.Pattern})$");
+            sql.ReplaceMatch(dialect.RegexMatch(c, "d.name", rx, "@pattern", () => timedOut = true));
+        }
         sql.Parameters.Add("afterScope", after?.Scope ?? "");
         sql.Parameters.Add("afterName", after?.Name ?? "");
         sql.Parameters.Add("limit", limit);
@@ -65,17 +69,5 @@ public sealed class SelectionCatalog(ICatalogDatabase db, TimeProvider clock)
             : [];
         var ids = (await c.QueryAsync<(string Name, string Id)>("SELECT name, id FROM rses WHERE deleted=0")).ToDictionary(r => r.Name, r => r.Id);
         return new SelectionContext(facts, ruleExpressions, ids, clock.GetUtcNow());
-    }
-
-    // SQLite has no regular expressions of its own: the compiled .NET regex is registered on the connection for this
-    // query. (A PostgreSQL store would use its '~' operator instead.)
-    private static void RegisterMatch(System.Data.Common.DbConnection c, Regex rx, Action onTimeout)
-    {
-        if (c is not SqliteConnection sqlite) throw new NotSupportedException("name patterns need the SQLite store's registered function");
-        sqlite.CreateFunction(SelectionContext.MatchFunction, (string name) =>
-        {
-            try { return rx.IsMatch(name); }
-            catch (RegexMatchTimeoutException) { onTimeout(); return false; }
-        }, isDeterministic: true);
     }
 }

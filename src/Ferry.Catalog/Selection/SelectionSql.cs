@@ -28,7 +28,7 @@ internal sealed class SelectionSql
         // 'd.type<>0' spelled literally lets SQLite use the partial index of collections.
         sql.And($"d.type<>0 AND d.type IN {sql.P(s.DidTypes)}");
         if (s.Scopes.Count > 0) sql.And($"d.scope IN {sql.P(s.Scopes)}");
-        if (s.Pattern is not null) sql.And($"{SelectionContext.MatchFunction}(d.name)");
+        if (s.Pattern is not null) sql.And(MatchPlaceholder);
         if (s.Dids is { Count: > 0 } dids)
             sql.And("(" + string.Join(" OR ", dids.Select(x => $"(d.scope={sql.P(x.Scope)} AND d.name={sql.P(x.Name)})")) + ")");
         else if (s.Dids is { Count: 0 }) sql.And("0=1");
@@ -87,6 +87,11 @@ internal sealed class SelectionSql
             + $" AND NOT EXISTS (SELECT 1 FROM rules ru WHERE ru.scope=d.scope AND ru.name=d.name AND (ru.rse_expression IN {on} OR EXISTS (SELECT 1 FROM locks l WHERE l.rule_id=ru.id AND l.rse_id={P(rseId)})))";
     }
 
+    // The pattern condition depends on the store (a registered function or an operator): filled in by ReplaceMatch.
+    private const string MatchPlaceholder = "/*ferry-name-match*/";
+
+    public void ReplaceMatch(string condition) => _where.Replace(MatchPlaceholder, condition);
+
     private void And(string clause) => _where.Append(_where.Length == 0 ? "" : " AND ").Append(clause);
 
     private string P(object value)
@@ -100,7 +105,6 @@ internal sealed class SelectionSql
 /// <summary>What the SQL needs from the catalogue to resolve a selection: RSEs, rule expressions in use, the time.</summary>
 internal sealed class SelectionContext(IReadOnlyCollection<RseFacts> facts, IReadOnlyList<string> ruleExpressions, IReadOnlyDictionary<string, string> rseIds, DateTimeOffset now)
 {
-    public const string MatchFunction = "ferry_name_matches";
     public DateTimeOffset Now => now;
 
     public IReadOnlyList<string> RuleExpressionsOn(string expression) => RuleOn.MatchingExpressions(expression, ruleExpressions, facts);

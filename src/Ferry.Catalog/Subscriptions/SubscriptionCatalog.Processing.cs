@@ -48,9 +48,13 @@ public sealed partial class SubscriptionCatalog
         return handled;
     }
 
-    /// <summary>With the embedded store only one server uses the catalogue, so leases left by a killed process are void at once.</summary>
-    public Task ReleaseAllLeasesAsync() => db.WriteAsync((c, tx) =>
-        c.ExecuteAsync("UPDATE subscriptions SET lease_owner=NULL, lease_until=0 WHERE lease_owner IS NOT NULL", transaction: tx));
+    /// <summary>Owners of the subscription leases now held.</summary>
+    public Task<IReadOnlyList<string>> LeaseOwnersAsync() => db.ReadAsync<IReadOnlyList<string>>(async c =>
+        (await c.QueryAsync<string>("SELECT DISTINCT lease_owner FROM subscriptions WHERE lease_owner IS NOT NULL")).AsList());
+
+    /// <summary>Frees the leases of these owners (processes known dead) at once; leases of live subscribers are never touched.</summary>
+    public Task<int> ReleaseLeasesAsync(IReadOnlyCollection<string> owners) => owners.Count == 0 ? Task.FromResult(0) : db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE subscriptions SET lease_owner=NULL, lease_until=0 WHERE lease_owner IN @owners", new { owners }, tx));
 
     private Task<bool> ClaimAsync(string id, string owner) => db.WriteAsync(async (c, tx) =>
     {

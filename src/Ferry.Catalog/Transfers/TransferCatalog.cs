@@ -53,29 +53,43 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
         WHERE scope=@scope AND name=@name AND dest_rse_id=@destRseId AND state IN (0,1)
         """, new { now, scope, name, destRseId }, tx);
 
-    /// <summary>Claims up to <paramref name="limit"/> due requests: queued ones whose time has come, and ones whose lease ran out.</summary>
-    public Task<IReadOnlyList<TransferRequest>> ClaimAsync(string owner, int limit) => db.WriteAsync<IReadOnlyList<TransferRequest>>(async (c, tx) =>
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due requests: queued ones whose time has come, and ones whose lease ran out.
+    /// On PostgreSQL the rows are locked with SKIP LOCKED, so workers claiming at once take disjoint sets and never
+    /// wait for each other; the UPDATE re-checks the state so a row is never claimed twice on either store.
+    /// </summary>
+    public Task<IReadOnlyList<TransferRequest>> ClaimAsync(string owner, int limit) => db.ClaimAsync<IReadOnlyList<TransferRequest>>(async (c, tx) =>
     {
         var now = clock.GetUtcNow();
-        var due = (await c.QueryAsync<TransferRequest>("""
+        var due = (await c.QueryAsync<TransferRequest>($"""
             SELECT q.* FROM requests q JOIN rses d ON d.id=q.dest_rse_id
             WHERE ((q.state=0 AND q.next_attempt_at<=@now) OR (q.state=1 AND q.lease_until<@now)) AND d.availability_write=1
-            ORDER BY q.next_attempt_at LIMIT @limit
+            ORDER BY q.next_attempt_at LIMIT @limit {SqlDialect.For(c).SkipLocked("q")}
             """, new { now, limit }, tx)).AsList();
-        foreach (var r in due)
-            await c.ExecuteAsync("UPDATE requests SET state=1, lease_owner=@owner, lease_until=@until, started_at=@now, updated_at=@now WHERE id=@Id",
-                new { owner, until = now + Lease, now, r.Id }, tx);
-        return due;
+        if (due.Count == 0) return due;
+        var ids = due.Select(r => r.Id).ToArray();
+        var claimed = (await c.QueryAsync<string>("""
+            UPDATE requests SET state=1, lease_owner=@owner, lease_until=@until, started_at=@now, updated_at=@now
+            WHERE id IN @ids AND (state=0 OR (state=1 AND lease_until<@now)) RETURNING id
+            """, new { owner, until = now + Lease, now, ids }, tx)).ToHashSet();
+        return due.Where(r => claimed.Contains(r.Id)).ToList();
     });
 
     /// <summary>Keeps a long transfer's claim alive.</summary>
-    public Task RenewAsync(string id, string owner) => db.WriteAsync((c, tx) =>
+    public Task RenewAsync(string id, string owner) => db.ClaimAsync((c, tx) =>
         c.ExecuteAsync("UPDATE requests SET lease_until=@until WHERE id=@id AND lease_owner=@owner AND state=1",
             new { until = clock.GetUtcNow() + Lease, id, owner }, tx));
 
-    /// <summary>With the embedded store only one server uses the catalogue, so claims left by a killed process are void at once.</summary>
-    public Task ReleaseAllLeasesAsync() => db.WriteAsync((c, tx) =>
-        c.ExecuteAsync("UPDATE requests SET state=0, lease_owner=NULL, lease_until=0 WHERE state=1", transaction: tx));
+    /// <summary>Owners of the leases now held (state SUBMITTED), for a starting worker to find its dead predecessors.</summary>
+    public Task<IReadOnlyList<string>> LeaseOwnersAsync() => db.ReadAsync<IReadOnlyList<string>>(async c =>
+        (await c.QueryAsync<string>("SELECT DISTINCT lease_owner FROM requests WHERE state=1 AND lease_owner IS NOT NULL")).AsList());
+
+    /// <summary>
+    /// Returns the requests leased by these owners to the queue at once (their processes are known dead), instead of
+    /// waiting for the leases to run out. Leases of live workers are never touched.
+    /// </summary>
+    public Task<int> ReleaseLeasesAsync(IReadOnlyCollection<string> owners) => owners.Count == 0 ? Task.FromResult(0) : db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE requests SET state=0, lease_owner=NULL, lease_until=0 WHERE state=1 AND lease_owner IN @owners", new { owners }, tx));
 
     /// <summary>AVAILABLE replicas on readable RSEs, nearest first, restricted to the request's source expression when it has one.</summary>
     public Task<IReadOnlyList<TransferSource>> SourcesAsync(TransferRequest r) => db.ReadAsync<IReadOnlyList<TransferSource>>(async c =>
@@ -149,7 +163,7 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
                    SUM(CASE WHEN r.state=3 THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) AS bytes,
                    SUM(r.attempts) AS failed_attempts,
                    COALESCE(SUM(CASE WHEN r.state=2 THEN r.bytes ELSE 0 END) * 1000
-                            / NULLIF(SUM(CASE WHEN r.state=2 THEN MAX(r.finished_at - r.started_at, 1) ELSE 0 END), 0), 0) AS bytes_per_second
+                            / NULLIF(SUM(CASE WHEN r.state=2 THEN CASE WHEN r.finished_at - r.started_at > 1 THEN r.finished_at - r.started_at ELSE 1 END ELSE 0 END), 0), 0) AS bytes_per_second
             FROM requests r JOIN rses d ON d.id=r.dest_rse_id LEFT JOIN rses s ON s.id=r.source_rse_id
             GROUP BY s.name, d.name ORDER BY d.name
             """)).AsList());

@@ -10,7 +10,8 @@ internal static class ServerCommand
     {
         var listen = new Option<string>("--listen") { Description = "IP:PORT to listen on", DefaultValueFactory = _ => $"127.0.0.1:{FerryServerHost.DefaultPort}" };
         var tlsListen = new Option<string?>("--tls-listen") { Description = "IP:PORT of an HTTPS listener (certificate and key in FERRY_TLS_CERT, FERRY_TLS_KEY; client CAs in FERRY_TLS_CA)" };
-        var cmd = new Command("server", "Run the Ferry server with its daemons on the embedded catalogue (data in FERRY_HOME, default ~/.ferry)").With(listen, tlsListen);
+        var noDaemons = new Option<bool>("--no-daemons") { Description = "Serve the API only; run the daemons with 'ferry worker'" };
+        var cmd = new Command("server", "Run the Ferry server with its daemons on the embedded catalogue (data in FERRY_HOME, default ~/.ferry) or FERRY_DATABASE").With(listen, tlsListen, noDaemons);
         cmd.SetAction(async (pr, ct) =>
         {
             var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
@@ -18,7 +19,9 @@ internal static class ServerCommand
             FerryServerHost.ParseListen(pr.GetValue(listen)!);
             var security = Ferry.Server.Security.SecurityOptions.FromEnvironment(pr.GetValue(tlsListen));
             if (security.TlsListen is { } tls) FerryServerHost.ParseListen(tls);
-            await FerryServerHost.RunAsync(new ServerOptions(home, pr.GetValue(listen)!) { Security = security }, ct);
+            var options = new ServerOptions(home, pr.GetValue(listen)!) { Security = security };
+            if (pr.GetValue(noDaemons)) options = options with { Engine = options.Engine with { RunDaemons = false } };
+            await FerryServerHost.RunAsync(options, ct);
             return 0;
         });
         return cmd;

@@ -19,14 +19,25 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
     : DaemonLoop(clock, logger, options.ConveyorIdle)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    // Many conveyors may share the catalogue, so a starting one frees only the leases of dead conveyors on this machine
+    // (owner "machine:pid:…" with no such process); other machines' leases are taken over when they run out.
+    protected override async Task StartupAsync(CancellationToken ct)
+    {
+        var dead = (await transfers.LeaseOwnersAsync()).Where(LeaseOwner.IsDeadOnThisMachine).ToList();
+        var n = await transfers.ReleaseLeasesAsync(dead);
+        if (n > 0) Logger.LogInformation("Released {Count} transfer leases of {Owners} stopped conveyors on this machine", n, dead.Count);
+    }
     private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _links = new();
 
-    protected override Task StartupAsync(CancellationToken ct) => transfers.ReleaseAllLeasesAsync();
 
     protected override async Task<int> RoundAsync(CancellationToken ct)
     {
         var batch = await transfers.ClaimAsync(_owner, options.ConveyorParallelism * 4);
         if (batch.Count == 0) return 0;
+        // A request still SUBMITTED when claimed was held by a conveyor whose lease ran out (it died or hung).
+        if (batch.Count(r => r.State == RequestState.Submitted) is > 0 and var takenOver)
+            Logger.LogInformation("Took over {Count} transfer(s) whose lease ran out", takenOver);
         var perDestination = batch.GroupBy(r => r.DestRseId).ToDictionary(g => g.Key, _ => new SemaphoreSlim(options.PerDestinationLimit));
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.ConveyorParallelism, CancellationToken = ct }, async (r, token) =>
         {
@@ -85,6 +96,7 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     outcome = "done";
                     if (!await transfers.CompleteAsync(r, source.RseId))
                         Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
+                    else Logger.LogInformation("Transferred {Scope}:{Name} from {Source} ({Bytes} bytes)", r.Scope, r.Name, source.Rse, r.Bytes);
                     return;
                 }
                 catch (FerryException e) when (e.ExceptionClass == "FileConsistencyMismatch" && !ct.IsCancellationRequested)

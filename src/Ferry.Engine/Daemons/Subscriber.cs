@@ -9,7 +9,9 @@ public sealed class Subscriber(SubscriptionCatalog subscriptions, TimeProvider c
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:subscriber";
 
-    protected override Task StartupAsync(CancellationToken ct) => subscriptions.ReleaseAllLeasesAsync();
+    // Other subscribers may share the catalogue: only leases of dead processes on this machine are freed at once.
+    protected override async Task StartupAsync(CancellationToken ct) =>
+        await subscriptions.ReleaseLeasesAsync((await subscriptions.LeaseOwnersAsync()).Where(LeaseOwner.IsDeadOnThisMachine).ToList());
 
     protected override async Task<int> RoundAsync(CancellationToken ct)
     {

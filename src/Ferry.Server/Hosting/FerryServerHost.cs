@@ -67,7 +67,8 @@ public static class FerryServerHost
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ICatalogDatabase>(new SqliteCatalogDatabase(Path.Combine(home, "catalog.db")));
+        var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
+        builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<AccountCatalog>();
         builder.Services.AddSingleton<QuotaCatalog>();
         builder.Services.AddSingleton<RseCatalog>();
@@ -76,7 +77,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<RuleCatalog>();
         builder.Services.AddSingleton<Ferry.Catalog.Selection.SelectionCatalog>();
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
-            { MaxAttempts = options.Engine.TransferAttempts });
+            { MaxAttempts = options.Engine.TransferAttempts, Lease = options.Engine.TransferLease });
         builder.Services.AddSingleton<DeletionQueue>();
         builder.Services.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
@@ -143,7 +144,8 @@ public static class FerryServerHost
         await app.StartAsync(ct);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
         await WriteServerInfo(home, url);
-        app.Logger.LogInformation("Ferry {Version} listening on {Url}, data in {Home}", ServerInfo.Version, url, home);
+        app.Logger.LogInformation("Ferry {Version} listening on {Url}, data in {Home}, catalogue {Catalog}{Daemons}", ServerInfo.Version, url, home,
+            CatalogStore.Describe(catalog), options.Engine.RunDaemons ? "" : " (no daemons)");
         // SIGTERM stops the host through its lifetime; Ctrl-C or the caller cancel through ct.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
         try { await Task.Delay(Timeout.Infinite, stop.Token); }

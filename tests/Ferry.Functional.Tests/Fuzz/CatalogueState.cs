@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Ferry.Functional.Tests.Fuzz;
 
 /// <summary>
-/// What a request could have changed: every table of the server's SQLite catalogue (read through a read-only
-/// connection of our own) and every file under the RSE directories. <see cref="Changed"/> is a cheap probe
-/// (SQLite's data_version moves when another connection commits), so the full digest is taken only when it moved.
+/// What a request could have changed: every table of the server's catalogue (read through a connection of our own,
+/// SQLite or PostgreSQL) and every file under the RSE directories. <see cref="Changed"/> is a cheap probe (SQLite's
+/// data_version moves when another connection commits; on PostgreSQL the snapshot's xmax moves when any write
+/// transaction gets an id), so the full digest is taken only when it moved. A probe may move for nothing (other
+/// catalogues share the PostgreSQL cluster): that costs a digest, never a missed change.
 /// </summary>
 public sealed class CatalogueState : IDisposable
 {
@@ -19,14 +22,13 @@ public sealed class CatalogueState : IDisposable
     private static readonly string[] VolatileTables = ["tokens", "rse_free_space", "sqlite_sequence", "schema_version"];
     private static readonly string[] VolatileTablePrefixes = ["audit", "auth_fail", "login_", "lockout"];
 
-    private readonly SqliteConnection _db;
+    private readonly DbConnection _db;
     private readonly IReadOnlyList<string> _directories;
     private long _dataVersion;
 
-    public CatalogueState(string catalogPath, IReadOnlyList<string> directories)
+    public CatalogueState(DbConnection catalogue, IReadOnlyList<string> directories)
     {
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = catalogPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        _db.Open();
+        _db = catalogue;
         _directories = directories;
         _dataVersion = DataVersion();
     }
@@ -34,8 +36,8 @@ public sealed class CatalogueState : IDisposable
     private long DataVersion()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "PRAGMA data_version";
-        return (long)cmd.ExecuteScalar()!;
+        cmd.CommandText = _db is SqliteConnection ? "PRAGMA data_version" : "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>True when a commit happened since the last call (another connection: the server).</summary>
@@ -52,7 +54,7 @@ public sealed class CatalogueState : IDisposable
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM requests WHERE state IN (0, 1)";
-        return (long)cmd.ExecuteScalar()! > 0;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Rules whose expiry falls before <paramref name="unixMs"/>: the judge removes them on its own schedule.</summary>
@@ -77,7 +79,8 @@ public sealed class CatalogueState : IDisposable
         var tables = new List<string>();
         using (var cmd = _db.CreateCommand())
         {
-            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name";
+            cmd.CommandText = _db is SqliteConnection ? "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema=current_schema() AND table_type='BASE TABLE' ORDER BY table_name";
             using var r = cmd.ExecuteReader();
             while (r.Read()) tables.Add(r.GetString(0));
         }

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Ferry.Functional.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Ferry.Functional.Tests.Fuzz;
 
@@ -56,9 +55,8 @@ public static class FuzzFixture
         await Ok(api, "POST", "/accounts/fuzzexp", """{"type":"USER","email":"x@example.org"}""");
         await Ok(api, "POST", "/accounts/fuzzexp/identities", """{"identity":"fuzzexp","authtype":"USERPASS","password":"pw-fuzzexp","email":"x@example.org"}""");
         var expired = await api.TokenAsync("fuzzexp", "pw-fuzzexp");
-        await using (var db = new SqliteConnection($"Data Source={Path.Combine(server.Home, "catalog.db")}"))
+        await using (var db = CatalogConnection.Open(server))
         {
-            await db.OpenAsync();
             await using var cmd = db.CreateCommand();
             cmd.CommandText = "UPDATE tokens SET expires_at = 1 WHERE account = 'fuzzexp'";
             Assert.Equal(1, await cmd.ExecuteNonQueryAsync());

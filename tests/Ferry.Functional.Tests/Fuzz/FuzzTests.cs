@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Ferry.Functional.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace Ferry.Functional.Tests.Fuzz;
@@ -39,7 +38,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(endpoints.Count >= 50, $"only {endpoints.Count} endpoints in the OpenAPI document");
 
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        using var state = new CatalogueState(Path.Combine(server.Home, "catalog.db"), world.RseDirectories);
+        using var state = new CatalogueState(CatalogConnection.Open(server, readOnly: true), world.RseDirectories);
         await FuzzFixture.SettleAsync(state);
         var baseline = state.Digest();
 
@@ -119,6 +118,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
         output.WriteLine("statuses: " + string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}")));
         foreach (var f in failures) output.WriteLine("FAIL " + f);
         Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} failure(s):\n" + string.Join("\n", failures.Take(15)));
-        Assert.True(sent >= Math.Min(count, 5000), $"seed {seed}: only {sent} requests within {budget.TotalSeconds:F0} s");
+        // On PostgreSQL the change probe also moves for the daemons' own writes (leases, free space), so more requests
+        // pay for a full digest: fewer fit in the budget, and the floor is lower rather than the run longer.
+        var floor = Math.Min(count, TestStore.IsPostgres ? 3000 : 5000);
+        Assert.True(sent >= floor, $"seed {seed}: only {sent} requests within {budget.TotalSeconds:F0} s");
     }
 }

@@ -29,21 +29,40 @@ public sealed class FerryServer : IAsyncDisposable
     /// <summary>False: start like a new user would, with a random root password written to FERRY_HOME/root-password.</summary>
     public bool FixedRootPassword { get; init; } = true;
 
+    /// <summary>The server's FERRY_DATABASE: its own PostgreSQL schema when the run is on PostgreSQL, else null (SQLite).</summary>
+    public string? Database { get; init; } = TestStore.NewDatabase();
+
     /// <summary>Extra environment for the server process, e.g. shorter engine timings for a test.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Extra arguments of `ferry server`, e.g. --no-daemons.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    public static async Task<FerryServer> StartAsync(bool fixedRootPassword = true, IReadOnlyDictionary<string, string>? environment = null,
+        string? database = null, IReadOnlyList<string>? arguments = null)
     {
-        var server = new FerryServer(TempDirs.Create("home"), FreePort()) { FixedRootPassword = fixedRootPassword, Environment = environment ?? new Dictionary<string, string>() };
+        var server = new FerryServer(TempDirs.Create("home"), FreePort())
+        {
+            FixedRootPassword = fixedRootPassword, Environment = environment ?? new Dictionary<string, string>(),
+            Database = database ?? TestStore.NewDatabase(), Arguments = arguments ?? [],
+        };
         await server.StartProcessAsync();
         return server;
     }
 
+    /// <summary>A server on the same data directory and port with another catalogue (start it after this one stopped).</summary>
+    public FerryServer WithDatabase(string? database) => new(Home, Port) { FixedRootPassword = FixedRootPassword, Environment = Environment, Arguments = Arguments, Database = database, KeepsDatabase = true };
+
+    /// <summary>True: another server object owns the catalogue, so disposing this one leaves it alone.</summary>
+    public bool KeepsDatabase { get; init; }
+
     public async Task StartProcessAsync()
     {
-        var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}"], Home);
+        var psi = Cli.StartInfo(["server", "--listen", $"127.0.0.1:{Port}", .. Arguments], Home);
         if (FixedRootPassword) psi.Environment["FERRY_ROOT_PASSWORD"] = RootPassword;
         else psi.Environment.Remove("FERRY_ROOT_PASSWORD");
+        if (Database is not null) psi.Environment["FERRY_DATABASE"] = Database;
+        else psi.Environment.Remove("FERRY_DATABASE");
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = ChildProcess.Start(psi, _log);
         using var http = new HttpClient();
@@ -75,6 +94,9 @@ public sealed class FerryServer : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        // Kept beside the server's data, so a failed run can be read afterwards (ferry-tests/home-*/server.log).
+        try { await File.WriteAllTextAsync(Path.Combine(Home, "server.log"), Log); } catch (IOException) { }
+        if (!KeepsDatabase) await TestStore.DropSchemaAsync(Database);
     }
 
     public static int FreePort()

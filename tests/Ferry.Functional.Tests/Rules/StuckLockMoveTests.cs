@@ -29,8 +29,10 @@ public sealed class StuckLockMoveTests
         // At creation only MV-DEAD may be written, so every lock lands there and goes STUCK.
         await api.SendAsync("PUT", "/rses/MV-GOOD", """{"availability_write":false}""");
         var id = await Site.AddRuleAsync(api, "user.root", "mv_ds", "MV-DEAD|MV-GOOD", grouping: "NONE");
-        var stuck = await Site.WaitForRuleAsync(api, id, "STUCK", TimeSpan.FromSeconds(60));
-        Assert.Equal(3, stuck.GetProperty("locks_stuck_cnt").GetInt32());
+        // The rule is STUCK from its first stuck lock; the three transfers fail one by one.
+        await Site.WaitUntilAsync(async () => (await api.JsonAsync("GET", $"/rules/{id}")).GetProperty("locks_stuck_cnt").GetInt32() == 3,
+            TimeSpan.FromSeconds(60), "all three locks to be STUCK");
+        Assert.Equal("STUCK", (await api.JsonAsync("GET", $"/rules/{id}")).GetProperty("state").GetString());
 
         await api.SendAsync("PUT", "/rses/MV-GOOD", """{"availability_write":true}""");
         await Site.WaitForRuleAsync(api, id, "OK", TimeSpan.FromSeconds(60));

@@ -29,6 +29,9 @@ public static class PostgresUrl
             Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
             // Catalogue transactions are short; many daemons in one process share the pool.
             MaxPoolSize = 50,
+            // The catalogue's big set statements cross PostgreSQL's JIT cost threshold, and compiling them took longer
+            // (0.85 s for a 20,000-pair placement here) than running them.
+            Options = "-c jit=off",
         };
         if (uri.UserInfo.Split(':', 2) is [var user, ..] && user.Length > 0) b.Username = Uri.UnescapeDataString(user);
         if (uri.UserInfo.Split(':', 2) is [_, var password]) b.Password = Uri.UnescapeDataString(password);

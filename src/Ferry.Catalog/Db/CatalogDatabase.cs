@@ -16,8 +16,9 @@ public interface ICatalogDatabase
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
 
     /// <summary>
-    /// A write that only claims queue rows (SELECT … FOR UPDATE SKIP LOCKED, then UPDATE): PostgreSQL runs it READ
-    /// COMMITTED, where skipped rows cause no serialization failures between workers; SQLite as any other write.
+    /// A write that locks the rows it depends on itself: queue claims (SELECT … FOR UPDATE SKIP LOCKED, then UPDATE)
+    /// and transfer completions (the request's row, then the rule's). PostgreSQL runs it READ COMMITTED, where workers
+    /// cause each other no serialization failures; SQLite as any other write.
     /// </summary>
     Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, ct);
 }

@@ -23,6 +23,12 @@ public interface ISqlDialect
     string OrderedJoin { get; }
     /// <summary>The clause that locks the selected rows of <paramref name="alias"/> and skips rows other workers hold.</summary>
     string SkipLocked(string alias);
+    /// <summary>
+    /// The clause that locks the selected rows until the transaction ends (PostgreSQL's FOR UPDATE): transactions that
+    /// recount the same rule queue behind each other instead of both counting before either committed. Empty on
+    /// SQLite, whose single writer already excludes the other transaction.
+    /// </summary>
+    string ForUpdate { get; }
     /// <summary>A statement creating a per-connection scratch table if it does not exist yet.</summary>
     string CreateTempTable(string name, string columns);
     /// <summary>
@@ -48,6 +54,7 @@ public static class SqlDialect
         public string OrderedJoin => "CROSS JOIN";
         // One writer at a time: the claiming transaction already excludes every other.
         public string SkipLocked(string alias) => "";
+        public string ForUpdate => "";
         public string CreateTempTable(string name, string columns) => $"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})";
 
         public string RegexMatch(DbConnection c, string column, Regex rx, string parameter, Action onTimeout)
@@ -68,6 +75,7 @@ public static class SqlDialect
         public string Greatest(string a, string b) => $"GREATEST({a}, {b})";
         public string OrderedJoin => "JOIN";
         public string SkipLocked(string alias) => $"FOR UPDATE OF {alias} SKIP LOCKED";
+        public string ForUpdate => "FOR UPDATE";
         // Pooled connections keep temp tables; callers empty them before use, as they do on SQLite.
         public string CreateTempTable(string name, string columns) => $"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})";
         // PostgreSQL's regular expressions (ARE) agree with .NET's on the syntax selections use; its own statement

@@ -248,7 +248,8 @@ internal static partial class RuleReconciler
     /// <summary>A replica became AVAILABLE: locks on it are OK now, and rules stuck on this file elsewhere get another look.</summary>
     public static async Task OnReplicaAvailable(DbConnection c, DbTransaction tx, string scope, string name, string rseId, DateTimeOffset now)
     {
-        var rules = (await c.QueryAsync<string>("SELECT rule_id FROM locks WHERE scope=@scope AND name=@name AND rse_id=@rseId", new { scope, name, rseId }, tx)).AsList();
+        // In rule order, so that two transactions locking the same rules' rows (Recount) take them in the same order.
+        var rules = (await c.QueryAsync<string>("SELECT rule_id FROM locks WHERE scope=@scope AND name=@name AND rse_id=@rseId ORDER BY rule_id", new { scope, name, rseId }, tx)).AsList();
         await c.ExecuteAsync("UPDATE locks SET state=@ok, updated_at=@now WHERE scope=@scope AND name=@name AND rse_id=@rseId",
             new { ok = LockState.Ok, now, scope, name, rseId }, tx);
         foreach (var id in rules) await Recount(c, tx, id, now);
@@ -259,10 +260,12 @@ internal static partial class RuleReconciler
     /// <summary>Counters are recounted from the locks, never incremented, so they cannot drift.</summary>
     public static async Task Recount(DbConnection c, DbTransaction tx, string ruleId, DateTimeOffset now, bool forceStuck = false)
     {
+        // The rule's row is locked before its locks are counted: a transfer completing at the same time in another
+        // transaction (READ COMMITTED on PostgreSQL) waits here, and its count then sees this one's committed change.
+        var rule = await c.QuerySingleAsync<Rule>($"SELECT * FROM rules WHERE id=@ruleId {Db.SqlDialect.For(c).ForUpdate}", new { ruleId }, tx);
         var counts = (await c.QueryAsync<(LockState State, long N)>("SELECT state, COUNT(*) FROM locks WHERE rule_id=@ruleId GROUP BY state", new { ruleId }, tx))
             .ToDictionary(x => x.State, x => x.N);
         long ok = counts.GetValueOrDefault(LockState.Ok), rep = counts.GetValueOrDefault(LockState.Replicating), stuck = counts.GetValueOrDefault(LockState.Stuck);
-        var rule = await c.QuerySingleAsync<Rule>("SELECT * FROM rules WHERE id=@ruleId", new { ruleId }, tx);
         var state = rule.State == RuleState.Suspended ? RuleState.Suspended
             : stuck > 0 || forceStuck ? RuleState.Stuck : rep > 0 ? RuleState.Replicating : RuleState.Ok;
         await c.ExecuteAsync("""

@@ -109,7 +109,12 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
             """, new { scope, name, destRseId }, tx)).AsList();
 
     /// <summary>The bytes are on the destination and verified: the replica is AVAILABLE and its locks OK, in one step.</summary>
-    public Task<bool> CompleteAsync(TransferRequest r, string sourceRseId) => db.WriteAsync(async (c, tx) =>
+    /// <remarks>
+    /// On PostgreSQL this runs READ COMMITTED like the claim: under SERIALIZABLE, workers completing transfers of the
+    /// same rule kept failing each other on the rule's counters and retrying. The request's row lock (state=1 is
+    /// re-checked after any wait) and the rule's row lock taken by the recount keep it exact.
+    /// </remarks>
+    public Task<bool> CompleteAsync(TransferRequest r, string sourceRseId) => db.ClaimAsync(async (c, tx) =>
     {
         var now = clock.GetUtcNow();
         var n = await c.ExecuteAsync("UPDATE requests SET state=2, source_rse_id=@sourceRseId, finished_at=@now, updated_at=@now WHERE id=@Id AND state=1",

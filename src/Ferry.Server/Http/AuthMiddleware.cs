@@ -75,6 +75,11 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         {
             await Wire.WriteError(ctx, "ValueError", e.Message, 400);
         }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.CharacterNotInRepertoire or Npgsql.PostgresErrorCodes.UntranslatableCharacter)
+        {
+            // PostgreSQL text cannot hold a NUL byte (SQLite can); the statement failed, so its transaction changed nothing.
+            await Wire.WriteError(ctx, "InvalidObject", "A value contains a character the catalogue cannot store (a NUL byte?): " + e.MessageText, 400);
+        }
         catch (Ferry.Storage.StorageException e) when (e.Permanent)
         {
             // The RSE's storage cannot do this as configured (no credentials, unsupported operation): not a server bug.

@@ -105,4 +105,16 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
         using var rule = await f.Api.SendAsync("POST", "/rules/", body);
         await RawApi.AssertError(rule, status, cls);
     }
+
+    // PostgreSQL run: a NUL byte in an RSE name of POST /replicas/bad reached PostgreSQL, whose text cannot hold one
+    // (PostgresException 22021, a 500). SQLite finds no such RSE and reports the replica as not declared (201, as
+    // Rucio answers); PostgreSQL refuses the value with a 400. Neither is a 500.
+    [Fact]
+    public async Task A_nul_byte_in_a_name_is_never_a_server_error()
+    {
+        using var resp = await f.Api.SendAsync("POST", "/replicas/bad", """{"replicas":[{"scope":"user.root","name":"fzr_nul","rse":"LOC\u0000AL"}],"reason":"x"}""");
+        Assert.True((int)resp.StatusCode is 201 or 400, $"{(int)resp.StatusCode}: {await resp.Content.ReadAsStringAsync()}");
+        using var dids = await f.Api.SendAsync("POST", "/dids/user.root/fzr_nul%00x", """{"type":"DATASET"}""");
+        Assert.InRange((int)dids.StatusCode, 400, 499);
+    }
 }

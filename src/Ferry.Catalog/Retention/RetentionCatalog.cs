@@ -57,21 +57,22 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
     });
 
     /// <summary>The dry run: every replica of the RSE with what would happen to it and why; nothing changes.</summary>
-    public Task<IReadOnlyList<RetentionItem>> PlanAsync(string rse, int limit) => db.ReadAsync(async c =>
+    /// <param name="only">The files a restricted round may touch (`ferry site run --dids`); null for the whole RSE.</param>
+    public Task<IReadOnlyList<RetentionItem>> PlanAsync(string rse, int limit, IReadOnlySet<(string Scope, string Name)>? only = null) => db.ReadAsync(async c =>
     {
         var (policy, rseId) = await Policy(c, null, rse);
-        return Decide(policy, await Replicas(c, null, rseId, limit), clock.GetUtcNow());
+        return Decide(policy, await Replicas(c, null, rseId, limit, only), clock.GetUtcNow());
     });
 
     /// <summary>Decides again and tombstones what may go, in one transaction; returns what was scheduled for deletion.</summary>
-    public Task<IReadOnlyList<RetentionItem>> ApplyAsync(string rse, int limit) => db.WriteAsync<IReadOnlyList<RetentionItem>>(async (c, tx) =>
+    public Task<IReadOnlyList<RetentionItem>> ApplyAsync(string rse, int limit, IReadOnlySet<(string Scope, string Name)>? only = null) => db.WriteAsync<IReadOnlyList<RetentionItem>>(async (c, tx) =>
     {
         var (policy, rseId) = await Policy(c, tx, rse);
         var now = clock.GetUtcNow();
         var gone = new List<RetentionItem>();
         // One replica at a time, with its copies counted afresh: deleting one file's copy here never changes another's
         // count, but a count read before an earlier tombstone in this transaction would be stale for the same file.
-        foreach (var item in Decide(policy, await Replicas(c, tx, rseId, limit), now).Where(i => i.Delete))
+        foreach (var item in Decide(policy, await Replicas(c, tx, rseId, limit, only), now).Where(i => i.Delete))
         {
             var fresh = await Replica(c, tx, rseId, item.Scope, item.Name);
             if (fresh is null || !Verdict(policy, fresh, now).Delete) continue;
@@ -105,9 +106,16 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
         FROM replicas r WHERE r.rse_id=@rseId AND r.tombstone IS NULL
         """;
 
-    private static async Task<IEnumerable<ReplicaRow>> Replicas(DbConnection c, DbTransaction? tx, string rseId, int limit) =>
-        await c.QueryAsync<ReplicaRow>(Select + " ORDER BY r.created_at, r.scope, r.name LIMIT @limit", new { rseId, limit }, tx);
+    private static async Task<IEnumerable<ReplicaRow>> Replicas(DbConnection c, DbTransaction? tx, string rseId, int limit, IReadOnlySet<(string Scope, string Name)>? only)
+    {
+        if (only is null) return await c.QueryAsync<ReplicaRow>(Select + " ORDER BY r.created_at, r.scope, r.name LIMIT @limit", new { rseId, limit }, tx);
+        // A restricted round is one run's files, a small part of the RSE: one indexed look-up per file beats a scan.
+        var rows = new List<ReplicaRow>();
+        foreach (var (scope, name) in only)
+            if (await Replica(c, tx, rseId, scope, name) is { } r) rows.Add(r);
+        return rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Scope, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).Take(limit);
+    }
 
-    private static Task<ReplicaRow?> Replica(DbConnection c, DbTransaction tx, string rseId, string scope, string name) =>
+    private static Task<ReplicaRow?> Replica(DbConnection c, DbTransaction? tx, string rseId, string scope, string name) =>
         c.QuerySingleOrDefaultAsync<ReplicaRow>(Select + " AND r.scope=@scope AND r.name=@name", new { rseId, scope, name }, tx);
 }

@@ -53,7 +53,8 @@ internal static class SitePolicyEndpoints
         {
             Caller.Of(ctx).RequireAdmin("apply retention policies");
             var rse = ctx.Route("rse");
-            var gone = await Retention(ctx).ApplyAsync(rse, Limit(ctx));
+            var only = await DidRestriction.ReadAsync(ctx, await Wire.ReadObject(ctx, allowEmpty: true));
+            var gone = await Retention(ctx).ApplyAsync(rse, Limit(ctx), only);
             if (gone.Count > 0) Log(ctx).LogInformation("Retention scheduled {Count} replica(s) on {Rse} for deletion", gone.Count, rse);
             await Wire.WriteJson(ctx, gone.Select(Item));
         }, "ApplyRetention", "Retention");
@@ -63,7 +64,8 @@ internal static class SitePolicyEndpoints
             Caller.Of(ctx).RequireAdmin("audit replicas");
             var files = int.TryParse(ctx.Query("files"), out var n) ? n : 100;
             if (files is < 1 or > 100_000) throw FerryException.Invalid($"files must be between 1 and 100000, got {files}");
-            var results = await ctx.RequestServices.GetRequiredService<Engine.Site.ChecksumAudit>().RunAsync(ctx.Route("rse"), files, ctx.RequestAborted);
+            var only = await DidRestriction.ReadAsync(ctx, await Wire.ReadObject(ctx, allowEmpty: true));
+            var results = await ctx.RequestServices.GetRequiredService<Engine.Site.ChecksumAudit>().RunAsync(ctx.Route("rse"), files, ctx.RequestAborted, only);
             await Wire.WriteJson(ctx, results.Select(r => new Dictionary<string, object?> { ["scope"] = r.Scope, ["name"] = r.Name, ["outcome"] = r.Outcome, ["detail"] = r.Detail }));
         }, "AuditChecksums", "Retention");
 
@@ -73,7 +75,8 @@ internal static class SitePolicyEndpoints
             var body = await Wire.ReadObject(ctx);
             var alert = body.OptLong("alert_after_seconds") ?? throw new FerryException("KeyError", 400, "'alert_after_seconds' not defined");
             var reset = body.OptLong("reset_after_seconds") ?? throw new FerryException("KeyError", 400, "'reset_after_seconds' not defined");
-            var done = await ctx.RequestServices.GetRequiredService<StalledTransfers>().CheckAsync(TimeSpan.FromSeconds(alert), TimeSpan.FromSeconds(reset));
+            var only = await DidRestriction.ReadAsync(ctx, body);
+            var done = await ctx.RequestServices.GetRequiredService<StalledTransfers>().CheckAsync(TimeSpan.FromSeconds(alert), TimeSpan.FromSeconds(reset), only);
             foreach (var s in done)
                 Log(ctx).LogWarning("Transfer {Id} of {Scope}:{Name} to {Rse} started {Started} has no outcome: {Action}", s.Id, s.Scope, s.Name, s.Destination, RucioTime.Format(s.StartedAt), s.Action);
             await Wire.WriteJson(ctx, done.Select(s => new Dictionary<string, object?>
@@ -103,6 +106,7 @@ internal static class SitePolicyEndpoints
     {
         services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
         services.AddSingleton<RetentionCatalog>();
+        services.AddSingleton<Catalog.Dids.DidFileSet>();
         services.AddSingleton<StalledTransfers>();
         services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();
         services.AddSingleton<Engine.Site.ChecksumAudit>();

@@ -17,9 +17,13 @@ public sealed record RetentionItem(string Scope, string Name, long Bytes, bool D
 /// Retention per RSE: the site's copy goes only when enough verified copies exist elsewhere and it is old enough.
 /// Deleting means a tombstone now, decided and written in one transaction, so two RSEs' policies never both count on
 /// each other's copy (a tombstoned copy no longer counts as verified elsewhere); the reaper then removes the bytes.
+/// Ages are read from <paramref name="ages"/> (the server's clock; a test may run it ahead), everything written
+/// (tombstones, policy times) from <paramref name="clock"/>.
 /// </summary>
-public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock, TimeProvider ages)
 {
+    public RetentionCatalog(ICatalogDatabase db, TimeProvider clock) : this(db, clock, clock) { }
+
     private sealed record PolicyRow(string RseId, long MinCopies, long MinAgeSeconds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     // Enums as long: Dapper matches a record's constructor by exact column types.
@@ -61,7 +65,7 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<IReadOnlyList<RetentionItem>> PlanAsync(string rse, int limit, IReadOnlySet<(string Scope, string Name)>? only = null) => db.ReadAsync(async c =>
     {
         var (policy, rseId) = await Policy(c, null, rse);
-        return Decide(policy, await Replicas(c, null, rseId, limit, only), clock.GetUtcNow());
+        return Decide(policy, await Replicas(c, null, rseId, limit, only), ages.GetUtcNow());
     });
 
     /// <summary>Decides again and tombstones what may go, in one transaction; returns what was scheduled for deletion.</summary>
@@ -69,13 +73,14 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
     {
         var (policy, rseId) = await Policy(c, tx, rse);
         var now = clock.GetUtcNow();
+        var age = ages.GetUtcNow();
         var gone = new List<RetentionItem>();
         // One replica at a time, with its copies counted afresh: deleting one file's copy here never changes another's
         // count, but a count read before an earlier tombstone in this transaction would be stale for the same file.
-        foreach (var item in Decide(policy, await Replicas(c, tx, rseId, limit, only), now).Where(i => i.Delete))
+        foreach (var item in Decide(policy, await Replicas(c, tx, rseId, limit, only), age).Where(i => i.Delete))
         {
             var fresh = await Replica(c, tx, rseId, item.Scope, item.Name);
-            if (fresh is null || !Verdict(policy, fresh, now).Delete) continue;
+            if (fresh is null || !Verdict(policy, fresh, age).Delete) continue;
             await c.ExecuteAsync("UPDATE replicas SET tombstone=@now, updated_at=@now WHERE scope=@Scope AND name=@Name AND rse_id=@rseId AND lock_cnt=0",
                 new { now, item.Scope, item.Name, rseId }, tx);
             gone.Add(item);

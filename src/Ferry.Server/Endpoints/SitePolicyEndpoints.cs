@@ -105,7 +105,9 @@ internal static class SitePolicyEndpoints
     public static IServiceCollection AddSitePolicies(this IServiceCollection services, bool runDaemons)
     {
         services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
-        services.AddSingleton<RetentionCatalog>();
+        // Ages through the test clock hook (FERRY_TEST_CLOCK_FILE), the real clock when it is not set.
+        services.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
+            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<Catalog.Dids.DidFileSet>();
         services.AddSingleton<StalledTransfers>();
         services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();

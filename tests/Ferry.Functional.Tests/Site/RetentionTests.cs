@@ -5,41 +5,73 @@ namespace Ferry.Functional.Tests.SitePolicies;
 
 using Cli = Ferry.Functional.Tests.Infrastructure.Cli;
 
+/// <summary>A server whose retention ages come from a clock the test moves (FERRY_TEST_CLOCK_FILE: seconds ahead of real time).</summary>
+public sealed class ClockedServerFixture : IAsyncLifetime
+{
+    public string ClockFile { get; } = Path.Combine(TempDirs.Create("clock"), "offset");
+    public FerryServer Server { get; private set; } = null!;
+    public RawApi Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await FerryServer.StartAsync(environment: new Dictionary<string, string> { ["FERRY_TEST_CLOCK_FILE"] = ClockFile });
+        Api = new RawApi(Server);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    public Task SetDaysAheadAsync(double days) =>
+        File.WriteAllTextAsync(ClockFile, (days * 86400).ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 /// <summary>Retention on a real server: K=2 keeps the site's copy with one other verified copy, deletes it with two once old enough.</summary>
-public sealed class RetentionTests(ServerFixture f) : IClassFixture<ServerFixture>
+public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<ClockedServerFixture>
 {
     [Fact]
-    public async Task K2_keeps_with_one_copy_elsewhere_and_deletes_with_two_once_old_enough()
+    public async Task K2_N30_keeps_with_one_copy_elsewhere_and_at_29_days_deletes_with_two_at_31_days()
     {
+        await f.SetDaysAheadAsync(0);
         var site = await Site.AddPosixRseAsync(f.Api, "RET-SITE");
         await Site.AddPosixRseAsync(f.Api, "RET-X");
         await Site.AddPosixRseAsync(f.Api, "RET-Y");
         var files = Site.MakeFiles("user.root", "ret", 3, _ => 2500);
         await Site.UploadAsync(f.Api, "RET-SITE", site, "ret_ds", files);
-        // Young data is kept whatever the copies: the policy first asks for a day.
-        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "1");
+        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "30");
 
+        // One verified copy elsewhere is not enough, however old the data.
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-X"), "OK", TimeSpan.FromSeconds(30));
+        await f.SetDaysAheadAsync(400);
         var plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
         Assert.Equal(3, plan.GetArrayLength());
         Assert.All(plan.EnumerateArray(), p => Assert.Contains("only 1 verified copies elsewhere, the policy needs 2", p.GetProperty("reason").GetString()));
         Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}")).EnumerateArray());
 
+        // Two copies elsewhere, 29 days old: kept.
+        await f.SetDaysAheadAsync(29);
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-Y"), "OK", TimeSpan.FromSeconds(30));
         plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
         Assert.All(plan.EnumerateArray(), p =>
         {
             Assert.False(p.GetProperty("delete").GetBoolean());
-            Assert.Contains("the policy keeps copies for 1 days", p.GetProperty("reason").GetString());
+            Assert.Matches(@"^29(\.\d+)? days old, the policy keeps copies for 30 days$", p.GetProperty("reason").GetString());
         });
         Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}")).EnumerateArray());
+        await Task.Delay(2000); // a reaper round, had anything been scheduled
         Assert.Equal(3, Site.Snapshot(site).Count);
 
-        // The age reached (a policy of 0 days), two verified copies elsewhere: the site's copies go, through the reaper.
-        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "0");
+        // 31 days: the site's copies go, through the reaper; the dry run first, which deletes nothing.
+        await f.SetDaysAheadAsync(31);
         var dry = await Cli.OkAsync(f.Server, "retention", "dry-run", "RET-SITE", "--json");
-        Assert.All(JsonDocument.Parse(dry).RootElement.EnumerateArray(), p => Assert.True(p.GetProperty("delete").GetBoolean()));
-        Assert.Equal(3, Site.Snapshot(site).Count); // the dry run deleted nothing
+        Assert.All(JsonDocument.Parse(dry).RootElement.EnumerateArray(), p =>
+        {
+            Assert.True(p.GetProperty("delete").GetBoolean());
+            Assert.Contains("2 verified copies elsewhere and 31", p.GetProperty("reason").GetString());
+        });
+        Assert.Equal(3, Site.Snapshot(site).Count);
         var gone = await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}");
         Assert.Equal(3, gone.GetArrayLength());
         await Site.WaitUntilAsync(() => Task.FromResult(Site.Snapshot(site).Count == 0), TimeSpan.FromSeconds(30), "the reaper to remove the site's copies");

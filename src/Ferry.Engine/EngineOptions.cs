@@ -18,6 +18,8 @@ public sealed record EngineOptions
     public bool RunDaemons { get; init; } = true;
     /// <summary>A STUCK rule untouched this long has its stuck locks retried (with whatever source is available then).</summary>
     public TimeSpan StuckRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long a copy staged from tape to its buffer stays before the reaper may remove it (its tombstone).</summary>
+    public TimeSpan StagingLifetime { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Transfer attempts before a lock goes STUCK.</summary>
     public int TransferAttempts { get; init; } = 3;
 
@@ -25,7 +27,7 @@ public sealed record EngineOptions
 
     /// <summary>
     /// Defaults, overridden by FERRY_STUCK_RETRY_SECONDS, FERRY_TRANSFER_ATTEMPTS, FERRY_CONVEYOR_PARALLELISM,
-    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT and FERRY_TRANSFER_TIMEOUT_SECONDS.
+    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT, FERRY_TRANSFER_TIMEOUT_SECONDS and FERRY_STAGING_LIFETIME_SECONDS.
     /// </summary>
     public static EngineOptions FromEnvironment()
     {
@@ -36,6 +38,7 @@ public sealed record EngineOptions
         if (Positive("FERRY_PER_DESTINATION_LIMIT") is { } d) o = o with { PerDestinationLimit = d };
         if (Positive("FERRY_PER_LINK_LIMIT") is { } l) o = o with { PerLinkLimit = l };
         if (Positive("FERRY_TRANSFER_TIMEOUT_SECONDS") is { } t) o = o with { TransferTimeoutBase = TimeSpan.FromSeconds(t) };
+        if (Positive("FERRY_STAGING_LIFETIME_SECONDS") is { } st) o = o with { StagingLifetime = TimeSpan.FromSeconds(st) };
         return o;
     }
 

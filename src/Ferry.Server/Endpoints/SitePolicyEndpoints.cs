@@ -109,6 +109,7 @@ internal static class SitePolicyEndpoints
         services.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
             Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<Catalog.Dids.DidFileSet>();
+        services.AddSingleton<StagingCatalog>();
         services.AddSingleton<StalledTransfers>();
         services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();
         services.AddSingleton<Engine.Site.ChecksumAudit>();

@@ -38,12 +38,14 @@ internal static class SiteCommands
         var rse = new Argument<string>("rse");
         var json = Common.JsonOption();
         var copies = new Option<int>("--min-copies") { Required = true, Description = "Verified copies that must exist on other RSEs" };
-        var days = new Option<double>("--min-age-days") { Required = true, Description = "Age (since the replica was created) before the copy may go" };
-        var set = new Command("set", "Set an RSE's retention policy").With(rse, copies, days, json);
+        var days = new Option<double>("--min-age-days") { Required = true, Description = "Age before the copy may go" };
+        var ageBy = new Option<string>("--age-by") { DefaultValueFactory = _ => "created", Description = "What the age counts from: created, or access (last read, from traces; creation if never read)" };
+        ageBy.AcceptOnlyFromAmong("created", "access");
+        var set = new Command("set", "Set an RSE's retention policy").With(rse, copies, days, ageBy, json);
         set.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.Object(await c.SetRetentionAsync(pr.GetValue(rse)!, pr.GetValue(copies), pr.GetValue(days), ct), pr.GetValue(json));
+            Render.Object(await c.SetRetentionAsync(pr.GetValue(rse)!, pr.GetValue(copies), pr.GetValue(days), ct, pr.GetValue(ageBy)!), pr.GetValue(json));
             return 0;
         });
         var list = new Command("list", "List retention policies").With(json);

@@ -27,8 +27,9 @@ public sealed partial class FerryClient
     public async Task<long> RunSubscriptionsAsync(CancellationToken ct = default) =>
         (await JsonAsync(HttpMethod.Post, "ferry/subscriptions/run", new JsonObject(), ct)).GetProperty("dids").GetInt64();
 
-    public Task<JsonElement> SetRetentionAsync(string rse, int minCopies, double minAgeDays, CancellationToken ct = default) =>
-        JsonAsync(HttpMethod.Put, $"ferry/retention/{Escape(rse)}", new JsonObject { ["min_copies"] = minCopies, ["min_age_days"] = minAgeDays, ["age_by"] = "created" }, ct);
+    /// <param name="ageBy">"created" (age since the replica was made) or "access" (since it was last read, per traces).</param>
+    public Task<JsonElement> SetRetentionAsync(string rse, int minCopies, double minAgeDays, CancellationToken ct = default, string ageBy = "created") =>
+        JsonAsync(HttpMethod.Put, $"ferry/retention/{Escape(rse)}", new JsonObject { ["min_copies"] = minCopies, ["min_age_days"] = minAgeDays, ["age_by"] = ageBy }, ct);
 
     public Task<JsonElement> ListRetentionAsync(CancellationToken ct = default) => JsonAsync(HttpMethod.Get, "ferry/retention", ct: ct);
 

@@ -3,11 +3,12 @@ using System.Globalization;
 namespace Ferry.Server.Hosting;
 
 /// <summary>
-/// Test hook, off unless <c>FERRY_TEST_CLOCK_FILE</c> is set: the clock that retention reads ages from runs ahead
-/// of the real one by the number of seconds in that file (read on every call; a missing or empty file is 0). A
-/// test advances time to "31 days later" by writing the file, without waiting and without a 0-day policy. Only
-/// the age decision uses it: tombstones, tokens, leases and every daemon keep the real clock, so the reaper still
-/// acts at once on what retention scheduled.
+/// Test hook, off unless <c>FERRY_TEST_CLOCK_FILE</c> is set: the clock that retention reads ages from (and that
+/// stamps replica accesses reported by traces, so ages since access stay on the same clock) runs ahead of the real
+/// one by the number of seconds in that file (read on every call; a missing or empty file is 0). A test advances
+/// time to "31 days later" by writing the file, without waiting and without a 0-day policy. Only those two use it:
+/// tombstones, tokens, leases and every daemon keep the real clock, so the reaper still acts at once on what
+/// retention scheduled.
 /// </summary>
 public sealed class TestClock(TimeProvider inner, string path) : TimeProvider
 {

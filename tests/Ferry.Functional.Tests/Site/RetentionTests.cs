@@ -86,6 +86,82 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
         });
     }
 
+    private static string Reason(JsonElement plan, string name) =>
+        plan.EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("reason").GetString()!;
+
+    [Fact]
+    public async Task Age_by_access_counts_from_the_last_read_a_trace_reported_and_from_creation_when_never_read()
+    {
+        await f.SetDaysAheadAsync(0);
+        var site = await Site.AddPosixRseAsync(f.Api, "ACC-SITE");
+        var files = Site.MakeFiles("user.root", "acc", 3, _ => 1500);
+        await Site.UploadAsync(f.Api, "ACC-SITE", site, "acc_ds", files);
+        // Copies on X and Y registered without rules, so that no lock keeps any of the three from retention's verdict.
+        foreach (var rse in new[] { "ACC-X", "ACC-Y" })
+        {
+            var prefix = await Site.AddPosixRseAsync(f.Api, rse);
+            foreach (var file in files)
+            {
+                var path = Path.Combine(prefix, file.HashPath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllBytesAsync(path, file.Content);
+            }
+            using var add = await f.Api.SendAsync("POST", "/replicas", JsonSerializer.Serialize(new
+                { rse, files = files.Select(x => new { scope = x.Scope, name = x.Name, bytes = x.Content.Length, adler32 = x.Adler32, state = "A" }) }));
+            Assert.Equal(201, (int)add.StatusCode);
+        }
+        foreach (var rse in new[] { "ACC-SITE", "ACC-X", "ACC-Y" })
+            await Cli.OkAsync(f.Server, "retention", "set", rse, "--min-copies", "2", "--min-age-days", "30", "--age-by", "access");
+        Assert.Contains("\"age_by\":\"access\"", (await f.Api.JsonAsync("GET", "/ferry/retention")).ToString().Replace(" ", ""));
+
+        // Malformed traces are refused with a message and record nothing (file 2 still ages from its creation below).
+        var bad = new (string Body, string Message)[]
+        {
+            ("[]", "A trace is one JSON object"),
+            ("{}", "A trace needs an 'eventType'"),
+            ("""{"eventType":"dance"}""", "eventType 'dance' is not one Rucio knows"),
+            ($$"""{"eventType":"download","clientState":"DONE","scope":"user.root","filename":"{{files[2].Name}}","remoteSite":"ACC-SITE","filesize":"big"}""", "'filesize' must be a number"),
+            ($$"""{"eventType":"download","clientState":"DONE","scope":"user.root","filename":{"n":1},"remoteSite":"ACC-SITE"}""", "'filename' must be a string"),
+        };
+        await f.SetDaysAheadAsync(20);
+        foreach (var (body, message) in bad)
+        {
+            using var resp = await f.Api.SendAsync("POST", "/traces/", body, auth: false);
+            Assert.Contains(message, await RawApi.AssertError(resp, 400, "InvalidObject"));
+        }
+
+        // Day 20: a Rucio client's download trace (no token) for file 0 on the site; file 1 read by Ferry's own downloader.
+        using (var t = await f.Api.SendAsync("POST", "/traces/", JsonSerializer.Serialize(new
+        {
+            eventType = "download", eventVersion = "rucio-clients 35", clientState = "DONE", scope = "user.root", filename = files[0].Name,
+            dataset = "acc_ds", datasetScope = "user.root", remoteSite = "ACC-SITE", localSite = "", filesize = 1500, protocol = "file",
+            transferStart = 1.7e9, transferEnd = 1.7e9, uuid = Guid.NewGuid().ToString("N"), hostname = "wn1", account = "root", stateReason = "OK",
+        }), auth: false)) Assert.Equal(201, (int)t.StatusCode);
+        await Cli.OkAsync(f.Server, "download", $"user.root:{files[1].Name}", "--dir", TempDirs.Create("acc-dl"));
+
+        // Day 40: file 2 was never read (40 days since creation) and goes; file 0 was read 20 days ago and stays.
+        await f.SetDaysAheadAsync(40);
+        var plan = await f.Api.JsonAsync("GET", "/ferry/retention/ACC-SITE/dry-run");
+        Assert.Matches(@"^20(\.\d+)? days since last access, the policy keeps copies for 30 days$", Reason(plan, files[0].Name));
+        Assert.Matches(@"^2 verified copies elsewhere and 40(\.\d+)? days since last access", Reason(plan, files[2].Name));
+        // The downloader read file 1 from one of the three RSEs, and that replica alone ages from day 20.
+        var reads = new List<string>();
+        foreach (var rse in new[] { "ACC-SITE", "ACC-X", "ACC-Y" })
+            reads.Add(Reason(await f.Api.JsonAsync("GET", $"/ferry/retention/{rse}/dry-run"), files[1].Name));
+        Assert.Single(reads, r => r.StartsWith("20", StringComparison.Ordinal) && r.Contains("days since last access, the policy keeps", StringComparison.Ordinal));
+        var gone = await f.Api.JsonAsync("POST", "/ferry/retention/ACC-SITE/run", "{}");
+        var goneNames = gone.EnumerateArray().Select(g => g.GetProperty("name").GetString()).ToList();
+        Assert.Contains(files[2].Name, goneNames);
+        Assert.DoesNotContain(files[0].Name, goneNames);
+
+        // Day 51: 31 days since file 0 was read: it goes too.
+        await f.SetDaysAheadAsync(51);
+        gone = await f.Api.JsonAsync("POST", "/ferry/retention/ACC-SITE/run", "{}");
+        Assert.Contains(files[0].Name, gone.EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+        await Site.WaitUntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(site, files[0].HashPath)) && !File.Exists(Path.Combine(site, files[2].HashPath))),
+            TimeSpan.FromSeconds(30), "the reaper to remove the site's copies of files 0 and 2");
+    }
+
     [Fact]
     public async Task A_policy_asking_for_more_copies_than_RSEs_exist_is_refused()
     {
@@ -94,7 +170,7 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
         Assert.Contains("only", await RawApi.AssertError(resp, 409, "InvalidRetentionPolicy"));
         using var none = await f.Api.SendAsync("GET", "/ferry/retention/RET-LONE/dry-run");
         Assert.Equal(404, (int)none.StatusCode);
-        using var access = await f.Api.SendAsync("PUT", "/ferry/retention/RET-LONE", """{"min_copies":1,"min_age_days":1,"age_by":"access"}""");
-        Assert.Contains("last access", await RawApi.AssertError(access, 400, "InvalidObject"));
+        using var access = await f.Api.SendAsync("PUT", "/ferry/retention/RET-LONE", """{"min_copies":1,"min_age_days":1,"age_by":"atime"}""");
+        Assert.Contains("age_by 'atime': use 'created'", await RawApi.AssertError(access, 400, "InvalidObject"));
     }
 }

@@ -16,14 +16,16 @@ public interface ISiteTask
 
 /// <summary>
 /// site.yaml or site.json: <c>{"tasks": {"subscriptions": {...}, "retention": {"rses": [...]}, "stalled-transfers": {...},
-/// "checksum-audit": {"rses": [...]}, "consistency": {"rses": [...], "fix": false}}}</c>.
+/// "checksum-audit": {"rses": [...]}, "consistency": {"rses": [...], "fix": false},
+/// "processing": {"filter": {"scope", "name", "rse"}, "task": {...}}}}</c>.
 /// Every task takes <c>interval_seconds</c>. Anything unknown (a task, a key) is refused before anything runs.
 /// With <c>dids</c> (`--dids`) every task works only on the files below those DIDs; the subscriptions task, which
-/// places rules on new DIDs by its filter rather than on chosen files, then skips its rounds.
+/// places rules on new DIDs by its filter rather than on chosen files, then skips its rounds; processing considers
+/// only the given DIDs that are datasets of its scope.
 /// </summary>
 public static class SiteConfig
 {
-    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit", "consistency"];
+    public static readonly string[] Tasks = ["subscriptions", "retention", "stalled-transfers", "checksum-audit", "consistency", "processing"];
 
     public static IReadOnlyList<ISiteTask> Load(string path, FerryClient client, IReadOnlyCollection<string>? only, IReadOnlyList<DidRef>? dids = null)
     {
@@ -59,15 +61,28 @@ public static class SiteConfig
             "checksum-audit" => new ChecksumAuditTask(client, interval, s.Strings("rses"), s.Count("files_per_round", 100), dids),
             "consistency" => new ConsistencyTask(client, interval, s.Strings("rses"), new ConsistencySettings(
                 s.Seconds("grace_seconds", 86400), s.Count("sample", 100), s.Count("checks_per_second", 20), s.Flag("fix")), dids),
+            "processing" => Processing(client, interval, s, dids),
             _ => new StalledTransfersTask(client, interval, s.Seconds("alert_after_seconds", 3600), s.Seconds("reset_after_seconds", 6 * 3600), dids),
         };
         s.RejectUnread();
         return task;
     }
 
+    private static ProcessingTask Processing(FerryClient client, TimeSpan interval, TaskSettings s, IReadOnlyList<DidRef>? dids)
+    {
+        var (filter, template) = ProcessingTask.Parse(s.Raw("filter"), s.Raw("task"));
+        return new ProcessingTask(client, interval, filter, template, dids);
+    }
+
     private sealed class TaskSettings(string task, JsonElement json)
     {
         private readonly HashSet<string> _read = [];
+
+        public JsonElement Raw(string key)
+        {
+            _read.Add(key);
+            return json.TryGetProperty(key, out var v) ? v : throw FerryException.Invalid($"task '{task}': '{key}' is required");
+        }
 
         public TimeSpan Seconds(string key, double fallback)
         {

@@ -26,7 +26,7 @@ public sealed class StagingCatalog(ICatalogDatabase db, TimeProvider clock)
         """, new { tapeRseId, key = Attribute }));
 
     public Task<StagedState> StateAsync(string scope, string name, string bufferRseId) => db.ReadAsync(async c =>
-        await c.ExecuteScalarAsync<long?>("SELECT state FROM replicas WHERE scope=@scope AND name=@name AND rse_id=@bufferRseId", new { scope, name, bufferRseId }) switch
+        (await c.ExecuteScalarAsync<long?>("SELECT state FROM replicas WHERE scope=@scope AND name=@name AND rse_id=@bufferRseId", new { scope, name, bufferRseId })) switch
         {
             null => StagedState.Absent,
             0 => StagedState.Available,

@@ -98,4 +98,48 @@ public sealed class TapeStagingTests : IAsyncLifetime
             { dids = new[] { new { scope = "user.root", name = "stg_ds" } }, all_states = true }));
         Assert.All(after, x => Assert.False(x.GetProperty("states").TryGetProperty("STG-BUF", out _), x.ToString()));
     }
+    [Fact]
+    public async Task A_kill_9_in_the_middle_of_staging_recovers_after_the_restart()
+    {
+        var tape = await AddTapeAsync("KILL-TAPE");
+        var buffer = await Site.AddPosixRseAsync(_api, "KILL-BUF");
+        var dest = await Site.AddPosixRseAsync(_api, "KILL-DST");
+        using (var r = await SetBuffer("KILL-TAPE", "KILL-BUF")) Assert.Equal(201, (int)r.StatusCode);
+        var file = Site.MakeFiles("user.root", "kill", 1, _ => 4 << 20)[0];
+        await Site.UploadAsync(_api, "KILL-TAPE", tape, "kill_ds", [file]);
+
+        // The tape copy becomes a FIFO: the conveyor's staging read then gets exactly the bytes the test feeds it,
+        // so the server can be killed while the buffer holds a half-written temporary file.
+        var onTape = Path.Combine(tape, file.HashPath);
+        File.Delete(onTape);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [onTape])!) await mkfifo.WaitForExitAsync();
+        using var killed = new CancellationTokenSource();
+        var feeder = Task.Run(async () =>
+        {
+            await using var fifo = new FileStream(onTape, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
+            await fifo.WriteAsync(file.Content.AsMemory(0, 1 << 20));
+            await fifo.FlushAsync();
+            // Hold the pipe open: the reader waits for the rest until the kill.
+            try { await Task.Delay(TimeSpan.FromMinutes(2), killed.Token); } catch (OperationCanceledException) { }
+        });
+        var ruleId = await Site.AddRuleAsync(_api, "user.root", "kill_ds", "KILL-DST");
+        var part = Path.Combine(buffer, file.HashPath + ".ferry.part");
+        await Site.WaitUntilAsync(() => Task.FromResult(File.Exists(part) && new FileInfo(part).Length >= 1 << 20), TimeSpan.FromSeconds(60),
+            "staging to write the first MiB to the buffer's temporary file");
+
+        _server.Kill();
+        Assert.True(new FileInfo(part).Length < file.Content.Length, "killed mid-staging");
+        Assert.False(File.Exists(Path.Combine(dest, file.HashPath)));
+        await killed.CancelAsync();
+        try { await feeder; } catch (IOException) { } // the reader is gone: broken pipe
+
+        File.Delete(onTape);
+        await File.WriteAllBytesAsync(onTape, file.Content);
+        var before = _server.Log.Length;
+        await _server.StartProcessAsync();
+        await Site.WaitForRuleAsync(_api, ruleId, "OK", TimeSpan.FromSeconds(90));
+        Assert.Equal(file.Content, await File.ReadAllBytesAsync(Path.Combine(dest, file.HashPath)));
+        Assert.False(File.Exists(part), "the staging after the restart replaced the half-written temporary file");
+        Assert.Contains($"Staged user.root:{file.Name} from tape KILL-TAPE to buffer KILL-BUF: {4 << 20} bytes, adler32 {file.Adler32} verified", _server.Log[before..]);
+    }
 }

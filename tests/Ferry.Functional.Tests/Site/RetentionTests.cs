@@ -97,19 +97,7 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
         var files = Site.MakeFiles("user.root", "acc", 3, _ => 1500);
         await Site.UploadAsync(f.Api, "ACC-SITE", site, "acc_ds", files);
         // Copies on X and Y registered without rules, so that no lock keeps any of the three from retention's verdict.
-        foreach (var rse in new[] { "ACC-X", "ACC-Y" })
-        {
-            var prefix = await Site.AddPosixRseAsync(f.Api, rse);
-            foreach (var file in files)
-            {
-                var path = Path.Combine(prefix, file.HashPath);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await File.WriteAllBytesAsync(path, file.Content);
-            }
-            using var add = await f.Api.SendAsync("POST", "/replicas", JsonSerializer.Serialize(new
-                { rse, files = files.Select(x => new { scope = x.Scope, name = x.Name, bytes = x.Content.Length, adler32 = x.Adler32, state = "A" }) }));
-            Assert.Equal(201, (int)add.StatusCode);
-        }
+        foreach (var rse in new[] { "ACC-X", "ACC-Y" }) await CopiesWithoutRulesAsync(rse, files);
         foreach (var rse in new[] { "ACC-SITE", "ACC-X", "ACC-Y" })
             await Cli.OkAsync(f.Server, "retention", "set", rse, "--min-copies", "2", "--min-age-days", "30", "--age-by", "access");
         Assert.Contains("\"age_by\":\"access\"", (await f.Api.JsonAsync("GET", "/ferry/retention")).ToString().Replace(" ", ""));
@@ -160,6 +148,49 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
         Assert.Contains(files[0].Name, gone.EnumerateArray().Select(g => g.GetProperty("name").GetString()));
         await Site.WaitUntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(site, files[0].HashPath)) && !File.Exists(Path.Combine(site, files[2].HashPath))),
             TimeSpan.FromSeconds(30), "the reaper to remove the site's copies of files 0 and 2");
+    }
+
+    /// <summary>A new posix RSE holding registered copies of the files, held by no rule.</summary>
+    private async Task CopiesWithoutRulesAsync(string rse, IReadOnlyList<TestFile> files)
+    {
+        var prefix = await Site.AddPosixRseAsync(f.Api, rse);
+        foreach (var file in files)
+        {
+            var path = Path.Combine(prefix, file.HashPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, file.Content);
+        }
+        using var add = await f.Api.SendAsync("POST", "/replicas", JsonSerializer.Serialize(new
+            { rse, files = files.Select(x => new { scope = x.Scope, name = x.Name, bytes = x.Content.Length, adler32 = x.Adler32, state = "A" }) }));
+        Assert.Equal(201, (int)add.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_agents_reads_are_traced_so_only_the_replica_it_read_is_fresh()
+    {
+        await f.SetDaysAheadAsync(0);
+        var site = await Site.AddPosixRseAsync(f.Api, "AGT-A");
+        var files = Site.MakeFiles("user.root", "agt", 1, _ => 1200);
+        await Site.UploadAsync(f.Api, "AGT-A", site, "agt_ds", files);
+        await CopiesWithoutRulesAsync("AGT-B", files);
+        await CopiesWithoutRulesAsync("AGT-C", files);
+        foreach (var rse in new[] { "AGT-A", "AGT-B", "AGT-C" })
+            await Cli.OkAsync(f.Server, "retention", "set", rse, "--min-copies", "2", "--min-age-days", "5", "--age-by", "access");
+
+        await f.SetDaysAheadAsync(10);
+        await using (var agent = await Agent.AgentProcess.StartAsync(f.Server))
+        {
+            var (status, _) = await agent.SendAsync("POST", "/ds?ds_name=user.root:agt_ds");
+            Assert.True(status is 200 or 202);
+            await agent.WaitForDatasetAsync("user.root:agt_ds", "local", TimeSpan.FromSeconds(60));
+        }
+        var reasons = new List<string>();
+        foreach (var rse in new[] { "AGT-A", "AGT-B", "AGT-C" })
+            reasons.Add(Reason(await f.Api.JsonAsync("GET", $"/ferry/retention/{rse}/dry-run"), files[0].Name));
+        Assert.Single(reasons, r => r.StartsWith("0 days since last access, the policy keeps", StringComparison.Ordinal)
+            || r.StartsWith("0.0", StringComparison.Ordinal));
+        Assert.Equal(2, reasons.Count(r => r.Contains("and 10 days since last access", StringComparison.Ordinal)
+            || r.Contains("and 10.0", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -6,6 +6,11 @@ public sealed record EngineOptions
     public TimeSpan JudgeIdle { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ConveyorIdle { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ReaperIdle { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a copy staged from tape to its buffer stays before the reaper may remove it (its tombstone);
+    /// FERRY_STAGING_LIFETIME_SECONDS overrides it.
+    /// </summary>
+    public TimeSpan StagingLifetime { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Concurrent transfers of this process.</summary>
     public int ConveyorParallelism { get; init; } = 4;
     /// <summary>Concurrent transfers into one destination RSE.</summary>
@@ -18,8 +23,6 @@ public sealed record EngineOptions
     public bool RunDaemons { get; init; } = true;
     /// <summary>A STUCK rule untouched this long has its stuck locks retried (with whatever source is available then).</summary>
     public TimeSpan StuckRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>How long a copy staged from tape to its buffer stays before the reaper may remove it (its tombstone).</summary>
-    public TimeSpan StagingLifetime { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Transfer attempts before a lock goes STUCK.</summary>
     public int TransferAttempts { get; init; } = 3;
 
@@ -27,18 +30,18 @@ public sealed record EngineOptions
 
     /// <summary>
     /// Defaults, overridden by FERRY_STUCK_RETRY_SECONDS, FERRY_TRANSFER_ATTEMPTS, FERRY_CONVEYOR_PARALLELISM,
-    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT, FERRY_TRANSFER_TIMEOUT_SECONDS and FERRY_STAGING_LIFETIME_SECONDS.
+    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT and FERRY_TRANSFER_TIMEOUT_SECONDS.
     /// </summary>
     public static EngineOptions FromEnvironment()
     {
         var o = new EngineOptions();
+        if (Positive("FERRY_STAGING_LIFETIME_SECONDS") is { } staging) o = o with { StagingLifetime = TimeSpan.FromSeconds(staging) };
         if (Positive("FERRY_STUCK_RETRY_SECONDS") is { } s) o = o with { StuckRetryAfter = TimeSpan.FromSeconds(s) };
         if (Positive("FERRY_TRANSFER_ATTEMPTS") is { } a) o = o with { TransferAttempts = a };
         if (Positive("FERRY_CONVEYOR_PARALLELISM") is { } p) o = o with { ConveyorParallelism = p };
         if (Positive("FERRY_PER_DESTINATION_LIMIT") is { } d) o = o with { PerDestinationLimit = d };
         if (Positive("FERRY_PER_LINK_LIMIT") is { } l) o = o with { PerLinkLimit = l };
         if (Positive("FERRY_TRANSFER_TIMEOUT_SECONDS") is { } t) o = o with { TransferTimeoutBase = TimeSpan.FromSeconds(t) };
-        if (Positive("FERRY_STAGING_LIFETIME_SECONDS") is { } st) o = o with { StagingLifetime = TimeSpan.FromSeconds(st) };
         return o;
     }
 

@@ -154,6 +154,8 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
     {
         if (tape.RseType != "TAPE")
             throw FerryException.Invalid($"{StagingAttribute}: {tape.Name} is a {tape.RseType} RSE; only TAPE RSEs stage reads through a buffer");
+        if (!value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
+            throw FerryException.Invalid($"{StagingAttribute}: '{Names.Printable(value)}' is not an RSE name");
         var buffer = await c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE name=@value AND deleted=0", new { value }, tx)
             ?? throw FerryException.Invalid($"{StagingAttribute}: there is no RSE '{Names.Printable(value)}' to stage {tape.Name}'s reads through");
         if (buffer.RseType != "DISK")

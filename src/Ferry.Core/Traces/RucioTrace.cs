@@ -54,8 +54,12 @@ public static class RucioTrace
         var scope = Str(trace, "scope");
         var name = Str(trace, "filename") ?? Str(trace, "name");
         var rse = Str(trace, "remoteSite");
-        return scope is { Length: > 0 } && name is { Length: > 0 } && rse is { Length: > 0 } ? new ReplicaAccess(scope, name, rse) : null;
+        // No scope, name or RSE holds a control character, so such a trace names no replica (and a NUL must never
+        // reach the store: PostgreSQL refuses it in text).
+        return Usable(scope) && Usable(name) && Usable(rse) ? new ReplicaAccess(scope!, name!, rse!) : null;
     }
+
+    private static bool Usable(string? s) => s is { Length: > 0 and <= 1000 } && !s.Any(char.IsControl);
 
     private static string? Str(JsonElement o, string key) => o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

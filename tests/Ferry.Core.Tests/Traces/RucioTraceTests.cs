@@ -22,6 +22,7 @@ public sealed class RucioTraceTests
     [InlineData("""{"eventType":"download","clientState":"FAILED","scope":"s","filename":"n","remoteSite":"R"}""")]
     [InlineData("""{"eventType":"download","clientState":"DONE","scope":"s","filename":"n"}""")]
     [InlineData("""{"eventType":"download"}""")]
+    [InlineData("""{"eventType":"download","clientState":"DONE","scope":"s","filename":"n","remoteSite":"a\u0000b"}""")]
     public void Uploads_failures_and_traces_without_a_replica_are_accepted_but_record_nothing(string json) => Assert.Null(Parse(json));
 
     [Theory]

@@ -6,6 +6,11 @@ public sealed record EngineOptions
     public TimeSpan JudgeIdle { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ConveyorIdle { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ReaperIdle { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a copy staged from tape to its buffer stays before the reaper may remove it (its tombstone);
+    /// FERRY_STAGING_LIFETIME_SECONDS overrides it.
+    /// </summary>
+    public TimeSpan StagingLifetime { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Concurrent transfers of this process.</summary>
     public int ConveyorParallelism { get; init; } = 4;
     /// <summary>Concurrent transfers into one destination RSE.</summary>
@@ -32,6 +37,7 @@ public sealed record EngineOptions
     public static EngineOptions FromEnvironment()
     {
         var o = new EngineOptions();
+        if (Positive("FERRY_STAGING_LIFETIME_SECONDS") is { } staging) o = o with { StagingLifetime = TimeSpan.FromSeconds(staging) };
         if (Positive("FERRY_STUCK_RETRY_SECONDS") is { } s) o = o with { StuckRetryAfter = TimeSpan.FromSeconds(s) };
         if (Positive("FERRY_TRANSFER_ATTEMPTS") is { } a) o = o with { TransferAttempts = a };
         if (Positive("FERRY_CONVEYOR_PARALLELISM") is { } p) o = o with { ConveyorParallelism = p };

@@ -197,8 +197,11 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
                 if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
                 var download = new ResumableDownload(layout.Absolute(f.Path), new ExpectedChecksums(f.Bytes, f.Adler32, null));
                 var progress = new Callback(n => { reported += n; job.AddBytes(n); });
+                var started = time.GetUtcNow();
                 var result = await download.RunAsync(endpoint.Backend, pfn, progress,
                     _limiter is null ? null : _limiter.PaceAsync, ct);
+                if (result.Outcome != ResumableOutcome.AlreadyPresent)
+                    await link.TraceReadAsync(Core.Identifiers.DidRef.Parse(f.Did), rse, result.Bytes, started, ct);
                 store.MarkDone(dataset, f.Did);
                 job.FileDone();
                 if (result.Outcome == ResumableOutcome.Resumed) log.Info($"{f.Did}: resumed at byte {result.ResumedFrom} of {result.Bytes}, adler32 {result.Adler32} verified", dataset);

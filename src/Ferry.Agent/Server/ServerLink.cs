@@ -55,6 +55,10 @@ public sealed class ServerLink(FerryClient client, TimeProvider time, TimeSpan c
         }
     }
 
+    /// <summary>A read's trace, sent at once and never waiting out an outage: it is best effort, like Rucio's.</summary>
+    public Task<bool> TraceReadAsync(Core.Identifiers.DidRef file, string rse, long bytes, DateTimeOffset started, CancellationToken ct) =>
+        client.TraceReadAsync(file, rse, bytes, started, time.GetUtcNow(), ct);
+
     /// <summary>Checks the credentials now (at start, and for the first /status); an outage starts the recovery.</summary>
     public async Task CheckCredentialsAsync(CancellationToken ct)
     {

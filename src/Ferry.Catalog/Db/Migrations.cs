@@ -203,5 +203,9 @@ public static class Migrations
         CREATE TABLE revoked_tokens (
             token_key TEXT PRIMARY KEY, account TEXT, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);
         """),
+        (11, """
+        ALTER TABLE replicas ADD COLUMN accessed_at INTEGER;
+        ALTER TABLE retention_policies ADD COLUMN age_by TEXT NOT NULL DEFAULT 'created';
+        """),
     ];
 }

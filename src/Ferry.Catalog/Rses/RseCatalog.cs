@@ -144,9 +144,25 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
             throw FerryException.Invalid($"Invalid RSE attribute key '{Names.Printable(key)}': letters, digits, '.', '_', '-'");
         if (value.Length > 255) throw FerryException.Invalid("RSE attribute values are at most 255 characters");
         var rse = await Get(c, tx, name);
+        if (key == Transfers.StagingCatalog.Attribute) await CheckStagingBuffer(c, tx, rse, value);
         return await c.ExecuteAsync("INSERT INTO rse_attrs(rse_id,key,value) VALUES (@id,@key,@value) ON CONFLICT(rse_id,key) DO UPDATE SET value=excluded.value",
             new { id = rse.Id, key, value = RseExpression.NormaliseAttributeValue(value) }, tx);
     });
+
+    /// <summary>A TAPE RSE stages reads through a live DISK RSE; anything else would leave its reads with nowhere to go.</summary>
+    private static async Task CheckStagingBuffer(DbConnection c, DbTransaction tx, Rse tape, string value)
+    {
+        if (tape.RseType != "TAPE")
+            throw FerryException.Invalid($"{StagingAttribute}: {tape.Name} is a {tape.RseType} RSE; only TAPE RSEs stage reads through a buffer");
+        if (!value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
+            throw FerryException.Invalid($"{StagingAttribute}: '{Names.Printable(value)}' is not an RSE name");
+        var buffer = await c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE name=@value AND deleted=0", new { value }, tx)
+            ?? throw FerryException.Invalid($"{StagingAttribute}: there is no RSE '{Names.Printable(value)}' to stage {tape.Name}'s reads through");
+        if (buffer.RseType != "DISK")
+            throw FerryException.Invalid($"{StagingAttribute}: {buffer.Name} is a {buffer.RseType} RSE; a staging buffer must be a DISK RSE");
+    }
+
+    private const string StagingAttribute = Transfers.StagingCatalog.Attribute;
 
     public Task DeleteAttributeAsync(string name, string key) => db.WriteAsync(async (c, tx) =>
     {

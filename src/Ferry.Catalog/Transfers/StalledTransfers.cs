@@ -17,7 +17,9 @@ public sealed class StalledTransfers(ICatalogDatabase db, TimeProvider clock)
 {
     private sealed record Row(string Id, string Scope, string Name, string Destination, DateTimeOffset StartedAt, DateTimeOffset? StallAlertedAt);
 
-    public Task<IReadOnlyList<StalledTransfer>> CheckAsync(TimeSpan alertAfter, TimeSpan resetAfter) => db.WriteAsync<IReadOnlyList<StalledTransfer>>(async (c, tx) =>
+    /// <param name="only">The files a restricted round may touch (`ferry site run --dids`); null for every transfer.</param>
+    public Task<IReadOnlyList<StalledTransfer>> CheckAsync(TimeSpan alertAfter, TimeSpan resetAfter, IReadOnlySet<(string Scope, string Name)>? only = null) =>
+        db.WriteAsync<IReadOnlyList<StalledTransfer>>(async (c, tx) =>
     {
         if (alertAfter <= TimeSpan.Zero || resetAfter < alertAfter) throw Core.Errors.FerryException.Invalid("Stalled transfers need 0 < alert_after <= reset_after");
         var now = clock.GetUtcNow();
@@ -29,6 +31,7 @@ public sealed class StalledTransfers(ICatalogDatabase db, TimeProvider clock)
         var done = new List<StalledTransfer>();
         foreach (var r in rows)
         {
+            if (only is not null && !only.Contains((r.Scope, r.Name))) continue;
             string action;
             if (r.StartedAt <= now - resetAfter)
             {

@@ -6,13 +6,14 @@ using Ferry.Core.Model;
 
 namespace Ferry.Catalog.Transfers;
 
-/// <summary>A replica a transfer can read from, nearest first.</summary>
+/// <summary>A replica a transfer can read from: disk before tape (a tape read needs staging), then nearest first.</summary>
 public sealed record TransferSource
 {
     public required string RseId { get; init; }
     public required string Rse { get; init; }
     public string? Path { get; init; }
     public long Distance { get; init; }
+    public string RseType { get; init; } = "DISK";
 }
 
 public sealed record LinkStats
@@ -102,10 +103,10 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
 
     internal static async Task<IReadOnlyList<TransferSource>> Sources(DbConnection c, DbTransaction? tx, string scope, string name, string destRseId) =>
         (await c.QueryAsync<TransferSource>("""
-            SELECT r.rse_id, s.name AS rse, r.path, COALESCE(d.distance, 100) AS distance
+            SELECT r.rse_id, s.name AS rse, r.path, COALESCE(d.distance, 100) AS distance, s.rse_type AS rsetype
             FROM replicas r JOIN rses s ON s.id=r.rse_id LEFT JOIN distances d ON d.src_rse_id=r.rse_id AND d.dest_rse_id=@destRseId
             WHERE r.scope=@scope AND r.name=@name AND r.state=0 AND r.rse_id<>@destRseId AND s.availability_read=1 AND s.deleted=0
-            ORDER BY distance, s.name
+            ORDER BY CASE WHEN s.rse_type='TAPE' THEN 1 ELSE 0 END, distance, s.name
             """, new { scope, name, destRseId }, tx)).AsList();
 
     /// <summary>The bytes are on the destination and verified: the replica is AVAILABLE and its locks OK, in one step.</summary>

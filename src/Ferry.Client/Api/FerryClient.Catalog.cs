@@ -119,6 +119,9 @@ public sealed partial class FerryClient
 
     public Task<List<JsonElement>> FilesAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/files", ct: ct);
 
+    /// <summary>A dataset's replicas per RSE: length and available_length (complete when equal).</summary>
+    public Task<List<JsonElement>> DatasetReplicasAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"replicas/{D(did)}/datasets", ct: ct);
+
     /// <summary>Name search in a scope; the filters parameter is a Python literal, as the Rucio client sends it.</summary>
     public Task<List<JsonElement>> SearchAsync(string scope, string pattern, string type = "collection", CancellationToken ct = default) =>
         ListAsync(HttpMethod.Get, $"dids/{Escape(scope)}/dids/search?type={type}&filters={Escape($"[{{'name': '{pattern}'}}]")}&long=True", ct: ct);

@@ -21,8 +21,10 @@ public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatu
 /// DEST.ferry.part while its adler32 (or md5) is computed, compared with the catalogue, and only then renamed.
 /// Files already present with the right checksum are skipped.
 /// </summary>
-public sealed class Downloader(FerryClient client)
+public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public async Task<IReadOnlyList<DownloadResult>> DownloadAsync(IReadOnlyList<DidRef> dids, string directory, int parallel = 4,
         IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
@@ -67,6 +69,7 @@ public sealed class Downloader(FerryClient client)
                         if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
                         var download = new ResumableDownload(localRoot.LocalPath(localPfn), expected);
                         var kept = File.Exists(download.PartPath);
+                        var started = _clock.GetUtcNow();
                         ResumableResult outcome;
                         try { outcome = await download.RunAsync(endpoint.Backend, pfn, ct: token); }
                         // A kept head that did not verify was discarded: one fetch from byte zero settles it.
@@ -75,6 +78,9 @@ public sealed class Downloader(FerryClient client)
                             outcome = await download.RunAsync(endpoint.Backend, pfn, ct: token);
                         }
                         var resumedFrom = outcome.Outcome == ResumableOutcome.Resumed ? outcome.ResumedFrom : 0;
+                        // The replica was read: a trace, as Rucio's client sends, lets retention by last access see it.
+                        if (outcome.Outcome != ResumableOutcome.AlreadyPresent)
+                            await client.TraceReadAsync(job.File, rse, outcome.Bytes, started, _clock.GetUtcNow(), token);
                         results.Add(new DownloadResult(job.File, job.Dest, DownloadStatus.Downloaded, outcome.Bytes, null, resumedFrom, outcome.Streams));
                         progress?.Report(new TransferProgress(Interlocked.Increment(ref done), Interlocked.Add(ref bytes, outcome.Bytes)));
                         return;

@@ -2,10 +2,23 @@ using Ferry.Core.Model;
 
 namespace Ferry.Core.Policies;
 
-/// <summary>A site keeps its copy until <see cref="MinCopiesElsewhere"/> verified copies exist elsewhere and it is <see cref="MinAge"/> old.</summary>
-public sealed record RetentionPolicy(int MinCopiesElsewhere, TimeSpan MinAge);
+/// <summary>What a replica's age counts from: its creation, or its last access (creation when it was never read).</summary>
+public enum RetentionAge { Created, Access }
 
-/// <summary>What retention knows about one replica on the policy's RSE.</summary>
+/// <summary>A site keeps its copy until <see cref="MinCopiesElsewhere"/> verified copies exist elsewhere and it is <see cref="MinAge"/> old.</summary>
+public sealed record RetentionPolicy(int MinCopiesElsewhere, TimeSpan MinAge, RetentionAge AgeBy = RetentionAge.Created)
+{
+    public static string Wire(RetentionAge by) => by == RetentionAge.Access ? "access" : "created";
+
+    public static RetentionAge ParseAgeBy(string text) => text switch
+    {
+        "created" => RetentionAge.Created,
+        "access" => RetentionAge.Access,
+        _ => throw Errors.FerryException.Invalid($"age_by '{text}': use 'created' (age since the replica was created) or 'access' (since it was last read)"),
+    };
+}
+
+/// <summary>What retention knows about one replica on the policy's RSE; <see cref="Since"/> is what the age counts from.</summary>
 /// <param name="VerifiedElsewhere">AVAILABLE copies on other RSEs that are not themselves scheduled for deletion.</param>
 public sealed record RetentionCandidate(ReplicaState State, DateTimeOffset Since, int Locks, int VerifiedElsewhere);
 
@@ -26,9 +39,10 @@ public static class Retention
         if (r.State == ReplicaState.Bad)
             return new(true, $"BAD here and {r.VerifiedElsewhere} verified copies elsewhere");
         var age = now - r.Since;
+        var old = policy.AgeBy == RetentionAge.Access ? "days since last access" : "days old";
         if (age < policy.MinAge)
-            return new(false, $"{Days(age)} days old, the policy keeps copies for {Days(policy.MinAge)} days");
-        return new(true, $"{r.VerifiedElsewhere} verified copies elsewhere and {Days(age)} days old (policy: {policy.MinCopiesElsewhere} copies, {Days(policy.MinAge)} days)");
+            return new(false, $"{Days(age)} {old}, the policy keeps copies for {Days(policy.MinAge)} days");
+        return new(true, $"{r.VerifiedElsewhere} verified copies elsewhere and {Days(age)} {old} (policy: {policy.MinCopiesElsewhere} copies, {Days(policy.MinAge)} days)");
     }
 
     private static string Days(TimeSpan t) => t.TotalDays.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);

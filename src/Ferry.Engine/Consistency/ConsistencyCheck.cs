@@ -12,7 +12,12 @@ using Microsoft.Extensions.Logging;
 namespace Ferry.Engine.Consistency;
 
 /// <summary>What to check and whether to repair: dump paths instead of listing, the grace for dark files, the sample.</summary>
-public sealed record CheckRequest(string Rse, IReadOnlyList<string>? DumpPaths, bool Fix, TimeSpan Grace, int Sample, double ChecksPerSecond);
+/// <param name="Only">
+/// The files of a restricted round (`ferry site run --dids`): only their replicas are checked for loss and corruption,
+/// and no file is called dark (a file on storage that the catalogue does not know belongs to no DID).
+/// </param>
+public sealed record CheckRequest(string Rse, IReadOnlyList<string>? DumpPaths, bool Fix, TimeSpan Grace, int Sample, double ChecksPerSecond,
+    IReadOnlySet<(string Scope, string Name)>? Only = null);
 
 public sealed record CheckedFile(string Path, string? Did, string Problem);
 
@@ -40,10 +45,12 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
         var rse = await rses.GetAsync(req.Rse);
         var endpoint = await storage.OpenAsync(rse.Id, StorageOperation.Read);
         var rows = await listing.ListAsync(rse.Name, ct, withDatasets: false);
+        if (req.Only is { } only) rows = rows.Where(r => only.Contains((r.Scope, r.Name))).ToList();
         var (expected, known) = Expectation(rows);
         Phase("catalogue");
 
         IReadOnlyList<string> onStorage = req.DumpPaths ?? await ListStorageAsync(endpoint, ct);
+        if (req.Only is not null) onStorage = onStorage.Where(known.Contains).ToList();
         Phase(req.DumpPaths is null ? "list" : "dump");
 
         var diff = StorageDiff.Compare(expected, known, onStorage);

@@ -14,8 +14,10 @@ namespace Ferry.Engine.Daemons;
 /// <summary>
 /// Moves bytes for queued transfer requests: nearest readable source first, streamed into a temporary name at the
 /// destination while checksumming, renamed only when the checksum matches the catalogue, then recorded as AVAILABLE.
+/// A source on a TAPE RSE with a staging buffer is first staged to the buffer (see <see cref="StageAsync"/>).
 /// </summary>
-public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas, RseStorage storage, Catalog.Rses.RseCatalog rses, EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
+public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas, RseStorage storage, Catalog.Rses.RseCatalog rses, StagingCatalog staging,
+    EngineOptions options, TimeProvider clock, ILogger<Conveyor> logger)
     : DaemonLoop(clock, logger, options.ConveyorIdle)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -73,12 +75,14 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                 var linkTags = EngineMetrics.Link(source.Rse, destination);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var outcome = "failed";
+                TransferSource? readFrom = null;
                 try
                 {
-                    var from = await storage.OpenAsync(source.RseId, StorageOperation.Read);
-                    var to = await storage.OpenAsync(r.DestRseId, StorageOperation.Write);
-                    var path = source.Path ?? Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name);
                     var expected = new ExpectedChecksums(r.Bytes, r.Adler32, r.Md5);
+                    readFrom = source.RseType == "TAPE" ? await StageAsync(r, source, expected, ct) ?? source : source;
+                    var from = await storage.OpenAsync(readFrom.RseId, StorageOperation.Read);
+                    var to = await storage.OpenAsync(r.DestRseId, StorageOperation.Write);
+                    var path = readFrom.Path ?? Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name);
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(options.TransferTimeout(r.Bytes));
                     try
@@ -94,7 +98,7 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                         throw new StorageException($"no completion within {options.TransferTimeout(r.Bytes).TotalSeconds:F0} s", permanent: false);
                     }
                     outcome = "done";
-                    if (!await transfers.CompleteAsync(r, source.RseId))
+                    if (!await transfers.CompleteAsync(r, readFrom.RseId))
                         Logger.LogInformation("Transfer of {Scope}:{Name} finished after it was cancelled; the reaper removes the copy", r.Scope, r.Name);
                     else Logger.LogInformation("Transferred {Scope}:{Name} from {Source} ({Bytes} bytes)", r.Scope, r.Name, source.Rse, r.Bytes);
                     return;
@@ -104,13 +108,15 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
                     // The bytes were checksummed as they left the source: the source copy is corrupt, not the link.
                     // It is declared BAD (and so recovered) only when a good copy exists to recover it from;
                     // the last copy stays as it is, for a person to look at.
-                    lastError = $"source {source.Rse} is corrupt: {e.Message}";
-                    if (sources.Count > 1)
+                    // A staged copy read back wrong is the buffer's fault, not the tape's (staging verified the tape's bytes).
+                    var corrupt = readFrom ?? source;
+                    lastError = $"source {corrupt.Rse} is corrupt: {e.Message}";
+                    if (sources.Count > 1 || corrupt != source)
                     {
-                        Logger.LogWarning("Source replica of {Scope}:{Name} on {Source} is corrupt, declared BAD: {Error}", r.Scope, r.Name, source.Rse, e.Message);
-                        await replicas.DeclareBadAsync([(r.Scope, r.Name, source.Rse)], "conveyor: " + e.Message);
+                        Logger.LogWarning("Source replica of {Scope}:{Name} on {Source} is corrupt, declared BAD: {Error}", r.Scope, r.Name, corrupt.Rse, e.Message);
+                        await replicas.DeclareBadAsync([(r.Scope, r.Name, corrupt.Rse)], "conveyor: " + e.Message);
                     }
-                    else Logger.LogWarning("The only source of {Scope}:{Name}, on {Source}, is corrupt: {Error}", r.Scope, r.Name, source.Rse, e.Message);
+                    else Logger.LogWarning("The only source of {Scope}:{Name}, on {Source}, is corrupt: {Error}", r.Scope, r.Name, corrupt.Rse, e.Message);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FerryException && !ct.IsCancellationRequested)
                 {
@@ -149,6 +155,46 @@ public sealed class Conveyor(TransferCatalog transfers, ReplicaCatalog replicas,
         try { VerifiedCopy.Verify("tape read-back", read, expected); }
         catch (FerryException e) { throw new StorageException($"read back from tape differs: {e.Message}", permanent: false); }
         Logger.LogInformation("Read back {Scope}:{Name} from tape: {Bytes} bytes, adler32 {Adler32} as catalogued", r.Scope, r.Name, read.Bytes, read.Adler32);
+    }
+
+    /// <summary>
+    /// Reads from tape go through the TAPE RSE's staging buffer (a DISK RSE): the file is copied there with the same
+    /// verified copy as any transfer (temporary name, checksum, rename), registered AVAILABLE with a tombstone
+    /// <see cref="EngineOptions.StagingLifetime"/> ahead (the reaper removes it later), and the transfer then reads the
+    /// buffer. All of it runs under the request's lease, so a kill mid-staging leaves a temporary file and a request
+    /// that is claimed again; bytes renamed but not yet registered are simply staged again over themselves. A buffer
+    /// that already has the file (an earlier attempt, or another transfer) is read at once. Returns null, meaning
+    /// "read the tape directly", when the RSE names no buffer, the buffer is the destination itself, or a rule's copy
+    /// to the buffer is in flight.
+    /// </summary>
+    private async Task<TransferSource?> StageAsync(TransferRequest r, TransferSource tape, ExpectedChecksums expected, CancellationToken ct)
+    {
+        if (await staging.BufferAsync(tape.RseId) is not { } buffer || buffer.Id == r.DestRseId) return null;
+        var hashPath = Core.Paths.Lfn2Pfn.Hash(r.Scope, r.Name);
+        var staged = new TransferSource { RseId = buffer.Id, Rse = buffer.Name, Path = hashPath };
+        switch (await staging.StateAsync(r.Scope, r.Name, buffer.Id))
+        {
+            case StagedState.Available: return staged;
+            case StagedState.Busy: return null;
+        }
+        var from = await storage.OpenAsync(tape.RseId, StorageOperation.Read);
+        var to = await storage.OpenAsync(buffer.Id, StorageOperation.Write);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.TransferTimeout(r.Bytes));
+        Checksums copied;
+        try
+        {
+            await using var input = await from.Backend.OpenReadAsync(from.Pfn(tape.Path ?? hashPath), 0, timeout.Token);
+            copied = await VerifiedCopy.WriteAsync(input, to.Backend, to.Pfn(hashPath), expected, computeMd5: false, null, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new StorageException($"staging from {tape.Rse} to {buffer.Name}: no completion within {options.TransferTimeout(r.Bytes).TotalSeconds:F0} s", permanent: false);
+        }
+        if (await staging.RegisterAsync(r.Scope, r.Name, copied.Bytes, buffer.Id, options.StagingLifetime) != StagedState.Available) return null;
+        Logger.LogInformation("Staged {Scope}:{Name} from tape {Tape} to buffer {Buffer}: {Bytes} bytes, adler32 {Adler32} verified",
+            r.Scope, r.Name, tape.Rse, buffer.Name, copied.Bytes, copied.Adler32);
+        return staged;
     }
 
     private async Task RenewWhileRunning(string id, CancellationToken ct)

@@ -17,9 +17,10 @@ public sealed record AuditResult(string Scope, string Name, string Outcome, stri
 /// </summary>
 public sealed class ChecksumAudit(ChecksumAuditQueue queue, ReplicaCatalog replicas, RseStorage storage, ILogger<ChecksumAudit> logger)
 {
-    public async Task<IReadOnlyList<AuditResult>> RunAsync(string rse, int files, CancellationToken ct)
+    /// <param name="only">The files a restricted round may touch (`ferry site run --dids`); null for the whole RSE.</param>
+    public async Task<IReadOnlyList<AuditResult>> RunAsync(string rse, int files, CancellationToken ct, IReadOnlySet<(string Scope, string Name)>? only = null)
     {
-        var (rseId, items) = await queue.NextAsync(rse, files);
+        var (rseId, items) = await queue.NextAsync(rse, files, only);
         if (items.Count == 0) return [];
         var endpoint = await storage.OpenAsync(rseId, StorageOperation.Read);
         var results = new List<AuditResult>();

@@ -1,6 +1,7 @@
 using Ferry.Catalog.Retention;
 using Ferry.Catalog.Transfers;
 using Ferry.Core.Errors;
+using Ferry.Core.Policies;
 using Ferry.Core.Time;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -19,8 +20,7 @@ internal static class SitePolicyEndpoints
         {
             Caller.Of(ctx).RequireAdmin("set retention policies");
             var body = await Wire.ReadObject(ctx);
-            if (body.OptString("age_by") is { } by && by != "created")
-                throw FerryException.Invalid($"age_by '{by}': the catalogue does not track last access yet, so only 'created' is supported");
+            var ageBy = RetentionPolicy.ParseAgeBy(body.OptString("age_by") ?? "created");
             var days = body["min_age_days"] switch
             {
                 null => throw new FerryException("KeyError", 400, "'min_age_days' not defined"),
@@ -30,7 +30,7 @@ internal static class SitePolicyEndpoints
             var copies = body.OptLong("min_copies") ?? throw new FerryException("KeyError", 400, "'min_copies' not defined");
             if (copies is < 1 or > 1000) throw FerryException.Invalid($"min_copies must be between 1 and 1000, got {copies}");
             if (days is < 0 or > 36500 || double.IsNaN(days)) throw FerryException.Invalid($"min_age_days must be between 0 and 36500, got {days}");
-            var p = await Retention(ctx).SetAsync(ctx.Route("rse"), (int)copies, TimeSpan.FromDays(days));
+            var p = await Retention(ctx).SetAsync(ctx.Route("rse"), (int)copies, TimeSpan.FromDays(days), ageBy);
             await Wire.WriteJson(ctx, View(p));
         }, "SetRetentionPolicy", "Retention");
 
@@ -53,7 +53,8 @@ internal static class SitePolicyEndpoints
         {
             Caller.Of(ctx).RequireAdmin("apply retention policies");
             var rse = ctx.Route("rse");
-            var gone = await Retention(ctx).ApplyAsync(rse, Limit(ctx));
+            var only = await DidRestriction.ReadAsync(ctx, await Wire.ReadObject(ctx, allowEmpty: true));
+            var gone = await Retention(ctx).ApplyAsync(rse, Limit(ctx), only);
             if (gone.Count > 0) Log(ctx).LogInformation("Retention scheduled {Count} replica(s) on {Rse} for deletion", gone.Count, rse);
             await Wire.WriteJson(ctx, gone.Select(Item));
         }, "ApplyRetention", "Retention");
@@ -63,7 +64,8 @@ internal static class SitePolicyEndpoints
             Caller.Of(ctx).RequireAdmin("audit replicas");
             var files = int.TryParse(ctx.Query("files"), out var n) ? n : 100;
             if (files is < 1 or > 100_000) throw FerryException.Invalid($"files must be between 1 and 100000, got {files}");
-            var results = await ctx.RequestServices.GetRequiredService<Engine.Site.ChecksumAudit>().RunAsync(ctx.Route("rse"), files, ctx.RequestAborted);
+            var only = await DidRestriction.ReadAsync(ctx, await Wire.ReadObject(ctx, allowEmpty: true));
+            var results = await ctx.RequestServices.GetRequiredService<Engine.Site.ChecksumAudit>().RunAsync(ctx.Route("rse"), files, ctx.RequestAborted, only);
             await Wire.WriteJson(ctx, results.Select(r => new Dictionary<string, object?> { ["scope"] = r.Scope, ["name"] = r.Name, ["outcome"] = r.Outcome, ["detail"] = r.Detail }));
         }, "AuditChecksums", "Retention");
 
@@ -73,7 +75,8 @@ internal static class SitePolicyEndpoints
             var body = await Wire.ReadObject(ctx);
             var alert = body.OptLong("alert_after_seconds") ?? throw new FerryException("KeyError", 400, "'alert_after_seconds' not defined");
             var reset = body.OptLong("reset_after_seconds") ?? throw new FerryException("KeyError", 400, "'reset_after_seconds' not defined");
-            var done = await ctx.RequestServices.GetRequiredService<StalledTransfers>().CheckAsync(TimeSpan.FromSeconds(alert), TimeSpan.FromSeconds(reset));
+            var only = await DidRestriction.ReadAsync(ctx, body);
+            var done = await ctx.RequestServices.GetRequiredService<StalledTransfers>().CheckAsync(TimeSpan.FromSeconds(alert), TimeSpan.FromSeconds(reset), only);
             foreach (var s in done)
                 Log(ctx).LogWarning("Transfer {Id} of {Scope}:{Name} to {Rse} started {Started} has no outcome: {Action}", s.Id, s.Scope, s.Name, s.Destination, RucioTime.Format(s.StartedAt), s.Action);
             await Wire.WriteJson(ctx, done.Select(s => new Dictionary<string, object?>
@@ -87,7 +90,7 @@ internal static class SitePolicyEndpoints
 
     private static Dictionary<string, object?> View(RetentionPolicyView p) => new()
     {
-        ["rse"] = p.Rse, ["min_copies"] = p.MinCopies, ["min_age_days"] = p.MinAge.TotalDays, ["age_by"] = "created",
+        ["rse"] = p.Rse, ["min_copies"] = p.MinCopies, ["min_age_days"] = p.MinAge.TotalDays, ["age_by"] = RetentionPolicy.Wire(p.AgeBy),
         ["created_at"] = RucioTime.Format(p.CreatedAt), ["updated_at"] = RucioTime.Format(p.UpdatedAt),
     };
 
@@ -102,7 +105,13 @@ internal static class SitePolicyEndpoints
     public static IServiceCollection AddSitePolicies(this IServiceCollection services, bool runDaemons)
     {
         services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
-        services.AddSingleton<RetentionCatalog>();
+        // Ages and recorded accesses through the test clock hook (FERRY_TEST_CLOCK_FILE), the real clock when it is not set.
+        services.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
+            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(sp => new Catalog.Replicas.AccessCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(),
+            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<Catalog.Dids.DidFileSet>();
+        services.AddSingleton<StagingCatalog>();
         services.AddSingleton<StalledTransfers>();
         services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();
         services.AddSingleton<Engine.Site.ChecksumAudit>();

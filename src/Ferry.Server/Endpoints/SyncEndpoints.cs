@@ -49,8 +49,9 @@ internal static class SyncEndpoints
             var sample = body.OptLong("sample") ?? 100;
             var rate = body.OptLong("checks_per_second") ?? 20;
             if (grace < 0 || sample < 0 || rate < 0) throw FerryException.Invalid("grace_seconds, sample and checks_per_second must not be negative");
+            var only = await DidRestriction.ReadAsync(ctx, body);
             var report = await ctx.RequestServices.GetRequiredService<ConsistencyCheck>().RunAsync(
-                new CheckRequest(ctx.Route("rse"), dump, body.OptBool("fix") ?? false, TimeSpan.FromSeconds(grace), (int)Math.Min(sample, 100_000), rate), ctx.RequestAborted);
+                new CheckRequest(ctx.Route("rse"), dump, body.OptBool("fix") ?? false, TimeSpan.FromSeconds(grace), (int)Math.Min(sample, 100_000), rate, only), ctx.RequestAborted);
             await Wire.WriteJson(ctx, report);
         }, "CheckRse", "Sync");
 

@@ -122,11 +122,7 @@ public static class FerryServerHost
         app.MapSitePolicies();
         app.MapUi();
         app.MapSecurity();
-        app.Map("POST", "/traces", async ctx =>
-        {
-            await ctx.Request.Body.CopyToAsync(Stream.Null);
-            await Wire.Created(ctx);
-        }, "Traces", "Traces");
+        app.MapTraces();
         app.MapGet("/ferry/transfers/links", async (TransferCatalog t) => Results.Json(await t.LinkStatsAsync(), Wire.Options))
             .WithName("TransferLinks").WithTags("Transfers");
         app.Map("GET", "/ferry/messages", async ctx =>

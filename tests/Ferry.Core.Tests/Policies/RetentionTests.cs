@@ -70,4 +70,16 @@ public sealed class RetentionTests
             if (initialGood <= k) Assert.Equal(initialGood, good);
         }
     }
+    [Fact]
+    public void By_access_the_age_counts_from_the_given_instant_and_the_reason_says_so()
+    {
+        var byAccess = new RetentionPolicy(2, TimeSpan.FromDays(30), RetentionAge.Access);
+        var kept = Retention.Decide(byAccess, new(ReplicaState.Available, Now.AddDays(-29), 0, 2), Now);
+        Assert.False(kept.Delete);
+        Assert.Equal("29 days since last access, the policy keeps copies for 30 days", kept.Reason);
+        Assert.True(Retention.Decide(byAccess, new(ReplicaState.Available, Now.AddDays(-31), 0, 2), Now).Delete);
+        Assert.Equal(RetentionAge.Access, RetentionPolicy.ParseAgeBy("access"));
+        Assert.Equal("created", RetentionPolicy.Wire(RetentionPolicy.ParseAgeBy("created")));
+        Assert.Equal(400, Assert.Throws<Ferry.Core.Errors.FerryException>(() => RetentionPolicy.ParseAgeBy("atime")).Status);
+    }
 }

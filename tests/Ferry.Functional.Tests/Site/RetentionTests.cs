@@ -5,41 +5,73 @@ namespace Ferry.Functional.Tests.SitePolicies;
 
 using Cli = Ferry.Functional.Tests.Infrastructure.Cli;
 
+/// <summary>A server whose retention ages come from a clock the test moves (FERRY_TEST_CLOCK_FILE: seconds ahead of real time).</summary>
+public sealed class ClockedServerFixture : IAsyncLifetime
+{
+    public string ClockFile { get; } = Path.Combine(TempDirs.Create("clock"), "offset");
+    public FerryServer Server { get; private set; } = null!;
+    public RawApi Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await FerryServer.StartAsync(environment: new Dictionary<string, string> { ["FERRY_TEST_CLOCK_FILE"] = ClockFile });
+        Api = new RawApi(Server);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    public Task SetDaysAheadAsync(double days) =>
+        File.WriteAllTextAsync(ClockFile, (days * 86400).ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 /// <summary>Retention on a real server: K=2 keeps the site's copy with one other verified copy, deletes it with two once old enough.</summary>
-public sealed class RetentionTests(ServerFixture f) : IClassFixture<ServerFixture>
+public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<ClockedServerFixture>
 {
     [Fact]
-    public async Task K2_keeps_with_one_copy_elsewhere_and_deletes_with_two_once_old_enough()
+    public async Task K2_N30_keeps_with_one_copy_elsewhere_and_at_29_days_deletes_with_two_at_31_days()
     {
+        await f.SetDaysAheadAsync(0);
         var site = await Site.AddPosixRseAsync(f.Api, "RET-SITE");
         await Site.AddPosixRseAsync(f.Api, "RET-X");
         await Site.AddPosixRseAsync(f.Api, "RET-Y");
         var files = Site.MakeFiles("user.root", "ret", 3, _ => 2500);
         await Site.UploadAsync(f.Api, "RET-SITE", site, "ret_ds", files);
-        // Young data is kept whatever the copies: the policy first asks for a day.
-        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "1");
+        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "30");
 
+        // One verified copy elsewhere is not enough, however old the data.
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-X"), "OK", TimeSpan.FromSeconds(30));
+        await f.SetDaysAheadAsync(400);
         var plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
         Assert.Equal(3, plan.GetArrayLength());
         Assert.All(plan.EnumerateArray(), p => Assert.Contains("only 1 verified copies elsewhere, the policy needs 2", p.GetProperty("reason").GetString()));
         Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}")).EnumerateArray());
 
+        // Two copies elsewhere, 29 days old: kept.
+        await f.SetDaysAheadAsync(29);
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-Y"), "OK", TimeSpan.FromSeconds(30));
         plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
         Assert.All(plan.EnumerateArray(), p =>
         {
             Assert.False(p.GetProperty("delete").GetBoolean());
-            Assert.Contains("the policy keeps copies for 1 days", p.GetProperty("reason").GetString());
+            Assert.Matches(@"^29(\.\d+)? days old, the policy keeps copies for 30 days$", p.GetProperty("reason").GetString());
         });
         Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}")).EnumerateArray());
+        await Task.Delay(2000); // a reaper round, had anything been scheduled
         Assert.Equal(3, Site.Snapshot(site).Count);
 
-        // The age reached (a policy of 0 days), two verified copies elsewhere: the site's copies go, through the reaper.
-        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "0");
+        // 31 days: the site's copies go, through the reaper; the dry run first, which deletes nothing.
+        await f.SetDaysAheadAsync(31);
         var dry = await Cli.OkAsync(f.Server, "retention", "dry-run", "RET-SITE", "--json");
-        Assert.All(JsonDocument.Parse(dry).RootElement.EnumerateArray(), p => Assert.True(p.GetProperty("delete").GetBoolean()));
-        Assert.Equal(3, Site.Snapshot(site).Count); // the dry run deleted nothing
+        Assert.All(JsonDocument.Parse(dry).RootElement.EnumerateArray(), p =>
+        {
+            Assert.True(p.GetProperty("delete").GetBoolean());
+            Assert.Contains("2 verified copies elsewhere and 31", p.GetProperty("reason").GetString());
+        });
+        Assert.Equal(3, Site.Snapshot(site).Count);
         var gone = await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}");
         Assert.Equal(3, gone.GetArrayLength());
         await Site.WaitUntilAsync(() => Task.FromResult(Site.Snapshot(site).Count == 0), TimeSpan.FromSeconds(30), "the reaper to remove the site's copies");
@@ -54,6 +86,113 @@ public sealed class RetentionTests(ServerFixture f) : IClassFixture<ServerFixtur
         });
     }
 
+    private static string Reason(JsonElement plan, string name) =>
+        plan.EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("reason").GetString()!;
+
+    [Fact]
+    public async Task Age_by_access_counts_from_the_last_read_a_trace_reported_and_from_creation_when_never_read()
+    {
+        await f.SetDaysAheadAsync(0);
+        var site = await Site.AddPosixRseAsync(f.Api, "ACC-SITE");
+        var files = Site.MakeFiles("user.root", "acc", 3, _ => 1500);
+        await Site.UploadAsync(f.Api, "ACC-SITE", site, "acc_ds", files);
+        // Copies on X and Y registered without rules, so that no lock keeps any of the three from retention's verdict.
+        foreach (var rse in new[] { "ACC-X", "ACC-Y" }) await CopiesWithoutRulesAsync(rse, files);
+        foreach (var rse in new[] { "ACC-SITE", "ACC-X", "ACC-Y" })
+            await Cli.OkAsync(f.Server, "retention", "set", rse, "--min-copies", "2", "--min-age-days", "30", "--age-by", "access");
+        Assert.Contains("\"age_by\":\"access\"", (await f.Api.JsonAsync("GET", "/ferry/retention")).ToString().Replace(" ", ""));
+
+        // Malformed traces are refused with a message and record nothing (file 2 still ages from its creation below).
+        var bad = new (string Body, string Message)[]
+        {
+            ("[]", "A trace is one JSON object"),
+            ("{}", "A trace needs an 'eventType'"),
+            ("""{"eventType":"dance"}""", "eventType 'dance' is not one Rucio knows"),
+            ($$"""{"eventType":"download","clientState":"DONE","scope":"user.root","filename":"{{files[2].Name}}","remoteSite":"ACC-SITE","filesize":"big"}""", "'filesize' must be a number"),
+            ($$"""{"eventType":"download","clientState":"DONE","scope":"user.root","filename":{"n":1},"remoteSite":"ACC-SITE"}""", "'filename' must be a string"),
+        };
+        await f.SetDaysAheadAsync(20);
+        foreach (var (body, message) in bad)
+        {
+            using var resp = await f.Api.SendAsync("POST", "/traces/", body, auth: false);
+            Assert.Contains(message, await RawApi.AssertError(resp, 400, "InvalidObject"));
+        }
+
+        // Day 20: a Rucio client's download trace (no token) for file 0 on the site; file 1 read by Ferry's own downloader.
+        using (var t = await f.Api.SendAsync("POST", "/traces/", JsonSerializer.Serialize(new
+        {
+            eventType = "download", eventVersion = "rucio-clients 35", clientState = "DONE", scope = "user.root", filename = files[0].Name,
+            dataset = "acc_ds", datasetScope = "user.root", remoteSite = "ACC-SITE", localSite = "", filesize = 1500, protocol = "file",
+            transferStart = 1.7e9, transferEnd = 1.7e9, uuid = Guid.NewGuid().ToString("N"), hostname = "wn1", account = "root", stateReason = "OK",
+        }), auth: false)) Assert.Equal(201, (int)t.StatusCode);
+        await Cli.OkAsync(f.Server, "download", $"user.root:{files[1].Name}", "--dir", TempDirs.Create("acc-dl"));
+
+        // Day 40: file 2 was never read (40 days since creation) and goes; file 0 was read 20 days ago and stays.
+        await f.SetDaysAheadAsync(40);
+        var plan = await f.Api.JsonAsync("GET", "/ferry/retention/ACC-SITE/dry-run");
+        Assert.Matches(@"^20(\.\d+)? days since last access, the policy keeps copies for 30 days$", Reason(plan, files[0].Name));
+        Assert.Matches(@"^2 verified copies elsewhere and 40(\.\d+)? days since last access", Reason(plan, files[2].Name));
+        // The downloader read file 1 from one of the three RSEs, and that replica alone ages from day 20.
+        var reads = new List<string>();
+        foreach (var rse in new[] { "ACC-SITE", "ACC-X", "ACC-Y" })
+            reads.Add(Reason(await f.Api.JsonAsync("GET", $"/ferry/retention/{rse}/dry-run"), files[1].Name));
+        Assert.Single(reads, r => r.StartsWith("20", StringComparison.Ordinal) && r.Contains("days since last access, the policy keeps", StringComparison.Ordinal));
+        var gone = await f.Api.JsonAsync("POST", "/ferry/retention/ACC-SITE/run", "{}");
+        var goneNames = gone.EnumerateArray().Select(g => g.GetProperty("name").GetString()).ToList();
+        Assert.Contains(files[2].Name, goneNames);
+        Assert.DoesNotContain(files[0].Name, goneNames);
+
+        // Day 51: 31 days since file 0 was read: it goes too.
+        await f.SetDaysAheadAsync(51);
+        gone = await f.Api.JsonAsync("POST", "/ferry/retention/ACC-SITE/run", "{}");
+        Assert.Contains(files[0].Name, gone.EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+        await Site.WaitUntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(site, files[0].HashPath)) && !File.Exists(Path.Combine(site, files[2].HashPath))),
+            TimeSpan.FromSeconds(30), "the reaper to remove the site's copies of files 0 and 2");
+    }
+
+    /// <summary>A new posix RSE holding registered copies of the files, held by no rule.</summary>
+    private async Task CopiesWithoutRulesAsync(string rse, IReadOnlyList<TestFile> files)
+    {
+        var prefix = await Site.AddPosixRseAsync(f.Api, rse);
+        foreach (var file in files)
+        {
+            var path = Path.Combine(prefix, file.HashPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, file.Content);
+        }
+        using var add = await f.Api.SendAsync("POST", "/replicas", JsonSerializer.Serialize(new
+            { rse, files = files.Select(x => new { scope = x.Scope, name = x.Name, bytes = x.Content.Length, adler32 = x.Adler32, state = "A" }) }));
+        Assert.Equal(201, (int)add.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_agents_reads_are_traced_so_only_the_replica_it_read_is_fresh()
+    {
+        await f.SetDaysAheadAsync(0);
+        var site = await Site.AddPosixRseAsync(f.Api, "AGT-A");
+        var files = Site.MakeFiles("user.root", "agt", 1, _ => 1200);
+        await Site.UploadAsync(f.Api, "AGT-A", site, "agt_ds", files);
+        await CopiesWithoutRulesAsync("AGT-B", files);
+        await CopiesWithoutRulesAsync("AGT-C", files);
+        foreach (var rse in new[] { "AGT-A", "AGT-B", "AGT-C" })
+            await Cli.OkAsync(f.Server, "retention", "set", rse, "--min-copies", "2", "--min-age-days", "5", "--age-by", "access");
+
+        await f.SetDaysAheadAsync(10);
+        await using (var agent = await Agent.AgentProcess.StartAsync(f.Server))
+        {
+            var (status, _) = await agent.SendAsync("POST", "/ds?ds_name=user.root:agt_ds");
+            Assert.True(status is 200 or 202);
+            await agent.WaitForDatasetAsync("user.root:agt_ds", "local", TimeSpan.FromSeconds(60));
+        }
+        var reasons = new List<string>();
+        foreach (var rse in new[] { "AGT-A", "AGT-B", "AGT-C" })
+            reasons.Add(Reason(await f.Api.JsonAsync("GET", $"/ferry/retention/{rse}/dry-run"), files[0].Name));
+        Assert.Single(reasons, r => r.StartsWith("0 days since last access, the policy keeps", StringComparison.Ordinal)
+            || r.StartsWith("0.0", StringComparison.Ordinal));
+        Assert.Equal(2, reasons.Count(r => r.Contains("and 10 days since last access", StringComparison.Ordinal)
+            || r.Contains("and 10.0", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task A_policy_asking_for_more_copies_than_RSEs_exist_is_refused()
     {
@@ -62,7 +201,7 @@ public sealed class RetentionTests(ServerFixture f) : IClassFixture<ServerFixtur
         Assert.Contains("only", await RawApi.AssertError(resp, 409, "InvalidRetentionPolicy"));
         using var none = await f.Api.SendAsync("GET", "/ferry/retention/RET-LONE/dry-run");
         Assert.Equal(404, (int)none.StatusCode);
-        using var access = await f.Api.SendAsync("PUT", "/ferry/retention/RET-LONE", """{"min_copies":1,"min_age_days":1,"age_by":"access"}""");
-        Assert.Contains("last access", await RawApi.AssertError(access, 400, "InvalidObject"));
+        using var access = await f.Api.SendAsync("PUT", "/ferry/retention/RET-LONE", """{"min_copies":1,"min_age_days":1,"age_by":"atime"}""");
+        Assert.Contains("age_by 'atime': use 'created'", await RawApi.AssertError(access, 400, "InvalidObject"));
     }
 }

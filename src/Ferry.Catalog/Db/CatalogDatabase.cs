@@ -59,6 +59,8 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
         c.Open();
         // A large page cache keeps big transactions (a rule over 100,000 files) from thrashing; temp tables stay in memory.
         c.Execute("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;");
+        // DID names are case-sensitive (Rucio's, and LIKE on PostgreSQL): a search for 'Run*' must not list 'run_1'.
+        c.Execute("PRAGMA case_sensitive_like=ON;");
         return c;
     }
 

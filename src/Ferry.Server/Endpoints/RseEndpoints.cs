@@ -102,7 +102,7 @@ internal static class RseEndpoints
                 throw FerryException.Invalid($"A {scheme} protocol needs an absolute prefix, got '{prefix}'");
             var port = body.OptLong("port") ?? 0;
             if (port is < 0 or > 65535) throw FerryException.Invalid($"Invalid port {port}");
-            if (body["domains"] is { } domains && Ferry.Core.Model.ProtocolPriority.Problem(System.Text.Json.JsonSerializer.SerializeToElement(domains)) is { } problem)
+            if (body["domains"] is { } domains && Ferry.Core.Model.ProtocolPriority.Problem(domains.ToElement()) is { } problem)
                 throw FerryException.Invalid(problem);
             await Catalog(ctx).AddProtocolAsync(ctx.Route("rse"), new RseProtocol
             {

@@ -79,10 +79,10 @@ internal static class SubscriptionEndpoints
         }, "RunSubscriptions", "Subscriptions");
     }
 
-    private static SubscriptionFilter Filter(JsonNode node) => PolicyJson.Read<SubscriptionFilter>(JsonSerializer.SerializeToElement(node), "filter").Validated();
+    private static SubscriptionFilter Filter(JsonNode node) => PolicyJson.Read<SubscriptionFilter>(node.ToElement(), "filter").Validated();
 
     private static List<RuleTemplate> Templates(JsonNode node) =>
-        PolicyJson.Read<List<RuleTemplate>>(JsonSerializer.SerializeToElement(node), "rules").Select(t => t.Validated()).ToList();
+        PolicyJson.Read<List<RuleTemplate>>(node.ToElement(), "rules").Select(t => t.Validated()).ToList();
 
     private static Dictionary<string, object?> View(Subscription s) => new()
     {

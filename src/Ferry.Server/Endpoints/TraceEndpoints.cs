@@ -17,7 +17,7 @@ internal static class TraceEndpoints
     public static void MapTraces(this IEndpointRouteBuilder app) => app.Map("POST", "/traces", async ctx =>
     {
         var body = await Wire.ReadBody(ctx) ?? throw new Core.Errors.FerryException("ValueError", 400, "A trace is one JSON object; the body was empty");
-        if (RucioTrace.Parse(JsonSerializer.SerializeToElement(body)) is { } access)
+        if (RucioTrace.Parse(body.ToElement()) is { } access)
             await ctx.RequestServices.GetRequiredService<AccessCatalog>().RecordAsync(access);
         await Wire.Created(ctx);
     }, "Traces", "Traces");

@@ -43,11 +43,21 @@ public static class Json
 
     private static FerryException Bad(string key, string what) => new("InvalidObject", 400, $"'{key}' {what}");
 
+    /// <summary>
+    /// A request value as a JsonElement. JSON may escape an unpaired surrogate ("\uD800"), which parses but is not text
+    /// and cannot be written back out: that is the caller's bad input, not a server error.
+    /// </summary>
+    public static JsonElement ToElement(this JsonNode? node)
+    {
+        try { return JsonSerializer.SerializeToElement(node); }
+        catch (JsonException) { throw new FerryException("InvalidObject", 400, "The request holds a string that is not valid Unicode (an unpaired surrogate escape such as \\uD800)"); }
+    }
+
     public static IReadOnlyDictionary<string, JsonElement>? OptMeta(this JsonObject o, string key) =>
         o[key] switch
         {
             null => null,
-            JsonObject m => m.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value)),
+            JsonObject m => m.ToDictionary(p => p.Key, p => p.Value.ToElement()),
             _ => throw Bad(key, "must be an object"),
         };
 }

@@ -117,4 +117,14 @@ public sealed class FuzzRegressionTests(ServerFixture f) : IClassFixture<ServerF
         using var dids = await f.Api.SendAsync("POST", "/dids/user.root/fzr_nul%00x", """{"type":"DATASET"}""");
         Assert.InRange((int)dids.StatusCode, 400, 499);
     }
+
+    // Seed 118310874 (CI), #2457: an unpaired surrogate escape in a trace parsed, then failed to serialize (a 500).
+    [Theory]
+    [InlineData("/traces", """{"a": "\uD800"}""")]
+    [InlineData("/traces", """{"eventType": "download", "scope": "\uDC00"}""")]
+    public async Task An_unpaired_surrogate_in_a_body_is_a_400(string path, string body)
+    {
+        using var resp = await f.Api.SendAsync("POST", path, body);
+        Assert.Contains("not valid Unicode", await RawApi.AssertError(resp, 400, "InvalidObject"));
+    }
 }

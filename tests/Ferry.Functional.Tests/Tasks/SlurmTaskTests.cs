@@ -44,7 +44,10 @@ public sealed class SlurmTaskTests
         var attempts = await api.StreamAsync("GET", $"/ferry/tasks/{id}/attempts");
         var job5 = attempts.Where(a => a.GetProperty("job").GetInt32() == 5).ToList();
         Assert.Equal(["failed", "finished"], job5.Select(a => a.GetProperty("status").GetString()));
-        Assert.Contains($"Slurm job {lost} ended CANCELLED", job5[0].GetProperty("error").GetString());
+        // scancel sends SIGTERM: either the job's wrapper records exit 143 before it dies, or Slurm reports it CANCELLED
+        // with no exit code, depending on which wins on a loaded machine. Both are the outside cancel, and both retry.
+        var cancelled = job5[0].GetProperty("error").GetString()!;
+        Assert.True(cancelled.Contains($"Slurm job {lost} ended CANCELLED", StringComparison.Ordinal) || cancelled.Contains("exited with 143", StringComparison.Ordinal), cancelled);
         Assert.Equal(2, attempts.Count(a => a.GetProperty("job").GetInt32() == 3));
         using (var log = await api.SendAsync("GET", $"/ferry/tasks/{id}/jobs/3/attempts/2/stderr"))
             Assert.Equal("job 3 fails on slurm\n", await log.Content.ReadAsStringAsync());

@@ -8,9 +8,10 @@ namespace Ferry.Functional.Tests.Fuzz;
 /// <summary>
 /// What a request could have changed: every table of the server's catalogue (read through a connection of our own,
 /// SQLite or PostgreSQL) and every file under the RSE directories. <see cref="Changed"/> is a cheap probe (SQLite's
-/// data_version moves when another connection commits; on PostgreSQL the snapshot's xmax moves when any write
-/// transaction gets an id), so the full digest is taken only when it moved. A probe may move for nothing (other
-/// catalogues share the PostgreSQL cluster): that costs a digest, never a missed change.
+/// data_version moves when another connection commits), so the full digest is taken only when it moved. On
+/// PostgreSQL the probe is each table's row count and the sum of its row versions (xmin): every insert, update and delete moves
+/// one of them, and the other catalogues in the same cluster (tests running beside this one) do not. A probe may move
+/// for nothing (a lease renewed): that costs a digest, never a missed change.
 /// </summary>
 public sealed class CatalogueState : IDisposable
 {
@@ -24,20 +25,38 @@ public sealed class CatalogueState : IDisposable
 
     private readonly DbConnection _db;
     private readonly IReadOnlyList<string> _directories;
-    private long _dataVersion;
+    private string _dataVersion;
+    private readonly string? _pgProbe;
 
     public CatalogueState(DbConnection catalogue, IReadOnlyList<string> directories)
     {
         _db = catalogue;
         _directories = directories;
+        if (_db is not SqliteConnection)
+            _pgProbe = string.Join(" UNION ALL ", Tables().Select(t => $"SELECT '{t}' AS t, COUNT(*) AS n, COALESCE(SUM(xmin::text::bigint), 0) AS v FROM \"{t}\"")) + " ORDER BY 1";
         _dataVersion = DataVersion();
     }
 
-    private long DataVersion()
+    private string DataVersion()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = _db is SqliteConnection ? "PRAGMA data_version" : "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        cmd.CommandText = _pgProbe ?? "PRAGMA data_version";
+        using var r = cmd.ExecuteReader();
+        var probe = new StringBuilder();
+        while (r.Read())
+            for (var i = 0; i < r.FieldCount; i++) probe.Append(Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+        return probe.ToString();
+    }
+
+    private List<string> Tables()
+    {
+        var tables = new List<string>();
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = _db is SqliteConnection ? "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema=current_schema() AND table_type='BASE TABLE' ORDER BY table_name";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) tables.Add(r.GetString(0));
+        return tables;
     }
 
     /// <summary>True when a commit happened since the last call (another connection: the server).</summary>
@@ -76,14 +95,7 @@ public sealed class CatalogueState : IDisposable
     public Dictionary<string, string> Digest()
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var tables = new List<string>();
-        using (var cmd = _db.CreateCommand())
-        {
-            cmd.CommandText = _db is SqliteConnection ? "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema=current_schema() AND table_type='BASE TABLE' ORDER BY table_name";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) tables.Add(r.GetString(0));
-        }
+        var tables = Tables();
         foreach (var table in tables.Where(t => !VolatileTables.Contains(t) && !VolatileTablePrefixes.Any(p => t.StartsWith(p, StringComparison.Ordinal))))
         {
             using var cmd = _db.CreateCommand();

@@ -120,7 +120,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} failure(s):\n" + string.Join("\n", failures.Take(15)));
         // On PostgreSQL the change probe also moves for the daemons' own writes (leases, free space), so more requests
         // pay for a full digest: fewer fit in the budget, and the floor is lower rather than the run longer.
-        var floor = Math.Min(count, TestStore.IsPostgres ? 3000 : 5000);
+        var floor = Math.Min(count, TestStore.IsPostgres ? 2000 : 5000);
         Assert.True(sent >= floor, $"seed {seed}: only {sent} requests within {budget.TotalSeconds:F0} s");
     }
 }

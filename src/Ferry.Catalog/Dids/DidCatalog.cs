@@ -21,7 +21,7 @@ public sealed record ContentEntry
     public string? Md5 { get; init; }
 }
 
-public sealed class DidCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
 

@@ -97,7 +97,7 @@ public sealed partial class Uploader
         // 3. Metadata.
         if (_o.Meta.Count > 0) await SetMetaAsync(finished.Where(f => f.Status != UploadStatus.Failed).ToList(), ct);
         _timing.Add("meta", sw.Elapsed);
-        foreach (var r in batch) Done(r.File);
+        _journal?.Append(batch.Select(r => DoneRecord(r.File)));
     }
 
     private void MarkFailed(Dictionary<FileOutcome, Exception> failed, string what)

@@ -72,3 +72,13 @@ public interface IFreeSpace
 {
     Task<long?> FreeBytesAsync(CancellationToken ct);
 }
+
+/// <summary>
+/// Storage whose writes land in a cache before they are safe (a local file system): a writer that is about to tell the
+/// catalogue bytes are there makes them durable first, a batch at a time.
+/// </summary>
+public interface IDurableWrites
+{
+    /// <summary>Returns once the contents and names of <paramref name="pfns"/> would survive a power cut.</summary>
+    Task MakeDurableAsync(IReadOnlyCollection<string> pfns, CancellationToken ct);
+}

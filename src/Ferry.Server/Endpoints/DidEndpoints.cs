@@ -62,12 +62,11 @@ internal static partial class DidEndpoints
         {
             var body = await Wire.ReadObject(ctx);
             var list = body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined");
-            var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
-            var rows = new List<Dictionary<string, object?>>();
+            var keys = list.Select(x => Json.AsObject(x, "Each DID")).Select(d => (Scope: Names.Scope(d.RequiredString("scope")), Name: Names.DidName(d.RequiredString("name")))).ToList();
+            // Looked up together (a bulk upload asks about 500 files at a time); in the order asked, each once.
             // As in Rucio, DIDs that do not exist are left out rather than failing the whole request.
-            foreach (var d in list.Select(x => Json.AsObject(x, "Each DID")))
-                if (await dids.FindAsync(Names.Scope(d.RequiredString("scope")), Names.DidName(d.RequiredString("name"))) is { } did)
-                    rows.Add(WireFormat.DidColumns(did));
+            var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().FindManyAsync(keys);
+            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>().Select(WireFormat.DidColumns).ToList();
             await Wire.WriteStream(ctx, rows);
         }, "BulkMeta", "DIDs");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Replicas;
@@ -13,6 +14,7 @@ using Ferry.Storage.Verification;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Endpoints;
 
@@ -120,9 +122,18 @@ internal static class ReplicaEndpoints
 
     public static async Task AddVerified(HttpContext ctx, string rse, IReadOnlyList<ReplicaFileSpec> files, bool ignoreAvailability)
     {
+        var started = Stopwatch.GetTimestamp();
         await VerifyAvailable(ctx, rse, files);
+        var verified = Stopwatch.GetTimestamp();
         await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().AddAsync(rse, files, Caller.Of(ctx).Account, ignoreAvailability);
+        // FERRY_TIMING=1: where a registration's time goes on the server (bulk upload tuning), one line per request.
+        if (Timing)
+            ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Timing").LogInformation(
+                "add replicas: {Files} files on {Rse}: verify {Verify:F0} ms, catalogue {Catalogue:F0} ms", files.Count, rse,
+                Stopwatch.GetElapsedTime(started, verified).TotalMilliseconds, Stopwatch.GetElapsedTime(verified).TotalMilliseconds);
     }
+
+    private static readonly bool Timing = Environment.GetEnvironmentVariable("FERRY_TIMING") == "1";
 
     /// <summary>
     /// A replica is AVAILABLE only once its bytes are on the RSE with the right size and checksum. Where the server can
@@ -137,11 +148,12 @@ internal static class ReplicaEndpoints
         RseEndpoint endpoint;
         try { endpoint = await ctx.RequestServices.GetRequiredService<RseStorage>().OpenAsync(rse.Id, StorageOperation.Read); }
         catch (Exception e) when (e is FerryException or StorageException) { return; }
-        var dids = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>();
+        // What the catalogue already says about the files, read in one go (a connection per file cost more than the checks).
+        var catalogue = await ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>().FindManyAsync(toCheck.Select(f => (f.Scope, f.Name)));
         // Files are checked in parallel: posix re-reads every byte, and the request should cost little more than one read.
         await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ctx.RequestAborted }, async (f, ct) =>
         {
-            var known = await dids.FindAsync(f.Scope, f.Name);
+            var known = catalogue.GetValueOrDefault((f.Scope, f.Name));
             var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
             var expected = (endpoint.Backend as IServerSideChecksum)?.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
             long? storedBytes;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ferry.Core.Checksums;
 using Ferry.Core.Errors;
 
@@ -7,7 +8,7 @@ namespace Ferry.Storage.Posix;
 /// The <c>file</c> protocol on a local directory. Every path is resolved and checked against the prefix,
 /// so no DID name or PFN can make it read or write outside the RSE.
 /// </summary>
-public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritableStream, IFreeSpace
+public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritableStream, IFreeSpace, IDurableWrites
 {
     private readonly string _root;
 
@@ -86,9 +87,11 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritab
 
     public Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)
     {
-        var to = LocalPath(toPfn);
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Move(LocalPath(fromPfn), to, overwrite: true);
+        var (from, to) = (LocalPath(fromPfn), LocalPath(toPfn));
+        // A verified copy renames its temporary name beside the final one: that directory exists already.
+        var dir = Path.GetDirectoryName(to)!;
+        if (dir != Path.GetDirectoryName(from)) Directory.CreateDirectory(dir);
+        File.Move(from, to, overwrite: true);
         return Task.CompletedTask;
     }
 
@@ -117,6 +120,41 @@ public sealed class PosixBackend : IStorageBackend, IServerSideChecksum, IWritab
         }
         finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
     }
+
+    /// <summary>
+    /// On Linux one syncfs(2) of the file system that holds the files: one flush for a whole batch, with the new
+    /// directories and renames in it, where an fsync per file and per new directory would each wait for the device.
+    /// Elsewhere every file is fsynced (its directory entry is then up to the platform).
+    /// </summary>
+    public Task MakeDurableAsync(IReadOnlyCollection<string> pfns, CancellationToken ct) => pfns.Count == 0 ? Task.CompletedTask : Task.Run(() =>
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // Any file of the batch names the file system; one may have gone meanwhile (a failed file cleaned up).
+            foreach (var pfn in pfns)
+            {
+                Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+                try { handle = File.OpenHandle(LocalPath(pfn), FileMode.Open, FileAccess.Read); }
+                catch (FileNotFoundException) { continue; }
+                catch (DirectoryNotFoundException) { continue; }
+                using (handle)
+                {
+                    if (SyncFs((int)handle.DangerousGetHandle()) != 0)
+                        throw new StorageException($"syncfs of the file system under {_root} failed (errno {Marshal.GetLastPInvokeError()})", permanent: false);
+                }
+                return;
+            }
+            return;
+        }
+        foreach (var pfn in pfns)
+        {
+            using var fs = new FileStream(LocalPath(pfn), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+            fs.Flush(flushToDisk: true);
+        }
+    }, ct);
+
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static extern int SyncFs(int fd);
 
     public Task<long?> FreeBytesAsync(CancellationToken ct) =>
         Task.FromResult<long?>(Directory.Exists(_root) ? new DriveInfo(_root).AvailableFreeSpace : null);

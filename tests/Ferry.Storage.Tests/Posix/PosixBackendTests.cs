@@ -69,5 +69,41 @@ public sealed class PosixBackendTests : IDisposable
         Assert.Equal("6789", await new StreamReader(s).ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task Making_a_batch_durable_skips_files_that_went_and_refuses_paths_outside_the_prefix()
+    {
+        var kept = $"file://localhost{_prefix}/s/ab/cd/kept";
+        await using (var w = await _backend.OpenWriteAsync(kept, CancellationToken.None)) w.Write(new byte[4096]);
+        // The first file of the batch was cleaned up meanwhile: another one names the file system.
+        await _backend.MakeDurableAsync([$"file://localhost{_prefix}/s/ab/cd/gone", kept], CancellationToken.None);
+        await _backend.MakeDurableAsync([$"file://localhost{_prefix}/s/ab/cd/gone"], CancellationToken.None);
+        var e = await Assert.ThrowsAsync<FerryException>(() => _backend.MakeDurableAsync(["file://localhost" + _prefix + "/../outside"], CancellationToken.None));
+        Assert.Equal("InvalidPath", e.ExceptionClass);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_000)]
+    [InlineData(1 << 20)]
+    [InlineData((1 << 20) + 1)]
+    [InlineData(3_000_000)]
+    public async Task A_local_file_is_copied_and_checksummed_whole_on_either_path(int size)
+    {
+        // Up to one buffer (1 MiB) the copy reads and writes synchronously; above, it overlaps async reads and writes.
+        var data = new byte[size];
+        new Random(size).NextBytes(data);
+        var source = Path.Combine(_root, "source.dat");
+        var target = Path.Combine(_root, "target.dat");
+        await File.WriteAllBytesAsync(source, data);
+        Checksums sums;
+        await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+        await using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+            sums = await VerifiedCopy.CopyAsync(input, output, computeMd5: true, null, CancellationToken.None);
+        Assert.Equal(data, await File.ReadAllBytesAsync(target));
+        Assert.Equal(size, sums.Bytes);
+        Assert.Equal(Ferry.Core.Checksums.Adler32.ToHex(Ferry.Core.Checksums.Adler32.Compute(data)), sums.Adler32);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(data)), sums.Md5);
+    }
+
     public void Dispose() => Directory.Delete(_root, true);
 }

@@ -73,9 +73,14 @@ public sealed class UploadJournal : IDisposable
         return last;
     }
 
-    public void Append(JournalRecord record)
+    public void Append(JournalRecord record) => Append([record]);
+
+    /// <summary>Several records in one write (a registered batch's outcomes): each line still whole, in order.</summary>
+    public void Append(IEnumerable<JournalRecord> records)
     {
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Options) + "\n");
+        var text = new StringBuilder();
+        foreach (var r in records) text.Append(JsonSerializer.Serialize(r, Options)).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
         lock (_gate)
         {
             _stream.Write(bytes);

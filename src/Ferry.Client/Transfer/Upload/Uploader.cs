@@ -162,11 +162,13 @@ public sealed partial class Uploader(FerryClient client)
     private void Report(long bytes) =>
         _progress?.Report(new TransferProgress(Interlocked.Increment(ref _doneFiles), Interlocked.Add(ref _doneBytes, bytes)));
 
-    private void Done(FileOutcome f) => _journal?.Append(new JournalRecord
+    private void Done(FileOutcome f) => _journal?.Append(DoneRecord(f));
+
+    private static JournalRecord DoneRecord(FileOutcome f) => new()
     {
         Event = "done", Path = f.Entry.LocalPath, Scope = f.Entry.Did.Scope, Name = f.Entry.Did.Name, Bytes = f.Entry.Bytes, MTimeMs = f.Entry.MTimeMs,
         Adler32 = f.Adler32, Md5 = f.Md5, Rse = f.Rse, Pfn = f.Pfn, Status = UploadSummary.StatusName(f.Status), Error = f.Error, Attempts = f.Attempts,
-    });
+    };
 
     private JournalRecord Progressed(FileOutcome f, string evt, Checksums? sums = null) => new()
     {

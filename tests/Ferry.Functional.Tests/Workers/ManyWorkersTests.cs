@@ -52,7 +52,13 @@ public sealed partial class ManyWorkersTests
             var all = conveyors.SelectMany(w => Transferred(w.Log)).ToList();
             var twice = all.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             Assert.True(twice.Count == 0, $"transferred more than once: {string.Join(", ", twice)}");
-            Assert.Equal(files.Select(x => $"user.root:{x.Name}").Order(), all.Order());
+            // Every logged transfer is one of the rule's files. The killed conveyor may have committed a completion and died
+            // before its log line (at most its 2 parallel transfers): such a file is unlogged, yet copied once, as the rule's
+            // OK count and the byte check below show.
+            var expected = files.Select(x => $"user.root:{x.Name}").ToHashSet();
+            Assert.Subset(expected, all.ToHashSet());
+            var unlogged = expected.Except(all).ToList();
+            Assert.True(unlogged.Count <= 2, $"{unlogged.Count} files were transferred by no conveyor's log: {string.Join(", ", unlogged)}");
             foreach (var file in files)
                 Assert.Equal(Site.Sha(file.Content), Site.Sha(await File.ReadAllBytesAsync(Path.Combine(b, file.HashPath))));
 

@@ -22,6 +22,9 @@ public sealed class TaskActionTests
         var a = await TaskData.SubmitAsync(api, Slow("act_in", "act.alpha"));
         var b = await TaskData.SubmitAsync(api, Slow("act_in", "act.beta"));
         await TaskData.WaitForStatusAsync(api, a, TimeSpan.FromSeconds(30), "running");
+        // Beta's jobs must exist before the pause, or its kill below has nothing to cancel (a slow machine splits it late).
+        await Site.WaitUntilAsync(async () => (await api.JsonAsync("GET", $"/ferry/tasks/{b}")).GetProperty("jobs_by_status").EnumerateObject().Sum(p => p.Value.GetInt32()) == 8,
+            TimeSpan.FromSeconds(30), "beta to be split into its 8 jobs");
 
         // A dry run answers for each selected task and changes nothing.
         var dry = await TaskData.BulkAsync(api, "pause", new { pattern = @"act\..*" }, submit: false);

@@ -17,9 +17,14 @@ public sealed class CrashRecoveryTests
         var expected = files.ToDictionary(f => f.HashPath, f => Site.Sha(f.Content));
 
         var id = await Site.AddRuleAsync(api, "user.root", "crash_ds", "CRASH-B");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Directory.EnumerateFiles(b, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline) await Task.Delay(2);
-        server.Kill();
+        // Watched from a thread of its own: under load the thread pool can hold an awaited delay back long enough for
+        // every copy to finish before the kill (seen in CI), and then the test proves nothing.
+        await Task.Factory.StartNew(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!Directory.EnumerateFiles(b, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline) Thread.Sleep(1);
+            server.Kill();
+        }, TaskCreationOptions.LongRunning);
 
         var afterKill = Site.Snapshot(b);
         var finalNames = afterKill.Keys.Where(k => !k.EndsWith(".ferry.part", StringComparison.Ordinal)).ToList();

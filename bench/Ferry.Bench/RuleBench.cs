@@ -80,7 +80,8 @@ internal static class RuleBench
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            if (Environment.GetEnvironmentVariable("FERRY_BENCH_KEEP") != "1") Directory.Delete(dir, true);
+            else Console.Error.WriteLine($"kept {dir}");
         }
     }
 }

@@ -28,12 +28,14 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
     private readonly string _connectionString;
     // SQLite has one writer; queueing writers in-process avoids SQLITE_BUSY storms under load.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WalCheckpointer _checkpointer;
 
     static SqliteCatalogDatabase() => DapperSetup.Configure();
 
     public SqliteCatalogDatabase(string path, bool migrate = true)
     {
         Path = path;
+        _checkpointer = new WalCheckpointer(Open, TimeProvider.System);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
@@ -58,7 +60,7 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
         var c = new SqliteConnection(_connectionString);
         c.Open();
         // A large page cache keeps big transactions (a rule over 100,000 files) from thrashing; temp tables stay in memory.
-        c.Execute("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;");
+        c.Execute($"PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};");
         // DID names are case-sensitive (Rucio's, and LIKE on PostgreSQL): a search for 'Run*' must not list 'run_1'.
         c.Execute("PRAGMA case_sensitive_like=ON;");
         return c;
@@ -102,6 +104,7 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
             await using var tx = await c.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             var result = await work(c, tx);
             await tx.CommitAsync(ct);
+            _checkpointer.Committed();
             return result;
         }
         finally { _writeGate.Release(); }

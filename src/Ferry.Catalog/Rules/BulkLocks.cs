@@ -42,7 +42,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     /// Loads the rule's files (each in its group, by position) and returns, per group, the bytes of its files each RSE
     /// already holds (AVAILABLE or COPYING), to prefer RSEs that have the data.
     /// </summary>
-    public async Task<Dictionary<int, Dictionary<string, long>>> Load(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, IReadOnlyList<Did> files)
+    public async Task<Dictionary<int, Dictionary<string, long>>> Load(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups)
     {
         var dialect = SqlDialect.For(c);
         // BIGINT for bytes: PostgreSQL's INTEGER is 32 bits (SQLite's is 64 either way). PostgreSQL has no rowid, so the
@@ -54,10 +54,8 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             {dialect.CreateTempTable("apply_targets", "scope TEXT NOT NULL, name TEXT NOT NULL, rse_id TEXT NOT NULL, path TEXT NOT NULL, bytes BIGINT NOT NULL, adler32 TEXT, md5 TEXT, rstate INTEGER, has_source INTEGER NOT NULL" + (c is PgConnection ? ", seq BIGSERIAL" : ""))};
             DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;
             """, transaction: tx);
-        var dids = new Dictionary<(string, string), Did>(files.Count);
-        foreach (var d in files) dids[(d.Scope, d.Name)] = d;
-        if (c is PgConnection pg) await CopyFilesAsync(pg, groups, dids);
-        else InsertFiles(groups, dids);
+        if (c is PgConnection pg) await CopyFilesAsync(pg, groups);
+        else InsertFiles(groups);
         var held = new Dictionary<int, Dictionary<string, long>>();
         foreach (var (grp, rseId, bytes) in await c.QueryAsync<(int, string, long)>($"""
             SELECT f.grp, r.rse_id, SUM(r.bytes) FROM apply_files f {dialect.OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name
@@ -71,7 +69,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     }
 
     /// <summary>PostgreSQL: the rule's files in one binary COPY instead of a round trip per file.</summary>
-    private async Task CopyFilesAsync(PgConnection pg, IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, Dictionary<(string, string), Did> dids)
+    private async Task CopyFilesAsync(PgConnection pg, IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups)
     {
         // The importer must be disposed, not only completed, before the connection takes another command.
         await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(idx, scope, name, path, grp, bytes, adler32, md5) FROM STDIN (FORMAT BINARY)"))
@@ -80,11 +78,10 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
                 foreach (var f in groups[g])
                 {
                     if (_index.ContainsKey((f.Scope, f.Name))) continue;
-                    var did = dids.GetValueOrDefault((f.Scope, f.Name));
                     var idx = _index.Count;
                     _index[(f.Scope, f.Name)] = idx;
-                    _sizes.Add(did?.Bytes ?? 0);
-                    await copy.WriteRowAsync(default, idx, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name), g, did?.Bytes ?? 0L, did?.Adler32, did?.Md5);
+                    _sizes.Add(f.Bytes);
+                    await copy.WriteRowAsync(default, idx, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name), g, f.Bytes, f.Adler32, f.Md5);
                 }
             await copy.CompleteAsync();
         }
@@ -93,7 +90,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     }
 
     /// <summary>SQLite: one prepared statement executed per row, in process: far cheaper than multi-row statements.</summary>
-    private void InsertFiles(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups, Dictionary<(string, string), Did> dids)
+    private void InsertFiles(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups)
     {
         using var insert = c.CreateCommand();
         insert.Transaction = tx;
@@ -110,18 +107,17 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             foreach (var f in groups[g])
             {
                 if (_index.ContainsKey((f.Scope, f.Name))) continue;
-                var did = dids.GetValueOrDefault((f.Scope, f.Name));
                 var idx = _index.Count;
                 _index[(f.Scope, f.Name)] = idx;
-                _sizes.Add(did?.Bytes ?? 0);
+                _sizes.Add(f.Bytes);
                 ps[0].Value = idx;
                 ps[1].Value = f.Scope;
                 ps[2].Value = f.Name;
                 ps[3].Value = Lfn2Pfn.Hash(f.Scope, f.Name);
                 ps[4].Value = g;
-                ps[5].Value = did?.Bytes ?? 0;
-                ps[6].Value = (object?)did?.Adler32 ?? DBNull.Value;
-                ps[7].Value = (object?)did?.Md5 ?? DBNull.Value;
+                ps[5].Value = f.Bytes;
+                ps[6].Value = (object?)f.Adler32 ?? DBNull.Value;
+                ps[7].Value = (object?)f.Md5 ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
     }
@@ -193,13 +189,15 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
                    t.bytes, @Account, @now, @now
             FROM apply_targets t
             """, args, tx);
-        // Request ids: a random prefix per placement and the pair's position, so one placement's ids are in order.
+        // Request ids: a random prefix per placement and the pair's position, so one placement's ids are in order. A pair
+        // that already has an active transfer (another rule's) is skipped by the unique index requests_active, which the
+        // insert probes anyway: a NOT EXISTS probed it a second time.
         await c.ExecuteAsync($"""
             INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
             SELECT @prefix || {(c is PgConnection ? "lpad(to_hex(t.seq), 16, '0')" : "printf('%016x', t.rowid)")}, t.scope, t.name, t.rse_id, 0, 0, t.bytes, t.adler32, t.md5, @src, @now, @now, @now
             FROM apply_targets t
             WHERE t.has_source=1 AND {state}=2
-              AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.scope=t.scope AND q.name=t.name AND q.dest_rse_id=t.rse_id AND q.state IN (0, 1))
+            ON CONFLICT DO NOTHING
             """, args, tx);
         foreach (var (rseId, (files, bytes)) in _pending)
             await c.ExecuteAsync("""

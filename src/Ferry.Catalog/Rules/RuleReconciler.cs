@@ -22,12 +22,15 @@ internal static partial class RuleReconciler
         public required string DsName { get; init; }
         public required string Scope { get; init; }
         public required string Name { get; init; }
+        public long Bytes { get; init; }
+        public string? Adler32 { get; init; }
+        public string? Md5 { get; init; }
     }
 
     /// <param name="strict">At creation a placement problem refuses the rule; at re-evaluation it marks the rule STUCK with the reason.</param>
     public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random, bool strict = false)
     {
-        var files = await DidCatalog.Files(c, tx, rule.Scope, rule.Name);
+        var (files, groups) = await PlacementFiles(c, tx, rule);
         var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
         var locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
         // Locks made by this placement are consistent when written; only earlier ones can need a new transfer.
@@ -41,13 +44,12 @@ internal static partial class RuleReconciler
         try
         {
             var candidates = await Candidates(c, tx, rule);
-            var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes ?? 0);
+            var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
-            var groups = await Groups(c, tx, rule, files);
             var failedOn = await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now);
             locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
-            var heldByGroup = await bulk.Load(groups, files);
+            var heldByGroup = await bulk.Load(groups);
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
@@ -164,23 +166,6 @@ internal static partial class RuleReconciler
             result.Add(new RseCandidate(r.Id, weight, 0, room.TryGetValue(r.Id, out var left) ? left : null, r.Name));
         }
         return result;
-    }
-
-    /// <summary>Files that must be placed together: the whole DID (ALL), each dataset (DATASET) or each file (NONE).</summary>
-    private static async Task<IReadOnlyList<IReadOnlyList<GroupFile>>> Groups(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<Did> files)
-    {
-        var all = files.Select(f => new GroupFile { DsScope = rule.Scope, DsName = rule.Name, Scope = f.Scope, Name = f.Name }).ToList();
-        if (rule.Grouping == RuleGrouping.All || rule.DidType == DidType.File) return [all];
-        if (rule.Grouping == RuleGrouping.None) return all.Select(f => (IReadOnlyList<GroupFile>)[f]).ToList();
-        var byDataset = (await c.QueryAsync<GroupFile>("""
-            WITH RECURSIVE tree(scope, name, type) AS (
-                SELECT scope, name, type FROM dids WHERE scope=@Scope AND name=@Name
-                UNION SELECT c.child_scope, c.child_name, c.child_type FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name)
-            SELECT c.scope AS ds_scope, c.name AS ds_name, c.child_scope AS scope, c.child_name AS name
-            FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name WHERE t.type=1 ORDER BY c.scope, c.name
-            """, rule, tx)).AsList();
-        var seen = new HashSet<(string, string)>();
-        return byDataset.Where(f => seen.Add((f.Scope, f.Name))).GroupBy(f => (f.DsScope, f.DsName)).Select(g => (IReadOnlyList<GroupFile>)g.ToList()).ToList();
     }
 
     /// <summary>Drops a lock; a replica left with no lock gets a tombstone (the epoch when the rule purges) so the reaper can take it.</summary>

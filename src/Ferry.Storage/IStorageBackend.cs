@@ -42,6 +42,13 @@ public interface IServerSideChecksum
 {
     /// <summary>The algorithm this storage reports, so a writer can compute the same one while sending.</summary>
     string Algorithm { get; }
+
+    /// <summary>
+    /// The algorithm this storage will report for an object of <paramref name="bytes"/> (null: unknown), or null when it
+    /// will report none for that size (a multipart S3 object's ETag is no md5): a writer then need not compute it.
+    /// </summary>
+    string? AlgorithmFor(long? bytes) => Algorithm;
+
     Task<StorageChecksum?> ChecksumAsync(string pfn, CancellationToken ct);
 }
 

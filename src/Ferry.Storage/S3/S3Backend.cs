@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.Runtime;
@@ -16,6 +17,13 @@ namespace Ferry.Storage.S3;
 public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWrite, IRangedRead
 {
     public const int PartSize = 32 << 20;
+
+    /// <summary>
+    /// Objects of a known size up to this go up in one PUT, as rclone does below 200 MiB: a multipart upload costs three
+    /// more requests, and a store that assembles the parts (s3rver) writes every byte twice. 20 x 100 MiB went from
+    /// 1.70x to 1.39x rclone's time.
+    /// </summary>
+    public const int SinglePutLimit = 128 << 20;
     private const int PartsInFlight = 4;
     private readonly AmazonS3Client _s3;
     // With SSE-KMS or SSE-C the ETag is not the md5 of the bytes; such buckets say etag_is_md5=false and get size checks only.
@@ -42,6 +50,8 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
 
     public string Scheme => "s3";
     public string Algorithm => "md5";
+
+    public string? AlgorithmFor(long? bytes) => _etagIsMd5 && bytes is not > SinglePutLimit ? Algorithm : null;
 
     private static (string Bucket, string Key) Locate(string pfn)
     {
@@ -106,13 +116,20 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
         try
         {
             // Signing needs the payload's hash, so each request body is a buffer; parts bound the memory used.
-            var first = await ReadPartAsync(content, ct);
-            if (first.Length < PartSize)
+            var single = length is >= 0 and <= SinglePutLimit;
+            var first = await ReadPartAsync(content, single ? (int)length!.Value : PartSize, whole: single, ct);
+            if (single || first.Length < PartSize)
             {
                 var bytes = first.Length;
                 PutObjectResponse put;
+                // The SDK's own md5 pass over the body is skipped where the ETag is the md5: VerifiedCopy computes it while
+                // sending (AlgorithmFor) and compares it with this PUT's ETag, so a second pass only cost CPU.
                 using (first)
-                    put = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = first, UseChunkEncoding = false, AutoCloseStream = false }, ct);
+                    put = await _s3.PutObjectAsync(new PutObjectRequest
+                    {
+                        BucketName = bucket, Key = key, InputStream = first, UseChunkEncoding = false, AutoCloseStream = false,
+                        DisableDefaultChecksumValidation = _etagIsMd5,
+                    }, ct);
                 var etag = put.ETag?.Trim('"');
                 return _etagIsMd5 && etag is { Length: 32 } ? new StorageChecksum("md5", etag, bytes) : null;
             }
@@ -135,7 +152,7 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
                 inFlight.Add(UploadPartAsync(bucket, key, upload.UploadId, number, part, ct));
                 if (inFlight.Count(t => !t.IsCompleted) >= PartsInFlight) await Task.WhenAny(inFlight.Where(t => !t.IsCompleted));
                 if (last) break;
-                part = await ReadPartAsync(content, ct);
+                part = await ReadPartAsync(content, PartSize, whole: false, ct);
                 if (part.Length == 0) { part.Dispose(); break; }
             }
             var etags = await Task.WhenAll(inFlight);
@@ -162,12 +179,39 @@ public sealed class S3Backend : IStorageBackend, IServerSideChecksum, IAtomicWri
         }
     }
 
-    private static async Task<MemoryStream> ReadPartAsync(Stream content, CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="size"/> bytes. With <paramref name="whole"/>, the stream said it holds exactly that many, and
+    /// one byte more is refused rather than left behind.
+    /// </summary>
+    private static async Task<MemoryStream> ReadPartAsync(Stream content, int size, bool whole, CancellationToken ct)
     {
-        // One allocation of the final size: a growing MemoryStream copies the part several times over.
-        var buffer = GC.AllocateUninitializedArray<byte>(PartSize);
-        var n = await content.ReadAtLeastAsync(buffer, PartSize, throwOnEndOfStream: false, ct);
-        return new MemoryStream(buffer, 0, n, writable: false, publiclyVisible: true);
+        // One buffer of the final size (a growing MemoryStream copies the part several times over), from the pool: a
+        // fresh 100 MiB array per object cost as much system time in page faults as the upload's own hashing.
+        var want = whole ? size + 1 : size;
+        var buffer = ArrayPool<byte>.Shared.Rent(want);
+        try
+        {
+            var n = await content.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, ct);
+            if (n > size) throw new StorageException($"the source holds more than the {size} bytes it declared", permanent: true);
+            return new PooledBody(buffer, n);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>A request body in a pooled buffer, returned to the pool once when disposed.</summary>
+    private sealed class PooledBody(byte[] buffer, int count) : MemoryStream(buffer, 0, count, writable: false, publiclyVisible: true)
+    {
+        private byte[]? _buffer = buffer;
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (Interlocked.Exchange(ref _buffer, null) is { } b) ArrayPool<byte>.Shared.Return(b);
+        }
     }
 
     public async Task MoveAsync(string fromPfn, string toPfn, CancellationToken ct)

@@ -22,7 +22,7 @@ public static class VerifiedCopy
     {
         var atomic = target is IAtomicWrite;
         var writePfn = atomic ? finalPfn : finalPfn + TempSuffix;
-        var serverAlgorithm = (target as IServerSideChecksum)?.Algorithm;
+        var serverAlgorithm = (target as IServerSideChecksum)?.AlgorithmFor(expected?.Bytes);
         var md5 = computeMd5 || expected?.Md5 is not null && expected.Adler32 is null || serverAlgorithm == "md5";
         try
         {

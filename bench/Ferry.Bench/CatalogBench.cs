@@ -30,8 +30,9 @@ internal static class CatalogBench
         var transfers = Arg(4, 2_000);
         var dir = Path.Combine(Path.GetTempPath(), "ferry-catbench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        var schema = $"bench_{Guid.NewGuid():N}";
         ICatalogDatabase db = store == "sqlite" ? new SqliteCatalogDatabase(Path.Combine(dir, "catalog.db"))
-            : new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema=bench_{Guid.NewGuid():N}");
+            : new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}");
         Console.WriteLine($"store: {CatalogStore.Describe(db)}; load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         try
         {
@@ -63,6 +64,7 @@ internal static class CatalogBench
                 if (d * perDataset < ruleFiles) await dids.AttachAsync("bench", "container", [new ChildSpec("bench", ds)]);
             }
             Console.WriteLine($"register {files:N0} files (replicas + DIDs, batches of {perDataset}): {registerOnly:F1} s; with attaching to datasets: {sw.Elapsed.TotalSeconds:F1} s");
+            if (db is PostgresCatalogDatabase) await RegistrationFloorAsync(store, files, perDataset);
 
             var list = Enumerable.Range(0, listDids).Select(i => ("bench", $"file_{i * (files / listDids):D7}")).ToList();
             var times = new List<double>();
@@ -90,10 +92,63 @@ internal static class CatalogBench
         }
         finally
         {
-            (db as IDisposable)?.Dispose();
+            if (db is PostgresCatalogDatabase pg) await DropSchemaAsync(pg, schema);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>
+    /// The store's own floor for registration: the same rows (a DID and a replica per file) written by bare binary COPY
+    /// into a fresh schema of the same tables, a transaction per batch as the catalogue does, with none of its checks.
+    /// </summary>
+    private static async Task RegistrationFloorAsync(string store, int files, int perBatch)
+    {
+        var schema = $"bench_floor_{Guid.NewGuid():N}";
+        var db = new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}");
+        try
+        {
+            var clock = TimeProvider.System;
+            await new AccountCatalog(db, clock).BootstrapRootAsync("bench");
+            await new AccountCatalog(db, clock).AddScopeAsync("bench", "root");
+            var rses = new RseCatalog(db, clock);
+            await rses.AddAsync("SRC", new RseSettings());
+            var srcId = (await rses.ListAsync()).First(r => r.Name == "SRC").Id;
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var cpu0 = ProcessCpu.Snapshot();
+            var sw = Stopwatch.StartNew();
+            for (var first = 0; first < files; first += perBatch)
+            {
+                var names = Enumerable.Range(first, Math.Min(perBatch, files - first)).Select(i => $"file_{i:D7}").ToList();
+                await db.WriteAsync(async (c, tx) =>
+                {
+                    await BulkInsert.RunAsync(c, tx, "dids", ["scope", "name", "type", "account", "bytes", "adler32", "is_open", "created_at", "updated_at"],
+                        names.Select((n, i) => new object?[] { "bench", n, 0L, "root", 1000L + first + i, "00000001", 0L, now, now }));
+                    await BulkInsert.RunAsync(c, tx, "replicas", ["scope", "name", "rse_id", "state", "bytes", "path", "lock_cnt", "created_at", "updated_at"],
+                        names.Select((n, i) => new object?[] { "bench", n, srcId, 0L, 1000L + first + i, Ferry.Core.Paths.Lfn2Pfn.Hash("bench", n), 0L, now, now }));
+                    return 0;
+                });
+            }
+            var seconds = sw.Elapsed.TotalSeconds;
+            var (bench, postgres) = ProcessCpu.Snapshot() - cpu0;
+            Console.WriteLine($"  floor: the same {files:N0} DIDs and replicas by bare COPY, batches of {perBatch}: {seconds:F1} s " +
+                $"(cpu {bench:F1} s here + {postgres:F1} s postgres)");
+        }
+        finally
+        {
+            await DropSchemaAsync(db, schema);
+        }
+    }
+
+    private static async Task DropSchemaAsync(PostgresCatalogDatabase db, string schema)
+    {
+        await using (var c = await db.OpenAsync())
+        await using (var drop = c.Inner.CreateCommand())
+        {
+            drop.CommandText = $"DROP SCHEMA {schema} CASCADE";
+            await drop.ExecuteNonQueryAsync();
+        }
+        db.Dispose();
     }
 
     /// <summary>
@@ -114,6 +169,7 @@ internal static class CatalogBench
         }
         var queue = new TransferCatalog(db, clock);
         var done = 0;
+        var cpu0 = ProcessCpu.Snapshot();
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
@@ -127,6 +183,11 @@ internal static class CatalogBench
             }
         })));
         var seconds = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"transfers with {workers} worker(s): {done:N0} in {seconds:F1} s = {done / seconds:F0}/s");
+        var (bench, postgres) = ProcessCpu.Snapshot() - cpu0;
+        // The ceiling on this machine: the CPU one transfer costs (this process and every PostgreSQL backend) into the cores.
+        var perTransfer = (bench + postgres) / Math.Max(1, done);
+        Console.WriteLine($"transfers with {workers} worker(s): {done:N0} in {seconds:F1} s = {done / seconds:F0}/s; " +
+            $"cpu {bench:F1} s here + {postgres:F1} s postgres = {(bench + postgres) / seconds:F2} of {Environment.ProcessorCount} cores busy, " +
+            $"{perTransfer * 1000:F2} ms per transfer, ceiling {Environment.ProcessorCount / perTransfer:F0}/s");
     }
 }

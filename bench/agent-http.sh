@@ -32,20 +32,27 @@ status_of() { curl -s "$agent/ds?ds_name=$1" | sed -n 's/^{"status":"\([^"]*\)".
 urls() { "${ferry[@]}" replica list "user.root:$1" --json | grep -o "\"http://127.0.0.1:$2[^\"]*\"" | tr -d '"' | sort -u; }
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# CPU seconds a process has used (user + system), to show where a run's time goes on a 2-core machine.
+cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 
 for source in dav local; do
   if [ $source = dav ]; then list=$(urls dav_ds "$DAV_PORT"); hdr=(); else list=$(urls local_ds "$port"); hdr=(-H "X-Rucio-Auth-Token: $token"); fi
   [ "$(echo "$list" | wc -l)" = "$files" ] || { echo "expected $files URLs for $source, got: $list"; exit 1; }
-  ag=(); cu=()
+  ag=(); cu=(); cpu=
   for ((r = 1; r <= runs; r++)); do
     curl -s -X DELETE "$agent/ds?ds_name=user.root:${source}_ds" > /dev/null; sync
+    sv0=$(cpu_of "$server_pid"); ag0=$(cpu_of "$agent_pid")
     s=$(now); curl -s -X POST "$agent/ds?ds_name=user.root:${source}_ds" > /dev/null
     while [ "$(status_of "user.root:${source}_ds")" != local ]; do sleep 0.02; done
     e=$(now); ag+=("$(echo "$e - $s" | bc)")
+    sv1=$(cpu_of "$server_pid"); ag1=$(cpu_of "$agent_pid")
     rm -rf "$work/curl"; mkdir -p "$work/curl"; sync
-    s=$(now); echo "$list" | xargs -P 4 -I{} sh -c 'curl -sf "$@" -o "$0/$(basename "{}")" "{}"' "$work/curl" "${hdr[@]}"; e=$(now)
+    s=$(now); curl_cpu=$(echo "$list" | /usr/bin/time -f "%U %S" xargs -P 4 -I{} sh -c 'curl -sf "$@" -o "$0/$(basename "{}")" "{}"' "$work/curl" "${hdr[@]}" 2>&1 | awk '{printf "%.2f", $1 + $2}'); e=$(now)
     cu+=("$(echo "$e - $s" | bc)")
+    sv2=$(cpu_of "$server_pid")
+    cpu="$cpu run $r: agent's run: server $(echo "$sv1 - $sv0" | bc) s, agent $(echo "$ag1 - $ag0" | bc) s; curl's run: server $(echo "$sv2 - $sv1" | bc) s, curl $curl_cpu s."
   done
   am=$(median "${ag[@]}"); cm=$(median "${cu[@]}")
   echo "$source: agent ${ag[*]} s (median $am), curl x4 ${cu[*]} s (median $cm); agent throughput = $(echo "scale=2; 100 * $cm / $am" | bc)% of curl's"
+  echo "  cpu:$cpu"
 done

@@ -207,5 +207,11 @@ public static class Migrations
         ALTER TABLE replicas ADD COLUMN accessed_at INTEGER;
         ALTER TABLE retention_policies ADD COLUMN age_by TEXT NOT NULL DEFAULT 'created';
         """),
+        // The claim walks each writable RSE's queue in its own range: with one range for all RSEs, a backlog on an RSE
+        // blocked for writes was filtered row by row on every claim (11.6 ms per transfer at 1,000,000 files on SQLite).
+        (12, """
+        DROP INDEX requests_queue;
+        CREATE INDEX requests_queue ON requests(state, dest_rse_id, next_attempt_at);
+        """),
     ];
 }

@@ -62,11 +62,22 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<IReadOnlyList<TransferRequest>> ClaimAsync(string owner, int limit) => db.ClaimAsync<IReadOnlyList<TransferRequest>>(async (c, tx) =>
     {
         var now = clock.GetUtcNow();
+        var dialect = SqlDialect.For(c);
+        // Leases that ran out first (few: only transfers in flight hold one), then each writable RSE's queue from its own
+        // index range, so a backlog on an RSE blocked for writes is never read.
         var due = (await c.QueryAsync<TransferRequest>($"""
             SELECT q.* FROM requests q JOIN rses d ON d.id=q.dest_rse_id
-            WHERE ((q.state=0 AND q.next_attempt_at<=@now) OR (q.state=1 AND q.lease_until<@now)) AND d.availability_write=1
-            ORDER BY q.next_attempt_at LIMIT @limit {SqlDialect.For(c).SkipLocked("q")}
+            WHERE q.state=1 AND q.lease_until<@now AND d.availability_write=1
+            ORDER BY q.next_attempt_at LIMIT @limit {dialect.SkipLocked("q")}
             """, new { now, limit }, tx)).AsList();
+        if (due.Count < limit)
+            due.AddRange(await c.QueryAsync<TransferRequest>($"""
+                SELECT q.* FROM rses d {dialect.OrderedJoin} requests q ON q.id IN (
+                    SELECT x.id FROM requests x WHERE x.state=0 AND x.dest_rse_id=d.id AND x.next_attempt_at<=@now
+                    ORDER BY x.next_attempt_at LIMIT @rest {dialect.SkipLocked("x")})
+                WHERE d.availability_write=1
+                ORDER BY q.next_attempt_at LIMIT @rest
+                """, new { now, rest = limit - due.Count }, tx));
         if (due.Count == 0) return due;
         var ids = due.Select(r => r.Id).ToArray();
         var claimed = (await c.QueryAsync<string>("""

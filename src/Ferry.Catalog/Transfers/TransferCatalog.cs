@@ -70,11 +70,19 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
             WHERE q.state=1 AND q.lease_until<@now AND d.availability_write=1
             ORDER BY q.next_attempt_at LIMIT @limit {dialect.SkipLocked("q")}
             """, new { now, limit }, tx)).AsList();
+        // PostgreSQL plans the correlated IN as a filter over the whole table; LATERAL walks each RSE's range, and locks
+        // what it reads there with SKIP LOCKED so that concurrent workers take the next rows, not none.
         if (due.Count < limit)
-            due.AddRange(await c.QueryAsync<TransferRequest>($"""
-                SELECT q.* FROM rses d {dialect.OrderedJoin} requests q ON q.id IN (
+            due.AddRange(await c.QueryAsync<TransferRequest>(c is Db.Postgres.PgConnection ? """
+                SELECT q.* FROM rses d CROSS JOIN LATERAL (
+                    SELECT x.* FROM requests x WHERE x.state=0 AND x.dest_rse_id=d.id AND x.next_attempt_at<=@now
+                    ORDER BY x.next_attempt_at LIMIT @rest FOR UPDATE OF x SKIP LOCKED) q
+                WHERE d.availability_write=1
+                ORDER BY q.next_attempt_at LIMIT @rest
+                """ : """
+                SELECT q.* FROM rses d CROSS JOIN requests q ON q.id IN (
                     SELECT x.id FROM requests x WHERE x.state=0 AND x.dest_rse_id=d.id AND x.next_attempt_at<=@now
-                    ORDER BY x.next_attempt_at LIMIT @rest {dialect.SkipLocked("x")})
+                    ORDER BY x.next_attempt_at LIMIT @rest)
                 WHERE d.availability_write=1
                 ORDER BY q.next_attempt_at LIMIT @rest
                 """, new { now, rest = limit - due.Count }, tx));

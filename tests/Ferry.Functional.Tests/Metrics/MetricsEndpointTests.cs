@@ -19,7 +19,9 @@ public sealed class MetricsEndpointTests
         using var scraper = new HttpClient { BaseAddress = new Uri(server.Url) };
         var src = await Site.AddPosixRseAsync(api, "MET_SRC");
         await Site.AddPosixRseAsync(api, "MET_DST");
-        var files = Site.MakeFiles("user.root", "metrics", 12, _ => 8 << 20);
+        // 24 MiB each: with 8 MiB files the eleven transfers after the first fit between two scrapes of a test process
+        // stalled by a loaded CI machine (only 8 MiB and then the total were seen).
+        var files = Site.MakeFiles("user.root", "metrics", 12, _ => 24 << 20);
         await Site.UploadAsync(api, "MET_SRC", src, "metrics_ds", files);
         var total = files.Sum(f => (long)f.Content.Length);
 

@@ -54,8 +54,17 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             {dialect.CreateTempTable("apply_targets", "scope TEXT NOT NULL, name TEXT NOT NULL, rse_id TEXT NOT NULL, path TEXT NOT NULL, bytes BIGINT NOT NULL, adler32 TEXT, md5 TEXT, rstate INTEGER, has_source INTEGER NOT NULL" + (c is PgConnection ? ", seq BIGSERIAL" : ""))};
             DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;
             """, transaction: tx);
-        if (c is PgConnection pg) await CopyFilesAsync(pg, groups);
-        else InsertFiles(groups);
+        // Each file once, numbered in group order, with the first group that holds it.
+        var rows = new List<(int Idx, int Grp, RuleReconciler.GroupFile File)>();
+        for (var g = 0; g < groups.Count; g++)
+            foreach (var f in groups[g])
+                if (_index.TryAdd((f.Scope, f.Name), _index.Count))
+                {
+                    rows.Add((_index.Count - 1, g, f));
+                    _sizes.Add(f.Bytes);
+                }
+        if (c is PgConnection pg) await CopyFilesAsync(pg, rows);
+        else InsertFiles(rows);
         var held = new Dictionary<int, Dictionary<string, long>>();
         foreach (var (grp, rseId, bytes) in await c.QueryAsync<(int, string, long)>($"""
             SELECT f.grp, r.rse_id, SUM(r.bytes) FROM apply_files f {dialect.OrderedJoin} replicas r ON r.scope=f.scope AND r.name=f.name
@@ -69,20 +78,13 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     }
 
     /// <summary>PostgreSQL: the rule's files in one binary COPY instead of a round trip per file.</summary>
-    private async Task CopyFilesAsync(PgConnection pg, IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups)
+    private async Task CopyFilesAsync(PgConnection pg, List<(int Idx, int Grp, RuleReconciler.GroupFile File)> rows)
     {
         // The importer must be disposed, not only completed, before the connection takes another command.
         await using (var copy = await pg.Inner.BeginBinaryImportAsync("COPY apply_files(idx, scope, name, path, grp, bytes, adler32, md5) FROM STDIN (FORMAT BINARY)"))
         {
-            for (var g = 0; g < groups.Count; g++)
-                foreach (var f in groups[g])
-                {
-                    if (_index.ContainsKey((f.Scope, f.Name))) continue;
-                    var idx = _index.Count;
-                    _index[(f.Scope, f.Name)] = idx;
-                    _sizes.Add(f.Bytes);
-                    await copy.WriteRowAsync(default, idx, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name), g, f.Bytes, f.Adler32, f.Md5);
-                }
+            foreach (var (idx, g, f) in rows)
+                await copy.WriteRowAsync(default, idx, f.Scope, f.Name, Lfn2Pfn.Hash(f.Scope, f.Name), g, f.Bytes, f.Adler32, f.Md5);
             await copy.CompleteAsync();
         }
         // A temp table has no statistics until analysed; with them the planner drives the joins from it.
@@ -90,7 +92,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     }
 
     /// <summary>SQLite: one prepared statement executed per row, in process: far cheaper than multi-row statements.</summary>
-    private void InsertFiles(IReadOnlyList<IReadOnlyList<RuleReconciler.GroupFile>> groups)
+    private void InsertFiles(List<(int Idx, int Grp, RuleReconciler.GroupFile File)> rows)
     {
         using var insert = c.CreateCommand();
         insert.Transaction = tx;
@@ -103,23 +105,18 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             return p;
         }).ToArray();
         insert.Prepare();
-        for (var g = 0; g < groups.Count; g++)
-            foreach (var f in groups[g])
-            {
-                if (_index.ContainsKey((f.Scope, f.Name))) continue;
-                var idx = _index.Count;
-                _index[(f.Scope, f.Name)] = idx;
-                _sizes.Add(f.Bytes);
-                ps[0].Value = idx;
-                ps[1].Value = f.Scope;
-                ps[2].Value = f.Name;
-                ps[3].Value = Lfn2Pfn.Hash(f.Scope, f.Name);
-                ps[4].Value = g;
-                ps[5].Value = f.Bytes;
-                ps[6].Value = (object?)f.Adler32 ?? DBNull.Value;
-                ps[7].Value = (object?)f.Md5 ?? DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
+        foreach (var (idx, g, f) in rows)
+        {
+            ps[0].Value = idx;
+            ps[1].Value = f.Scope;
+            ps[2].Value = f.Name;
+            ps[3].Value = Lfn2Pfn.Hash(f.Scope, f.Name);
+            ps[4].Value = g;
+            ps[5].Value = f.Bytes;
+            ps[6].Value = (object?)f.Adler32 ?? DBNull.Value;
+            ps[7].Value = (object?)f.Md5 ?? DBNull.Value;
+            insert.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Every file of group <paramref name="group"/> gets a lock on <paramref name="rseId"/>.</summary>

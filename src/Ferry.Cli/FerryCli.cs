@@ -40,15 +40,21 @@ public static class FerryCli
             Console.Error.WriteLine($"ferry: {string.Join(" ", parse.Errors.Select(e => e.Message))} (see '{command} --help')");
             return 2;
         }
-        using var cts = new CancellationTokenSource();
+        // Never disposed: a signal handler runs on its own thread and may fire after the command has returned.
+        var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         // SIGTERM cancels like Ctrl-C, so that commands finish their bookkeeping (an upload writes its summary).
-        // (`ferry server` leaves SIGTERM to its host's lifetime.)
-        using var sigterm = args.FirstOrDefault() is "server" or "worker" ? null
+        // System.CommandLine's own termination handling is off for these commands: it would end the process two
+        // seconds after the signal, before a long summary is written. (`ferry server` and `ferry worker` leave SIGTERM
+        // to their host's lifetime.)
+        var hosted = args.FirstOrDefault() is "server" or "worker";
+        using var sigterm = hosted ? null
             : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (!hosted) invocation.ProcessTerminationTimeout = null;
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+            return await parse.InvokeAsync(invocation, cts.Token);
         }
         catch (UsageException e)
         {

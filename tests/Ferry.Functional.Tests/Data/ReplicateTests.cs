@@ -103,7 +103,8 @@ public sealed class ReplicateTests
         using var api = new RawApi(server);
         var c = new DataCatalogue(server, api);
         await c.RseAsync("KA");
-        const int count = 2000;
+        // Enough that the kill, which comes once the first page of 50 is journalled, lands well before the end.
+        const int count = 1000;
         await c.DatasetsAsync("user.root", Enumerable.Range(0, count).Select(i => $"kill_{i:D4}"));
         var journal = Path.Combine(TempDirs.Create("kill"), "journal.jsonl");
         var args = new[] { "data", "replicate", "--pattern", "kill_.*", "--rse-expr", "KA", "--page-size", "50", "--submit", "--journal", journal };

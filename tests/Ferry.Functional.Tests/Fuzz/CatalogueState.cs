@@ -26,22 +26,23 @@ public sealed class CatalogueState : IDisposable
     private readonly DbConnection _db;
     private readonly IReadOnlyList<string> _directories;
     private string _dataVersion;
-    private readonly string? _pgProbe;
+    private readonly DbCommand _probe;
 
     public CatalogueState(DbConnection catalogue, IReadOnlyList<string> directories)
     {
         _db = catalogue;
         _directories = directories;
-        if (_db is not SqliteConnection)
-            _pgProbe = string.Join(" UNION ALL ", Tables().Select(t => $"SELECT '{t}' AS t, COUNT(*) AS n, COALESCE(SUM(xmin::text::bigint), 0) AS v FROM \"{t}\"")) + " ORDER BY 1";
+        _probe = _db.CreateCommand();
+        _probe.CommandText = _db is SqliteConnection ? "PRAGMA data_version"
+            : string.Join(" UNION ALL ", Tables().Select(t => $"SELECT '{t}' AS t, COUNT(*) AS n, COALESCE(SUM(xmin::text::bigint), 0) AS v FROM \"{t}\"")) + " ORDER BY 1";
+        // Planning the union over every table cost more than running it: prepared, PostgreSQL plans it once.
+        if (_db is not SqliteConnection) _probe.Prepare();
         _dataVersion = DataVersion();
     }
 
     private string DataVersion()
     {
-        using var cmd = _db.CreateCommand();
-        cmd.CommandText = _pgProbe ?? "PRAGMA data_version";
-        using var r = cmd.ExecuteReader();
+        using var r = _probe.ExecuteReader();
         var probe = new StringBuilder();
         while (r.Read())
             for (var i = 0; i < r.FieldCount; i++) probe.Append(Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
@@ -133,5 +134,9 @@ public sealed class CatalogueState : IDisposable
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _probe.Dispose();
+        _db.Dispose();
+    }
 }

@@ -152,58 +152,58 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
         var sourceFilter = allowed is null ? "" : "AND s.name IN @allowed";
         var args = new { now, rule.Id, rule.Account, src = rule.SourceReplicaExpression, allowed = allowed?.ToArray() ?? [], prefix = RequestIdPrefix() };
         // What each pair finds: the replica's state on the target (NULL when there is none) and whether a readable source exists elsewhere.
-        await c.ExecuteAsync($"""
+        const string targets = """
             INSERT INTO apply_targets(scope, name, rse_id, path, bytes, adler32, md5, rstate, has_source)
             SELECT f.scope, f.name, p.rse_id, f.path, f.bytes, f.adler32, f.md5,
                    (SELECT r.state FROM replicas r WHERE r.scope=f.scope AND r.name=f.name AND r.rse_id=p.rse_id),
                    CASE WHEN EXISTS (SELECT 1 FROM replicas o JOIN rses s ON s.id=o.rse_id
                            WHERE o.scope=f.scope AND o.name=f.name AND o.rse_id<>p.rse_id AND o.state=0
-                             AND s.availability_read=1 AND s.deleted=0 {sourceFilter}) THEN 1 ELSE 0 END
-            FROM (SELECT f.idx AS idx, g.rse_id AS rse_id FROM apply_files f {dialect.OrderedJoin} apply_group_rse g ON g.grp=f.grp
+                             AND s.availability_read=1 AND s.deleted=0 {0}) THEN 1 ELSE 0 END
+            FROM (SELECT f.idx AS idx, g.rse_id AS rse_id FROM apply_files f {1} apply_group_rse g ON g.grp=f.grp
                   UNION ALL SELECT idx, rse_id FROM apply_file_rse) p
-                 {dialect.OrderedJoin} apply_files f ON f.idx=p.idx
-            """, args, tx);
+                 {1} apply_files f ON f.idx=p.idx;
+            """;
         // Without statistics PostgreSQL takes the temp table for one row and probes requests once per pair through the
-        // whole partial index (quadratic: 20,000 pairs took 15 s); analysed, it plans a hash anti-join.
-        if (c is PgConnection) await c.ExecuteAsync("ANALYZE apply_targets", transaction: tx);
+        // whole partial index (quadratic: 20,000 pairs took 15 s); analysed, it plans a hash anti-join. For a few pairs
+        // those probes are the cheap plan, and ANALYZE itself (it writes the statistics catalogue) costs more than the rule.
+        var analyse = c is PgConnection && _pairs > 1000 ? "ANALYZE apply_targets;" : "";
         // New replicas are born holding this lock; UNAVAILABLE or BAD ones are copied again when a source exists.
-        await c.ExecuteAsync("""
+        const string replicas = """
             INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
             SELECT t.scope, t.name, t.rse_id, CASE WHEN t.has_source=1 THEN 2 ELSE 1 END, t.bytes, t.path, NULL, 1, @now, @now
-            FROM apply_targets t WHERE t.rstate IS NULL
-            """, args, tx);
-        await c.ExecuteAsync("""
+            FROM apply_targets t WHERE t.rstate IS NULL;
             UPDATE apply_targets SET rstate=2 WHERE rstate IN (1, 4) AND has_source=1;
             UPDATE replicas SET state=2, lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
             WHERE (scope, name, rse_id) IN (SELECT scope, name, rse_id FROM apply_targets WHERE rstate=2 AND has_source=1);
             UPDATE replicas SET lock_cnt=lock_cnt+1, tombstone=NULL, updated_at=@now
             WHERE (scope, name, rse_id) IN (SELECT scope, name, rse_id FROM apply_targets WHERE rstate IS NOT NULL AND NOT (rstate=2 AND has_source=1));
-            """, args, tx);
+            """;
         const string state = "COALESCE(t.rstate, CASE WHEN t.has_source=1 THEN 2 ELSE 1 END)";
-        await c.ExecuteAsync($"""
-            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
-            SELECT @Id, t.scope, t.name, t.rse_id, CASE {state} WHEN 0 THEN 1 WHEN 5 THEN 1 WHEN 2 THEN 0 ELSE 2 END,
-                   t.bytes, @Account, @now, @now
-            FROM apply_targets t
-            """, args, tx);
         // Request ids: a random prefix per placement and the pair's position, so one placement's ids are in order. A pair
         // that already has an active transfer (another rule's) is skipped by the unique index requests_active, which the
         // insert probes anyway: a NOT EXISTS probed it a second time.
-        await c.ExecuteAsync($"""
+        var locksAndRequests = $"""
+            INSERT INTO locks(rule_id,scope,name,rse_id,state,bytes,account,created_at,updated_at)
+            SELECT @Id, t.scope, t.name, t.rse_id, CASE {state} WHEN 0 THEN 1 WHEN 5 THEN 1 WHEN 2 THEN 0 ELSE 2 END,
+                   t.bytes, @Account, @now, @now
+            FROM apply_targets t;
             INSERT INTO requests(id,scope,name,dest_rse_id,state,attempts,bytes,adler32,md5,source_expression,next_attempt_at,created_at,updated_at)
             SELECT @prefix || {(c is PgConnection ? "lpad(to_hex(t.seq), 16, '0')" : "printf('%016x', t.rowid)")}, t.scope, t.name, t.rse_id, 0, 0, t.bytes, t.adler32, t.md5, @src, @now, @now, @now
             FROM apply_targets t
             WHERE t.has_source=1 AND {state}=2
-            ON CONFLICT DO NOTHING
-            """, args, tx);
+            ON CONFLICT DO NOTHING;
+            """;
+        var cleanup = _pairs < KeepTablesBelow
+            ? "DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;"
+            : "DROP TABLE apply_files; DROP TABLE apply_group_rse; DROP TABLE apply_file_rse; DROP TABLE apply_targets;";
+        // One command, so one round trip to PostgreSQL for all of it: a bulk creation of many small rules pays per trip.
+        await c.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, targets, sourceFilter, dialect.OrderedJoin)
+            + analyse + replicas + locksAndRequests + cleanup, args, tx);
         foreach (var (rseId, (files, bytes)) in _pending)
             await c.ExecuteAsync("""
                 INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@Account,@rseId,@files,@bytes)
                 ON CONFLICT(account,rse_id) DO UPDATE SET files=account_usage.files+excluded.files, bytes=account_usage.bytes+excluded.bytes
                 """, new { rule.Account, rseId, files, bytes }, tx);
-        await c.ExecuteAsync(_pairs < KeepTablesBelow
-            ? "DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;"
-            : "DROP TABLE apply_files; DROP TABLE apply_group_rse; DROP TABLE apply_file_rse; DROP TABLE apply_targets;", transaction: tx);
         // Written once: a later Flush (after a refusal) has nothing left to do.
         _groupPairs.Clear();
         _filePairs.Clear();

@@ -87,7 +87,7 @@ public sealed partial class RuleCatalog
             try
             {
                 await Insert(c, tx, rule);
-                await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true);
+                await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
                 await tx.ReleaseAsync("one_rule");
                 results.Add(Result(Planned(DataOutcome.Create, dryRun), dryRun ? null : rule.Id));
             }

@@ -106,7 +106,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 IgnoreAccountLimit = spec.IgnoreAccountLimit, SplitContainer = spec.SplitContainer, Meta = spec.Meta,
             };
             await Insert(c, tx, rule);
-            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true);
+            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
             ids.Add(rule.Id);
         }
         return ids;
@@ -262,7 +262,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0, StuckAt = null, ChildRuleId = null, CreatedAt = now, UpdatedAt = now,
         };
         await Insert(c, tx, child);
-        await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true);
+        await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true, facts);
         await c.ExecuteAsync("UPDATE rules SET child_rule_id=@child, updated_at=@now WHERE id=@id", new { child = child.Id, now, id }, tx);
         return child.Id;
     });

@@ -28,7 +28,9 @@ internal static partial class RuleReconciler
     }
 
     /// <param name="strict">At creation a placement problem refuses the rule; at re-evaluation it marks the rule STUCK with the reason.</param>
-    public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random, bool strict = false)
+    /// <param name="facts">The RSEs as this transaction already read them, when the caller has them (a bulk creation reads them once).</param>
+    public static async Task Apply(DbConnection c, DbTransaction tx, Rule rule, DateTimeOffset now, Random random, bool strict = false,
+        IReadOnlyList<RseFacts>? facts = null)
     {
         var (files, groups) = await PlacementFiles(c, tx, rule);
         var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
@@ -43,13 +45,15 @@ internal static partial class RuleReconciler
         var bulk = new BulkLocks(c, tx, rule, now);
         try
         {
-            var candidates = await Candidates(c, tx, rule);
+            var candidates = await Candidates(c, tx, rule, facts ?? await RseCatalog.Facts(c, tx));
             var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes);
             var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
-            var failedOn = await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now);
-            locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
+            // A rule with no locks yet (a new one) has none stuck to move, and a DID with no files nothing to place:
+            // each query skipped is a round trip saved per rule, which is what bulk rule creation costs on PostgreSQL.
+            var failedOn = hadLocks ? await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now) : [];
+            if (hadLocks) locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
             var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
-            var heldByGroup = await bulk.Load(groups);
+            var heldByGroup = files.Count == 0 ? [] : await bulk.Load(groups);
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
@@ -141,12 +145,11 @@ internal static partial class RuleReconciler
     }
 
     /// <summary>The RSEs the expression allows now, with weights; write-blocked ones dropped unless the rule ignores availability.</summary>
-    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule)
+    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<RseFacts> facts)
     {
-        var facts = await RseCatalog.Facts(c, tx);
         var names = RseExpression.Parse(rule.RseExpression).Evaluate(facts).ToHashSet();
-        var rses = (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0", transaction: tx)).Where(r => names.Contains(r.Name)).ToList();
-        if (!rule.IgnoreAvailability) rses = rses.Where(r => r.AvailabilityWrite).ToList();
+        var rses = facts.Where(r => names.Contains(r.Name)).ToList();
+        if (!rule.IgnoreAvailability) rses = rses.Where(r => r.Properties["availability_write"] == "true").ToList();
         if (rses.Count == 0) throw new FerryException("RSEWriteBlocked", 500, $"Every RSE selected by '{rule.RseExpression}' is blocked for writes");
         var room = (await c.QueryAsync<(string RseId, long Room)>("""
             SELECT f.rse_id, f.free_bytes - COALESCE((SELECT value FROM rse_limits l WHERE l.rse_id=f.rse_id AND l.name='MinFreeSpace'), 0)
@@ -158,12 +161,13 @@ internal static partial class RuleReconciler
             double weight = 1;
             if (rule.Weight is { } attr)
             {
-                var raw = facts.First(f => f.Name == r.Name).Attributes.GetValueOrDefault(attr);
+                var raw = r.Attributes.GetValueOrDefault(attr);
                 if (raw is null) continue;
                 if (!double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out weight))
                     throw new FerryException("InvalidRuleWeight", 409, $"RSE {r.Name} has a non-numeric weight attribute {attr}='{raw}'");
             }
-            result.Add(new RseCandidate(r.Id, weight, 0, room.TryGetValue(r.Id, out var left) ? left : null, r.Name));
+            var id = r.Properties["id"]!;
+            result.Add(new RseCandidate(id, weight, 0, room.TryGetValue(id, out var left) ? left : null, r.Name));
         }
         return result;
     }
@@ -283,9 +287,12 @@ internal static partial class RuleReconciler
     /// <summary>A history row: the rule's state and counters now, and every RSE it has held locks on so far.</summary>
     public static async Task History(DbConnection c, DbTransaction tx, Rule r, DateTimeOffset now)
     {
-        var current = await c.QueryAsync<string>("SELECT DISTINCT s.name FROM locks l JOIN rses s ON s.id=l.rse_id WHERE l.rule_id=@Id", r, tx);
-        var earlier = await c.QueryAsync<string?>("SELECT rses FROM rule_history WHERE rule_id=@Id", r, tx);
-        var rses = string.Join(',', current.Concat(earlier.Where(e => !string.IsNullOrEmpty(e)).SelectMany(e => e!.Split(','))).Distinct().Order(StringComparer.Ordinal));
+        // One round trip for both: RSE names hold no commas, so the current names and the earlier lists split alike.
+        var held = await c.QueryAsync<string?>("""
+            SELECT s.name FROM locks l JOIN rses s ON s.id=l.rse_id WHERE l.rule_id=@Id
+            UNION SELECT rses FROM rule_history WHERE rule_id=@Id
+            """, r, tx);
+        var rses = string.Join(',', held.Where(e => !string.IsNullOrEmpty(e)).SelectMany(e => e!.Split(',')).Distinct().Order(StringComparer.Ordinal));
         await c.ExecuteAsync("""
             INSERT INTO rule_history(rule_id,account,scope,name,rse_expression,state,locks_ok_cnt,locks_replicating_cnt,locks_stuck_cnt,created_at,updated_at,rses)
             VALUES (@Id,@Account,@Scope,@Name,@RseExpression,@State,@LocksOkCnt,@LocksReplicatingCnt,@LocksStuckCnt,@CreatedAt,@now,@rses)

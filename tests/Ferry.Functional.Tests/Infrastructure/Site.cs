@@ -92,10 +92,28 @@ public static class Site
         Assert.Fail($"timed out after {timeout} waiting for {what}");
     }
 
-    /// <summary>Every file under the prefix (temporary names included) with its content hash.</summary>
-    public static Dictionary<string, string> Snapshot(string prefix) =>
-        Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories)
-            .ToDictionary(p => Path.GetRelativePath(prefix, p), p => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))));
+    /// <summary>
+    /// Every file under the prefix (temporary names included) with its content hash. A file that disappears between
+    /// the listing and the read (the reaper or a transfer's rename at work) is not in the snapshot: it was not there.
+    /// </summary>
+    public static Dictionary<string, string> Snapshot(string prefix)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var files = new Dictionary<string, string>();
+            try
+            {
+                foreach (var p in Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories))
+                {
+                    try { files[Path.GetRelativePath(prefix, p)] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))); }
+                    catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
+                }
+                return files;
+            }
+            // A directory removed while it was being listed: list again.
+            catch (DirectoryNotFoundException) when (attempt < 5 && Directory.Exists(prefix)) { }
+        }
+    }
 
     public static string Sha(byte[] data) => Convert.ToHexString(SHA256.HashData(data));
 }

@@ -11,8 +11,7 @@ work=$(mktemp -d /tmp/ferry-replicate-bench.XXXXXX)
 server_pid=
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
 pg=$(bash "$here/scripts/services/postgres.sh" | sed -n 's/^FERRY_DATABASE=//p')
-"$here/ferry" --help > /dev/null
-ferry=(dotnet "$here/.ferry-build/ferry.dll")
+source "$here/bench/server.sh"
 now() { date +%s.%N; }
 tick=$(getconf CLK_TCK)
 # CPU seconds used so far by the whole machine (every process, PostgreSQL's backends included) and by the server.
@@ -22,13 +21,8 @@ server_cpu() { awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$ser
 for run in $(seq "$runs"); do
   for store in sqlite postgres; do
     home="$work/$store-$run"; mkdir -p "$home/src" "$home/dst"
-    export FERRY_HOME="$home" FERRY_ROOT_PASSWORD=bench
     if [ "$store" = postgres ]; then export FERRY_DATABASE="$pg?schema=bench_replicate_${run}_$$"; else unset FERRY_DATABASE; fi
-    port=$(( 20000 + RANDOM % 20000 ))
-    "${ferry[@]}" server --listen "127.0.0.1:$port" --no-daemons > "$home/server.log" 2>&1 &
-    server_pid=$!
-    export FERRY_URL="http://127.0.0.1:$port" FERRY_ACCOUNT=root FERRY_PASSWORD=bench
-    until "${ferry[@]}" ping > /dev/null 2>&1; do sleep 0.2; done
+    start_server "$home" --no-daemons
     "${ferry[@]}" rse add SRC --prefix "$home/src/" > /dev/null
     "${ferry[@]}" rse add DST --prefix "$home/dst/" > /dev/null
     python3 - "$FERRY_URL" "$datasets" "$per" "$home/src/" <<'PY'

@@ -28,6 +28,8 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     // Above this many pairs the temporary tables are dropped afterwards instead of emptied, so a pooled connection does not
     // keep tens of MB of temporary pages.
     private const int KeepTablesBelow = 10_000;
+    // PostgreSQL: above this many rows a temporary table is analysed before it is joined (see Load and Flush).
+    private const int AnalyseAbove = 1000;
     private readonly Dictionary<(string, string), int> _index = [];
     private readonly List<long> _sizes = [];
     private readonly List<(int Group, string RseId)> _groupPairs = [];
@@ -88,7 +90,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             await copy.CompleteAsync();
         }
         // A temp table has no statistics until analysed; with them the planner drives the joins from it.
-        if (_index.Count > 1000) await c.ExecuteAsync("ANALYZE apply_files", transaction: tx);
+        if (_index.Count > AnalyseAbove) await c.ExecuteAsync("ANALYZE apply_files", transaction: tx);
     }
 
     /// <summary>SQLite: one prepared statement executed per row, in process: far cheaper than multi-row statements.</summary>
@@ -152,21 +154,21 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
         var sourceFilter = allowed is null ? "" : "AND s.name IN @allowed";
         var args = new { now, rule.Id, rule.Account, src = rule.SourceReplicaExpression, allowed = allowed?.ToArray() ?? [], prefix = RequestIdPrefix() };
         // What each pair finds: the replica's state on the target (NULL when there is none) and whether a readable source exists elsewhere.
-        const string targets = """
+        var targets = $"""
             INSERT INTO apply_targets(scope, name, rse_id, path, bytes, adler32, md5, rstate, has_source)
             SELECT f.scope, f.name, p.rse_id, f.path, f.bytes, f.adler32, f.md5,
                    (SELECT r.state FROM replicas r WHERE r.scope=f.scope AND r.name=f.name AND r.rse_id=p.rse_id),
                    CASE WHEN EXISTS (SELECT 1 FROM replicas o JOIN rses s ON s.id=o.rse_id
                            WHERE o.scope=f.scope AND o.name=f.name AND o.rse_id<>p.rse_id AND o.state=0
-                             AND s.availability_read=1 AND s.deleted=0 {0}) THEN 1 ELSE 0 END
-            FROM (SELECT f.idx AS idx, g.rse_id AS rse_id FROM apply_files f {1} apply_group_rse g ON g.grp=f.grp
+                             AND s.availability_read=1 AND s.deleted=0 {sourceFilter}) THEN 1 ELSE 0 END
+            FROM (SELECT f.idx AS idx, g.rse_id AS rse_id FROM apply_files f {dialect.OrderedJoin} apply_group_rse g ON g.grp=f.grp
                   UNION ALL SELECT idx, rse_id FROM apply_file_rse) p
-                 {1} apply_files f ON f.idx=p.idx;
+                 {dialect.OrderedJoin} apply_files f ON f.idx=p.idx;
             """;
         // Without statistics PostgreSQL takes the temp table for one row and probes requests once per pair through the
         // whole partial index (quadratic: 20,000 pairs took 15 s); analysed, it plans a hash anti-join. For a few pairs
         // those probes are the cheap plan, and ANALYZE itself (it writes the statistics catalogue) costs more than the rule.
-        var analyse = c is PgConnection && _pairs > 1000 ? "ANALYZE apply_targets;" : "";
+        var analyse = c is PgConnection && _pairs > AnalyseAbove ? "ANALYZE apply_targets;" : "";
         // New replicas are born holding this lock; UNAVAILABLE or BAD ones are copied again when a source exists.
         const string replicas = """
             INSERT INTO replicas(scope,name,rse_id,state,bytes,path,tombstone,lock_cnt,created_at,updated_at)
@@ -197,8 +199,7 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
             ? "DELETE FROM apply_files; DELETE FROM apply_group_rse; DELETE FROM apply_file_rse; DELETE FROM apply_targets;"
             : "DROP TABLE apply_files; DROP TABLE apply_group_rse; DROP TABLE apply_file_rse; DROP TABLE apply_targets;";
         // One command, so one round trip to PostgreSQL for all of it: a bulk creation of many small rules pays per trip.
-        await c.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, targets, sourceFilter, dialect.OrderedJoin)
-            + analyse + replicas + locksAndRequests + cleanup, args, tx);
+        await c.ExecuteAsync(targets + analyse + replicas + locksAndRequests + cleanup, args, tx);
         foreach (var (rseId, (files, bytes)) in _pending)
             await c.ExecuteAsync("""
                 INSERT INTO account_usage(account,rse_id,files,bytes) VALUES (@Account,@rseId,@files,@bytes)

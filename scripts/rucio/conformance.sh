@@ -37,7 +37,7 @@ client_cfg() {  # $1 = port: a copy of Rucio's test client config pointed at Fer
 serve() {
   local port=$1 dir=/tmp/ferry-conf-$1
   rm -rf "$dir/home"; mkdir -p "$dir/home"
-  (cd "$repo" && FERRY_HOME="$dir/home" FERRY_ROOT_PASSWORD=ferry-conformance nohup ./ferry server --listen "127.0.0.1:$port" > "$dir/server.log" 2>&1 & echo $! > "$dir/server.pid")
+  (cd "$repo" && FERRY_HOME="$dir/home" FERRY_ROOT_PASSWORD=ferry-conformance setsid nohup ./ferry server --listen "127.0.0.1:$port" < /dev/null > "$dir/server.log" 2>&1 & echo $! > "$dir/server.pid")
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/ping" > /dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$port/ping" > /dev/null || { echo "ferry server did not start: $dir/server.log" >&2; exit 1; }
   echo "ferry server PID $(cat "$dir/server.pid") on 127.0.0.1:$port (home $dir/home)"

@@ -33,6 +33,67 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<IReadOnlyList<Account>> ListAsync() =>
         db.ReadAsync<IReadOnlyList<Account>>(async c => (await c.QueryAsync<Account>("SELECT * FROM accounts ORDER BY name")).AsList());
 
+    /// <summary>
+    /// Rucio's account listing: active accounts only, filtered by <c>account</c> (with * wildcards), <c>account_type</c>,
+    /// <c>identity</c>, and any other key as an account attribute that must have that value.
+    /// </summary>
+    public Task<IReadOnlyList<Account>> ListAsync(IReadOnlyDictionary<string, string> filter) => db.ReadAsync<IReadOnlyList<Account>>(async c =>
+    {
+        var sql = new System.Text.StringBuilder("SELECT * FROM accounts a WHERE a.status='ACTIVE'");
+        var args = new DynamicParameters();
+        var n = 0;
+        foreach (var (key, value) in filter)
+        {
+            switch (key)
+            {
+                case "account":
+                    sql.Append(" AND a.name LIKE @account ESCAPE '\\'");
+                    args.Add("account", value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace('*', '%'));
+                    break;
+                case "account_type": sql.Append(" AND a.type=@type"); args.Add("type", (int)EnumNames.ParseAccountType(value)); break;
+                case "identity": sql.Append(" AND EXISTS (SELECT 1 FROM identities i WHERE i.account=a.name AND i.identity=@identity)"); args.Add("identity", value); break;
+                default:
+                    sql.Append($" AND EXISTS (SELECT 1 FROM account_attrs t WHERE t.account=a.name AND t.key=@k{n} AND t.value=@v{n})");
+                    args.Add($"k{n}", key);
+                    args.Add($"v{n}", value is "True" ? "true" : value is "False" ? "false" : value);
+                    n++;
+                    break;
+            }
+        }
+        return (await c.QueryAsync<Account>(sql.Append(" ORDER BY a.name").ToString(), args)).AsList();
+    });
+
+    /// <summary>
+    /// Changes an account's status (ACTIVE or SUSPENDED) or email. Suspending ends the account's sessions at once and
+    /// refuses new logins until it is active again.
+    /// </summary>
+    public Task UpdateAsync(string name, string? status, string? email) => db.WriteAsync(async (c, tx) =>
+    {
+        await RequireAccount(c, tx, name);
+        if (status is not null && status is not ("ACTIVE" or "SUSPENDED"))
+            throw FerryException.Invalid($"An account's status is ACTIVE or SUSPENDED, not '{status}'");
+        if (email is { Length: > 255 }) throw FerryException.Invalid("The email is limited to 255 characters");
+        var now = clock.GetUtcNow();
+        await c.ExecuteAsync("UPDATE accounts SET status=COALESCE(@status,status), email=COALESCE(@email,email), updated_at=@now WHERE name=@name",
+            new { name, status, email, now }, tx);
+        if (status == "SUSPENDED") await c.ExecuteAsync("DELETE FROM tokens WHERE account=@name", new { name }, tx);
+        return 0;
+    });
+
+    /// <summary>
+    /// Rucio's account deletion: the account stays (its DIDs, rules and history name it) with status DELETED, is
+    /// left out of listings, and can no longer log in; its sessions end at once.
+    /// </summary>
+    public Task DeleteAsync(string name) => db.WriteAsync(async (c, tx) =>
+    {
+        var status = await c.ExecuteScalarAsync<string?>("SELECT status FROM accounts WHERE name=@name", new { name }, tx);
+        if (status is null or "DELETED") throw FerryException.AccountNotFound(name);
+        if (name == "root") throw FerryException.Invalid("The root account cannot be deleted");
+        await c.ExecuteAsync("UPDATE accounts SET status='DELETED', updated_at=@now WHERE name=@name", new { name, now = clock.GetUtcNow() }, tx);
+        await c.ExecuteAsync("DELETE FROM tokens WHERE account=@name", new { name }, tx);
+        return 0;
+    });
+
     public Task AddAsync(string name, AccountType type, string? email) => db.WriteAsync(async (c, tx) =>
     {
         Names.Account(name);
@@ -92,6 +153,8 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>A new opaque token for an account whose identity was proven some other way (userpass, X.509).</summary>
     public async Task<TokenInfo> IssueTokenAsync(string account, string identity, string prefix)
     {
+        if (await db.ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT status FROM accounts WHERE name=@account", new { account })) is "SUSPENDED" or "DELETED")
+            throw new FerryException("CannotAuthenticate", 401, $"Account {account} is suspended or deleted");
         var token = $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
         var expires = clock.GetUtcNow() + TokenLifetime;
         await db.WriteAsync(async (c, tx) =>

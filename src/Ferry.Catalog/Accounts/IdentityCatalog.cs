@@ -17,7 +17,7 @@ public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>An identity proven outside Ferry (a certificate DN, an OIDC subject): no secret is stored.</summary>
     public Task AddExternalAsync(string account, string identity, string authtype, string? email) => db.WriteAsync(async (c, tx) =>
     {
-        if (authtype is not ("X509" or "OIDC")) throw FerryException.Invalid($"Identity type {authtype} takes no password here; use X509 or OIDC");
+        if (authtype is not ("X509" or "OIDC" or "GSS" or "SSH")) throw FerryException.Invalid($"Identity type {authtype} takes no password here; use X509, OIDC, GSS or SSH");
         if (string.IsNullOrWhiteSpace(identity) || identity.Length > 1024) throw FerryException.Invalid("The identity must be 1-1024 characters");
         await AccountCatalog.RequireAccount(c, tx, account);
         return await c.ExecuteAsync("""

@@ -213,5 +213,10 @@ public static class Migrations
         DROP INDEX requests_queue;
         CREATE INDEX requests_queue ON requests(state, dest_rse_id, next_attempt_at);
         """),
+        // Rucio's subscriptions carry a lifetime (after which they place nothing) and a priority (its policyid).
+        (13, """
+        ALTER TABLE subscriptions ADD COLUMN expires_at INTEGER;
+        ALTER TABLE subscriptions ADD COLUMN priority INTEGER NOT NULL DEFAULT 3;
+        """),
     ];
 }

@@ -62,7 +62,9 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         Names.Scope(scope);
         Names.DidName(name);
         if (type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", "Files are created by registering replicas, not with add-did");
-        if (lifetimeSeconds is <= 0) throw FerryException.Invalid("Lifetime must be a positive number of seconds");
+        // As in Rucio: 0 means no lifetime, a negative one has already run out (its tools use -1 for "may go at once").
+        if (lifetimeSeconds is < -3_153_600_000 or > 3_153_600_000) throw FerryException.Invalid("Lifetime must be within 100 years (in seconds)");
+        if (lifetimeSeconds == 0) lifetimeSeconds = null;
         await RequireScope(c, tx, scope);
         if (await Find(c, tx, scope, name) is not null)
             throw FerryException.Conflict("DataIdentifierAlreadyExists", $"Data identifier '{scope}:{name}' already exists");

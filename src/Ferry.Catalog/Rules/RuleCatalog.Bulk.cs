@@ -81,6 +81,7 @@ public sealed partial class RuleCatalog
                 SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
                 Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
                 Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
+                SubscriptionId = spec.SubscriptionId,
             };
             // A DID the rule cannot be placed for (quota, no room) fails alone; the others of the page go on.
             await tx.SaveAsync("one_rule");

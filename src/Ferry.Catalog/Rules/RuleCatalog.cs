@@ -30,6 +30,8 @@ public sealed record RuleSpec
     public bool IgnoreAccountLimit { get; init; }
     public bool SplitContainer { get; init; }
     public string? Meta { get; init; }
+    /// <summary>The subscription that placed the rule (Rucio's subscription_id); null for rules made by hand.</summary>
+    public string? SubscriptionId { get; init; }
 }
 
 /// <summary>PUT /rules/{id} options that set one column each; null members are left alone.</summary>
@@ -60,7 +62,8 @@ public sealed record RuleHistoryEntry
     public string? Rses { get; init; }
 }
 
-public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null);
+public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null,
+    string? SubscriptionId = null);
 
 public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
 {
@@ -104,6 +107,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
                 Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
                 IgnoreAccountLimit = spec.IgnoreAccountLimit, SplitContainer = spec.SplitContainer, Meta = spec.Meta,
+                SubscriptionId = spec.SubscriptionId,
             };
             await Insert(c, tx, rule);
             await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
@@ -133,8 +137,16 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         (await c.QueryAsync<Rule>("""
             SELECT r.*, d.bytes AS did_bytes FROM rules r LEFT JOIN dids d ON d.scope=r.scope AND d.name=r.name
             WHERE (@Account IS NULL OR r.account=@Account) AND (@Scope IS NULL OR r.scope=@Scope) AND (@Name IS NULL OR r.name=@Name)
-            AND (@State IS NULL OR r.state=@State) AND (@RseExpression IS NULL OR r.rse_expression=@RseExpression) ORDER BY r.created_at, r.id
-            """, new { f.Account, f.Scope, f.Name, State = (int?)f.State, f.RseExpression })).AsList());
+            AND (@State IS NULL OR r.state=@State) AND (@RseExpression IS NULL OR r.rse_expression=@RseExpression)
+            AND (@SubscriptionId IS NULL OR r.subscription_id=@SubscriptionId) ORDER BY r.created_at, r.id
+            """, new { f.Account, f.Scope, f.Name, State = (int?)f.State, f.RseExpression, f.SubscriptionId })).AsList());
+
+    /// <summary>Rules with a lock on the file, wherever in its hierarchy they were made (Rucio's associated rules).</summary>
+    public Task<IReadOnlyList<Rule>> AssociatedAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
+        (await c.QueryAsync<Rule>("""
+            SELECT r.*, d.bytes AS did_bytes FROM rules r LEFT JOIN dids d ON d.scope=r.scope AND d.name=r.name
+            WHERE r.id IN (SELECT l.rule_id FROM locks l WHERE l.scope=@scope AND l.name=@name) ORDER BY r.created_at, r.id
+            """, new { scope, name })).AsList());
 
     public Task<IReadOnlyList<ReplicaLock>> LocksAsync(string ruleId) => db.ReadAsync<IReadOnlyList<ReplicaLock>>(async c =>
         (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId ORDER BY scope, name, rse_id", new { ruleId })).AsList());

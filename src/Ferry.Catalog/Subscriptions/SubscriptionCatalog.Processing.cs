@@ -26,7 +26,7 @@ public sealed partial class SubscriptionCatalog
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
     // Type as long: Dapper matches a record's constructor by exact column types.
-    private sealed record Candidate(string Scope, string Name, long Type, DateTimeOffset CreatedAt)
+    private sealed record Candidate(string Scope, string Name, long Type, DateTimeOffset CreatedAt, string Account)
     {
         public DidType DidType => (DidType)Type;
     }
@@ -41,7 +41,7 @@ public sealed partial class SubscriptionCatalog
         foreach (var s in await ListAsync(null))
         {
             ct.ThrowIfCancellationRequested();
-            if (s.State != Active || !await ClaimAsync(s.Id, owner)) continue;
+            if (s.State != Active || s.ExpiresAt < clock.GetUtcNow() || !await ClaimAsync(s.Id, owner)) continue;
             try { handled += await ProcessAsync(s, owner, ct); }
             finally { await db.WriteAsync((c, tx) => c.ExecuteAsync("UPDATE subscriptions SET lease_owner=NULL, lease_until=0 WHERE id=@Id AND lease_owner=@owner", new { s.Id, owner }, tx)); }
         }
@@ -70,7 +70,7 @@ public sealed partial class SubscriptionCatalog
         var handled = 0;
         var from = s.CursorAt - Overlap < s.SinceAt ? s.SinceAt : s.CursorAt - Overlap;
         // Keyset start just before `from`: the empty scope sorts before every real one.
-        var last = new Candidate("", "", 0, from.AddMilliseconds(-1));
+        var last = new Candidate("", "", 0, from.AddMilliseconds(-1), "");
         var newest = s.CursorAt;
         while (true)
         {
@@ -81,7 +81,7 @@ public sealed partial class SubscriptionCatalog
                 ct.ThrowIfCancellationRequested();
                 if (d.CreatedAt > newest) newest = d.CreatedAt;
                 var meta = s.Filter.Meta.Count == 0 ? new Dictionary<string, string>() : await db.ReadAsync(c => Meta(c, d.Scope, d.Name));
-                if (!s.Filter.Matches(d.Scope, d.Name, d.DidType, meta)) continue;
+                if (!s.Filter.Matches(d.Scope, d.Name, d.DidType, meta, d.Account)) continue;
                 if (await PlaceAsync(s, owner, d)) handled++;
             }
             last = batch[^1];
@@ -95,7 +95,7 @@ public sealed partial class SubscriptionCatalog
         var scopes = s.Filter.Scopes.Count > 0 ? " AND d.scope IN @scopes" : "";
         var types = s.Filter.DidTypes.Count > 0 ? " AND d.type IN @types" : "";
         return (await c.QueryAsync<Candidate>($"""
-            SELECT d.scope, d.name, d.type, d.created_at AS createdat FROM dids d
+            SELECT d.scope, d.name, d.type, d.created_at AS createdat, d.account FROM dids d
             WHERE (d.created_at>@at OR (d.created_at=@at AND (d.scope>@scope OR (d.scope=@scope AND d.name>@name)))){scopes}{types}
               AND NOT EXISTS (SELECT 1 FROM subscription_dids h WHERE h.subscription_id=@id AND h.scope=d.scope AND h.name=d.name)
             ORDER BY d.created_at, d.scope, d.name LIMIT @limit
@@ -159,7 +159,7 @@ public sealed partial class SubscriptionCatalog
         return await RuleCatalog.Add(c, tx, new RuleSpec
         {
             Dids = [(d.Scope, d.Name)], Account = s.Account, RseExpression = t.RseExpression, Copies = t.Copies, Grouping = t.Grouping,
-            LifetimeSeconds = t.Lifetime, Activity = t.Activity, Comment = $"subscription {s.Name}",
+            LifetimeSeconds = t.Lifetime, Activity = t.Activity, Comment = $"subscription {s.Name}", SubscriptionId = s.Id,
         }, now);
     }
 
@@ -176,7 +176,7 @@ public sealed partial class SubscriptionCatalog
         }).ToList();
         var probe = new Subscription { Id = "", Name = "", Account = "", Filter = filter, Rules = rules, State = Active };
         var found = new List<PlannedDid>();
-        var last = new Candidate("", "", 0, DateTimeOffset.FromUnixTimeMilliseconds(-1));
+        var last = new Candidate("", "", 0, DateTimeOffset.FromUnixTimeMilliseconds(-1), "");
         while (found.Count < limit)
         {
             var batch = await Candidates(c, probe, last, 1000);
@@ -184,7 +184,7 @@ public sealed partial class SubscriptionCatalog
             foreach (var d in batch)
             {
                 var meta = filter.Meta.Count == 0 ? new Dictionary<string, string>() : await Meta(c, d.Scope, d.Name);
-                if (filter.Matches(d.Scope, d.Name, d.DidType, meta) && found.Count < limit) found.Add(new PlannedDid(d.Scope, d.Name, d.DidType, plans));
+                if (filter.Matches(d.Scope, d.Name, d.DidType, meta, d.Account) && found.Count < limit) found.Add(new PlannedDid(d.Scope, d.Name, d.DidType, plans));
             }
             last = batch[^1];
         }

@@ -23,12 +23,17 @@ public sealed record Subscription
     public DateTimeOffset SinceAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>After this the subscription places nothing more (Rucio's lifetime); null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>Rucio's policyid: carried for Rucio's clients, not used for ordering.</summary>
+    public int Priority { get; init; } = 3;
 }
 
 /// <summary>What a subscription did for one DID: DONE with the rules it made, or FAILED with why.</summary>
 public sealed record SubscriptionDid(string Scope, string Name, string State, string? RuleIds, string? Error, DateTimeOffset CreatedAt);
 
-public sealed record SubscriptionChange(SubscriptionFilter? Filter, IReadOnlyList<RuleTemplate>? Rules, string? State, string? Comments);
+public sealed record SubscriptionChange(SubscriptionFilter? Filter, IReadOnlyList<RuleTemplate>? Rules, string? State, string? Comments,
+    DateTimeOffset? ExpiresAt = null, int? Priority = null);
 
 /// <summary>
 /// Subscriptions and their history. A DID gets a subscription's rules at most once: the history row and the rules are
@@ -38,16 +43,16 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
 {
     public const string Active = "ACTIVE", Inactive = "INACTIVE";
 
-    private const string Columns = "id, name, account, filter, rules, state, comments, since_at AS sinceat, cursor_at AS cursorat, created_at AS createdat, updated_at AS updatedat";
+    private const string Columns = "id, name, account, filter, rules, state, comments, since_at AS sinceat, cursor_at AS cursorat, created_at AS createdat, updated_at AS updatedat, expires_at AS expiresat, priority";
 
     private sealed record Row(string Id, string Name, string Account, string Filter, string Rules, string State, string? Comments,
-        DateTimeOffset SinceAt, DateTimeOffset CursorAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        DateTimeOffset SinceAt, DateTimeOffset CursorAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, long Priority)
     {
         public Subscription ToSubscription() => new()
         {
             Id = Id, Name = Name, Account = Account, Filter = PolicyJson.Read<SubscriptionFilter>(Filter, "filter"),
             Rules = PolicyJson.Read<List<RuleTemplate>>(Rules, "rules"), State = State, Comments = Comments, SinceAt = SinceAt, CursorAt = CursorAt,
-            CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+            CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, ExpiresAt = ExpiresAt, Priority = (int)Priority,
         };
     }
 
@@ -55,7 +60,8 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
     /// A new subscription looks at DIDs created from now on; <paramref name="retroactive"/> makes it look at the whole
     /// catalogue as well.
     /// </summary>
-    public Task<Subscription> AddAsync(string name, string account, SubscriptionFilter filter, IReadOnlyList<RuleTemplate> rules, bool retroactive, string? comments) =>
+    public Task<Subscription> AddAsync(string name, string account, SubscriptionFilter filter, IReadOnlyList<RuleTemplate> rules, bool retroactive, string? comments,
+        DateTimeOffset? expiresAt = null, int priority = 3) =>
         db.WriteAsync(async (c, tx) =>
         {
             ValidateName(name);
@@ -66,10 +72,10 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
             var now = clock.GetUtcNow();
             var since = retroactive ? DateTimeOffset.FromUnixTimeMilliseconds(0) : now;
             var row = new Row(Guid.NewGuid().ToString("N"), name, account, PolicyJson.Write(filter), PolicyJson.Write(rules), Active, comments,
-                since, since, now, now);
+                since, since, now, now, expiresAt, priority);
             await c.ExecuteAsync("""
-                INSERT INTO subscriptions(id,name,account,filter,rules,state,comments,since_at,cursor_at,created_at,updated_at)
-                VALUES (@Id,@Name,@Account,@Filter,@Rules,@State,@Comments,@SinceAt,@CursorAt,@CreatedAt,@UpdatedAt)
+                INSERT INTO subscriptions(id,name,account,filter,rules,state,comments,since_at,cursor_at,created_at,updated_at,expires_at,priority)
+                VALUES (@Id,@Name,@Account,@Filter,@Rules,@State,@Comments,@SinceAt,@CursorAt,@CreatedAt,@UpdatedAt,@ExpiresAt,@Priority)
                 """, row, tx);
             return row.ToSubscription();
         });
@@ -112,12 +118,14 @@ public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvide
         var state = change.State?.ToUpperInvariant() ?? current.State;
         if (state is not (Active or Inactive)) throw FerryException.Invalid($"A subscription's state is ACTIVE or INACTIVE, not '{change.State}'");
         var comments = change.Comments ?? current.Comments;
+        var expiresAt = change.ExpiresAt ?? current.ExpiresAt;
+        var priority = change.Priority ?? current.Priority;
         Validate(filter, rules, comments);
         var now = clock.GetUtcNow();
-        await c.ExecuteAsync("UPDATE subscriptions SET filter=@f, rules=@r, state=@state, comments=@comments, updated_at=@now WHERE id=@Id",
-            new { f = PolicyJson.Write(filter), r = PolicyJson.Write(rules), state, comments, now, current.Id }, tx);
+        await c.ExecuteAsync("UPDATE subscriptions SET filter=@f, rules=@r, state=@state, comments=@comments, updated_at=@now, expires_at=@expiresAt, priority=@priority WHERE id=@Id",
+            new { f = PolicyJson.Write(filter), r = PolicyJson.Write(rules), state, comments, now, expiresAt, priority, current.Id }, tx);
         await c.ExecuteAsync("DELETE FROM subscription_dids WHERE subscription_id=@Id AND state='FAILED'", current, tx);
-        return current with { Filter = filter, Rules = rules, State = state, Comments = comments, UpdatedAt = now };
+        return current with { Filter = filter, Rules = rules, State = state, Comments = comments, UpdatedAt = now, ExpiresAt = expiresAt, Priority = priority };
     });
 
     public Task<IReadOnlyList<SubscriptionDid>> HistoryAsync(string name, int limit) => db.ReadAsync<IReadOnlyList<SubscriptionDid>>(async c =>

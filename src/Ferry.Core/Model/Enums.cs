@@ -62,6 +62,6 @@ public static class EnumNames
     public static AccountType ParseAccountType(string s) => s.ToUpperInvariant() switch
     {
         "USER" => AccountType.User, "GROUP" => AccountType.Group, "SERVICE" => AccountType.Service,
-        _ => throw FerryException.Invalid($"Unknown account type '{s}': expected USER, GROUP or SERVICE"),
+        _ => throw new FerryException("InvalidAccountType", 400, $"{s} is an invalid account type: choose from USER, GROUP or SERVICE"),
     };
 }

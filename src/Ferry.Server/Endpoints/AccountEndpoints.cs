@@ -60,7 +60,7 @@ internal static class AccountEndpoints
         }, "Whoami", "Accounts");
 
         app.Map("GET", "/accounts", async ctx =>
-            await Wire.WriteStream(ctx, (await Catalog(ctx).ListAsync()).Select(a => new Dictionary<string, object?>
+            await Wire.WriteStream(ctx, (await Catalog(ctx).ListAsync(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()))).Select(a => new Dictionary<string, object?>
                 { ["account"] = a.Name, ["type"] = a.Type.Wire(), ["email"] = a.Email })), "ListAccounts", "Accounts");
 
         app.Map("GET", "/accounts/{account}", async ctx =>
@@ -80,6 +80,22 @@ internal static class AccountEndpoints
             await Catalog(ctx).AddAsync(ctx.Route("account"), EnumNames.ParseAccountType(body.RequiredString("type")), body.OptString("email"));
             await Wire.Created(ctx);
         }, "AddAccount", "Accounts");
+
+        app.Map("PUT", "/accounts/{account}", async ctx =>
+        {
+            // Rucio updates one key per call from whatever the body holds; Ferry takes status and email and names anything else.
+            var body = await Wire.ReadObject(ctx);
+            foreach (var key in body.Select(p => p.Key))
+                if (key is not ("status" or "email")) throw FerryException.Invalid($"Unknown account field '{key}': use status or email");
+            await Catalog(ctx).UpdateAsync(ctx.Route("account"), body.OptString("status")?.ToUpperInvariant(), body.OptString("email"));
+            await Wire.Ok(ctx);
+        }, "UpdateAccount", "Accounts");
+
+        app.Map("DELETE", "/accounts/{account}", async ctx =>
+        {
+            await Catalog(ctx).DeleteAsync(ctx.Route("account"));
+            await Wire.Ok(ctx);
+        }, "DeleteAccount", "Accounts");
 
         app.Map("GET", "/accounts/{account}/attr", async ctx =>
         {
@@ -108,7 +124,8 @@ internal static class AccountEndpoints
             Caller.Of(ctx).RequireAdmin("add identities");
             var body = await Wire.ReadObject(ctx);
             var authtype = body.RequiredString("authtype").ToUpperInvariant();
-            if (authtype is "X509" or "OIDC")
+            // GSS and SSH identities are kept so Rucio's tools can manage them; Ferry logs in only by USERPASS, X509 and OIDC.
+            if (authtype is "X509" or "OIDC" or "GSS" or "SSH")
             {
                 var identity = body.RequiredString("identity");
                 if (authtype == "X509" && !identity.StartsWith('/'))
@@ -117,13 +134,14 @@ internal static class AccountEndpoints
                 await Wire.Created(ctx);
                 return;
             }
-            if (authtype != "USERPASS") throw FerryException.Invalid($"Identity type {authtype} is not supported: use USERPASS, X509 or OIDC");
+            if (authtype != "USERPASS") throw FerryException.Invalid($"Identity type {authtype} is not supported: use USERPASS, X509, OIDC, GSS or SSH");
             await Catalog(ctx).AddUserpassAsync(ctx.Route("account"), body.RequiredString("identity"), body.RequiredString("password"), body.OptString("email"));
             await Wire.Created(ctx);
         }, "AddIdentity", "Accounts");
 
         app.Map("GET", "/accounts/{account}/scopes", async ctx =>
         {
+            await Catalog(ctx).GetAsync(ctx.Route("account"));
             var scopes = await Catalog(ctx).ScopesAsync(ctx.Route("account"));
             if (scopes.Count == 0) throw FerryException.NotFound("ScopeNotFound", $"No scopes found for account {ctx.Route("account")}");
             await Wire.WriteJson(ctx, scopes.Select(s => s.Scope));

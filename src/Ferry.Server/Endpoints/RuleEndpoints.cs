@@ -18,6 +18,8 @@ internal static class RuleEndpoints
         ["lifetime", "locked", "comment", "state", "priority", "meta", "eol_at", "purge_replicas", "activity", "source_replica_expression"];
     private static readonly HashSet<string> KnownUnsupportedOptions = ["account", "cancel_requests", "child_rule_id", "boost_rule", "approve"];
 
+    private static readonly string[] ListFilterKeys = ["account", "scope", "name", "state", "rse_expression", "subscription_id"];
+
     public static void MapRules(this IEndpointRouteBuilder app)
     {
         app.Map("POST", "/rules", async ctx =>
@@ -32,8 +34,13 @@ internal static class RuleEndpoints
 
         app.Map("GET", "/rules", async ctx =>
         {
+            // Rucio filters on any rule column and answers an unknown key with a bare 500; Ferry names the keys it takes.
+            foreach (var key in ctx.Request.Query.Keys)
+                if (!ListFilterKeys.Contains(key))
+                    throw FerryException.Invalid($"Unknown rule filter '{key}': use {string.Join(", ", ListFilterKeys)}");
             RuleState? state = ctx.Query("state") is { } s ? EnumNames.ParseRuleState(s) : null;
-            var rules = await Rules(ctx).ListAsync(new RuleFilter(ctx.Query("account"), ctx.Query("scope"), ctx.Query("name"), state, ctx.Query("rse_expression")));
+            var rules = await Rules(ctx).ListAsync(new RuleFilter(ctx.Query("account"), ctx.Query("scope"), ctx.Query("name"), state, ctx.Query("rse_expression"),
+                ctx.Query("subscription_id")));
             await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
         }, "ListRules", "Rules");
 

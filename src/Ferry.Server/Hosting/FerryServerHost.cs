@@ -119,6 +119,7 @@ public static class FerryServerHost
         app.MapTasks();
         app.MapSync();
         app.MapSubscriptions();
+        app.MapRucioSubscriptions();
         app.MapSitePolicies();
         app.MapUi();
         app.MapSecurity();

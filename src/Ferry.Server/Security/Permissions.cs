@@ -54,6 +54,7 @@ public static class Permissions
         // Accounts, identities, scopes, quotas
         P("GET", "/accounts/whoami", Access.Authenticated), P("GET", "/accounts", Access.Authenticated),
         P("GET", "/accounts/{account}", Access.Authenticated), P("POST", "/accounts/{account}", Access.Admin, what: "add accounts"),
+        P("PUT", "/accounts/{account}", Access.Admin, what: "change accounts"), P("DELETE", "/accounts/{account}", Access.Admin, what: "delete accounts"),
         P("GET", "/accounts/{account}/attr", Access.Authenticated),
         P("POST", "/accounts/{account}/attr/{key}", Access.Admin, what: "set account attributes"),
         P("DELETE", "/accounts/{account}/attr/{key}", Access.Admin, what: "delete account attributes"),
@@ -144,6 +145,12 @@ public static class Permissions
         P("PUT", "/ferry/subscriptions/{name}", Access.SubscriptionOwner, TargetIn.Body, "name"),
         P("GET", "/ferry/subscriptions/{name}/history", Access.Authenticated), P("POST", "/ferry/subscriptions/dry-run", Access.Authenticated),
         P("POST", "/ferry/subscriptions/run", Access.Admin, what: "run subscriptions"),
+        // Rucio's subscription API over the same catalogue; as in Rucio's generic policy, only admins add or change them
+        P("POST", "/subscriptions/{account}/{name}", Access.Admin, what: "add subscriptions"),
+        P("PUT", "/subscriptions/{account}/{name}", Access.Admin, what: "change subscriptions"),
+        P("GET", "/subscriptions/{account}/{name}", Access.Authenticated), P("GET", "/subscriptions/{account}", Access.Authenticated),
+        P("GET", "/subscriptions", Access.Authenticated), P("GET", "/subscriptions/name/{name}", Access.Authenticated),
+        P("GET", "/subscriptions/id/{id}", Access.Authenticated), P("GET", "/subscriptions/{account}/{name}/rules", Access.Authenticated),
         P("GET", "/ferry/retention", Access.Authenticated),
         P("PUT", "/ferry/retention/{rse}", Access.Admin, what: "set retention policies"),
         P("DELETE", "/ferry/retention/{rse}", Access.Admin, what: "remove retention policies"),

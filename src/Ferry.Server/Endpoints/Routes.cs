@@ -4,16 +4,31 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Ferry.Server.Endpoints;
 
+/// <summary>The body of every error answer, with Rucio's spelling of its two keys.</summary>
+public sealed record RucioError(
+    [property: System.Text.Json.Serialization.JsonPropertyName("ExceptionClass")] string ExceptionClass,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ExceptionMessage")] string ExceptionMessage);
+
 /// <summary>The Rucio client spells some routes with a trailing slash and some without; Ferry answers both.</summary>
 internal static class Routes
 {
-    public static void Map(this IEndpointRouteBuilder app, string method, string pattern, RequestDelegate handler, string name, string tag)
+    /// <summary>
+    /// Maps one dialect endpoint. Every endpoint may answer Rucio's error shape, so the OpenAPI document says so for
+    /// each; callers chain <c>Produces</c>/<c>Accepts</c> with the endpoint's typed records where it has them.
+    /// </summary>
+    public static RouteHandlerBuilder Map(this IEndpointRouteBuilder app, string method, string pattern, RequestDelegate handler, string name, string tag)
     {
         // ASP.NET routing already ignores one trailing slash, so one registration serves both spellings.
         // Wrapping the handler as a Delegate (not a RequestDelegate) gives the endpoint the metadata the OpenAPI document needs.
         Func<HttpContext, Task> asDelegate = ctx => handler(ctx);
-        app.MapMethods(pattern.TrimEnd('/'), [method], (Delegate)asDelegate).WithName(name).WithTags(tag);
+        return app.MapMethods(pattern.TrimEnd('/'), [method], (Delegate)asDelegate).WithName(name).WithTags(tag)
+            .Produces<RucioError>(StatusCodes.Status400BadRequest, ErrorContentType)
+            .Produces<RucioError>(StatusCodes.Status401Unauthorized, ErrorContentType)
+            .Produces<RucioError>(StatusCodes.Status404NotFound, ErrorContentType);
     }
+
+    /// <summary>Rucio's clients read errors from a JSON body sent as octet-stream (and from the ExceptionClass/ExceptionMessage headers).</summary>
+    public const string ErrorContentType = "application/octet-stream";
 
     public static string Route(this HttpContext ctx, string key) => Uri.UnescapeDataString((string)ctx.Request.RouteValues[key]!);
 

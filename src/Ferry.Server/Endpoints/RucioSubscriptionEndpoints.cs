@@ -6,11 +6,19 @@ using Ferry.Core.Errors;
 using Ferry.Core.Policies;
 using Ferry.Core.Time;
 using Ferry.Server.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ferry.Server.Endpoints;
+
+/// <summary>The body of Rucio's subscription add and update: everything sits under "options".</summary>
+internal sealed record RucioSubscriptionRequest(RucioSubscriptionOptions Options);
+
+/// <summary>A subscription's settings as Rucio's client sends them; on update only the keys given change.</summary>
+internal sealed record RucioSubscriptionOptions(
+    JsonElement? Filter, JsonElement? ReplicationRules, string? Comments, long? Lifetime, bool? Retroactive, bool? DryRun, int? Priority, string? State);
 
 /// <summary>One subscription as Rucio's server lists it: filter and rules as JSON text, dates in RFC 1123.</summary>
 internal sealed record RucioSubscriptionView(
@@ -43,7 +51,8 @@ internal static class RucioSubscriptionEndpoints
                 RucioSubscriptions.Rules(options.Required("replication_rules").ToElement()),
                 options.OptBool("retroactive") ?? false, options.OptString("comments"), Expiry(ctx, options), (int)(options.OptLong("priority") ?? 3));
             await Wire.WriteText(ctx, s.Id, 201);
-        }, "AddRucioSubscription", Tag);
+        }, "AddRucioSubscription", Tag).Accepts<RucioSubscriptionRequest>(Wire.Json).Produces<string>(StatusCodes.Status201Created, "text/html")
+            .Produces<RucioError>(StatusCodes.Status409Conflict, Routes.ErrorContentType);
 
         app.Map("PUT", "/subscriptions/{account}/{name}", async ctx =>
         {
@@ -55,15 +64,17 @@ internal static class RucioSubscriptionEndpoints
                 options.OptString("state"), options.OptString("comments"), Expiry(ctx, options), (int?)options.OptLong("priority"));
             await Subs(ctx).UpdateAsync(current.Name, change);
             await Wire.Created(ctx);
-        }, "UpdateRucioSubscription", Tag);
+        }, "UpdateRucioSubscription", Tag).Accepts<RucioSubscriptionRequest>(Wire.Json).Produces<string>(StatusCodes.Status201Created, "text/html");
 
         app.Map("GET", "/subscriptions/{account}/{name}", async ctx =>
             await Wire.WriteStream(ctx, [RucioSubscriptionView.Of(await Find(ctx, ctx.Route("account"), ctx.Route("name")))]),
-            "GetRucioSubscription", Tag);
+            "GetRucioSubscription", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
 
-        app.Map("GET", "/subscriptions/{account}", async ctx => await List(ctx, ctx.Route("account"), null), "ListRucioSubscriptionsOfAccount", Tag);
-        app.Map("GET", "/subscriptions", async ctx => await List(ctx, null, null), "ListRucioSubscriptions", Tag);
-        app.Map("GET", "/subscriptions/name/{name}", async ctx => await List(ctx, null, ctx.Route("name")), "ListRucioSubscriptionsByName", Tag);
+        app.Map("GET", "/subscriptions/{account}", async ctx => await List(ctx, ctx.Route("account"), null), "ListRucioSubscriptionsOfAccount", Tag)
+            .Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
+        app.Map("GET", "/subscriptions", async ctx => await List(ctx, null, null), "ListRucioSubscriptions", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
+        app.Map("GET", "/subscriptions/name/{name}", async ctx => await List(ctx, null, ctx.Route("name")), "ListRucioSubscriptionsByName", Tag)
+            .Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
 
         app.Map("GET", "/subscriptions/id/{id}", async ctx =>
         {
@@ -71,7 +82,7 @@ internal static class RucioSubscriptionEndpoints
             var s = (await Subs(ctx).ListAsync(null)).FirstOrDefault(x => x.Id == id)
                 ?? throw FerryException.NotFound("SubscriptionNotFound", $"No subscription with id '{id}'");
             await Wire.WriteJson(ctx, RucioSubscriptionView.Of(s));
-        }, "GetRucioSubscriptionById", Tag);
+        }, "GetRucioSubscriptionById", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Json);
 
         app.Map("GET", "/subscriptions/{account}/{name}/rules", async ctx =>
         {

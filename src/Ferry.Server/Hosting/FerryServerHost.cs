@@ -66,6 +66,8 @@ public static class FerryServerHost
             k.Limits.MaxResponseBufferSize = 1 << 20;
         });
         builder.Services.AddOpenApi();
+        // The OpenAPI schemas spell properties as the wire does (snake_case), like Wire.Options.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
         var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
         builder.Services.AddSingleton(catalog);

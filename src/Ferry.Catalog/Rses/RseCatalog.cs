@@ -35,7 +35,7 @@ public sealed record RseDistance
 }
 public sealed record RseUsage(string RseId, string Rse, long Used, long Files);
 
-public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public Task<Rse> AddAsync(string name, RseSettings settings) => db.WriteAsync(async (c, tx) =>
     {

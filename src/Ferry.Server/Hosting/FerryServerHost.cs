@@ -110,6 +110,7 @@ public static class FerryServerHost
         Metrics.MetricsEndpoints.MapFerryMetrics(app);
         app.MapAccounts();
         app.MapRses();
+        app.MapRseProtocols();
         app.MapDids();
         app.MapReplicas();
         app.MapRules();

@@ -213,5 +213,15 @@ public static class Migrations
         DROP INDEX requests_queue;
         CREATE INDEX requests_queue ON requests(state, dest_rse_id, next_attempt_at);
         """),
+        // Usage an outside tool reports for an RSE under a source of its own (Rucio's set_rse_usage), and each report kept.
+        (13, """
+        CREATE TABLE rse_usage (
+            rse_id TEXT NOT NULL REFERENCES rses(id), source TEXT NOT NULL, used INTEGER, free INTEGER, files INTEGER,
+            updated_at INTEGER NOT NULL, PRIMARY KEY (rse_id, source));
+        CREATE TABLE rse_usage_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, rse_id TEXT NOT NULL REFERENCES rses(id), source TEXT NOT NULL, used INTEGER,
+            free INTEGER, files INTEGER, updated_at INTEGER NOT NULL);
+        CREATE INDEX rse_usage_history_rse ON rse_usage_history(rse_id, id);
+        """),
     ];
 }

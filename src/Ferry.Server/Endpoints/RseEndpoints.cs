@@ -70,27 +70,6 @@ internal static class RseEndpoints
             await Wire.Ok(ctx);
         }, "DeleteRseAttribute", "RSEs");
 
-        app.Map("GET", "/rses/{rse}/usage", async ctx =>
-        {
-            var u = await Catalog(ctx).UsageAsync(ctx.Route("rse"));
-            var rows = new List<Dictionary<string, object?>>
-            {
-                new()
-                {
-                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = "rucio", ["used"] = u.Used, ["free"] = null, ["total"] = u.Used,
-                    ["files"] = u.Files, ["updated_at"] = Ferry.Core.Time.RucioTime.Format(DateTimeOffset.UtcNow),
-                },
-            };
-            // As Rucio, what the storage itself reports is a second row with source "storage".
-            if (await Catalog(ctx).FreeSpaceAsync(u.RseId) is { } space)
-                rows.Add(new()
-                {
-                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = "storage", ["used"] = null, ["free"] = space.FreeBytes, ["total"] = null,
-                    ["files"] = null, ["updated_at"] = Ferry.Core.Time.RucioTime.Format(space.UpdatedAt),
-                });
-            await Wire.WriteStream(ctx, rows);
-        }, "RseUsage", "RSEs");
-
         app.Map("GET", "/rses/{rse}/limits", async ctx =>
         {
             var rse = await Catalog(ctx).GetAsync(ctx.Route("rse"));

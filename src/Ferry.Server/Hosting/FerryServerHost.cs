@@ -111,6 +111,7 @@ public static class FerryServerHost
         app.MapAccounts();
         app.MapRses();
         app.MapRseProtocols();
+        app.MapRseUsage();
         app.MapDids();
         app.MapReplicas();
         app.MapRules();

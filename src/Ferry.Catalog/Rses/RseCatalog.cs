@@ -212,7 +212,7 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
         foreach (var (a, b) in bidirectional ? new[] { (s.Id, d.Id), (d.Id, s.Id) } : [(s.Id, d.Id)])
         {
             if (mustBeNew && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM distances WHERE src_rse_id=@a AND dest_rse_id=@b", new { a, b }, tx) > 0)
-                throw FerryException.Conflict("Duplicate", $"A distance from {src} to {dst} already exists");
+                throw FerryException.Conflict("Duplicate", a == s.Id ? $"Distance from {src} to {dst} already exists!" : $"Distance from {dst} to {src} already exists!");
             await c.ExecuteAsync("""
                 INSERT INTO distances(src_rse_id,dest_rse_id,distance,created_at,updated_at) VALUES (@a,@b,@distance,@now,@now)
                 ON CONFLICT(src_rse_id,dest_rse_id) DO UPDATE SET distance=excluded.distance, updated_at=excluded.updated_at

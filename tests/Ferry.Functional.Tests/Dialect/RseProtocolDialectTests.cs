@@ -136,13 +136,16 @@ public sealed class RseProtocolDialectTests(ServerFixture f) : IClassFixture<Ser
     }
 
     [Fact]
-    public async Task A_distance_is_deleted_both_ways_when_bidirectional()
+    public async Task A_distance_is_a_Duplicate_when_added_twice_and_deleted_both_ways_when_bidirectional()
     {
         var a = await NewRse("RPD-DA");
         var b = await NewRse("RPD-DB");
         using (var add = await f.Api.SendAsync("POST", $"/rses/{a}/distances/{b}", """{"distance":1,"bidirectional":true}"""))
             Assert.Equal(201, (int)add.StatusCode);
         Assert.Equal(1, (await f.Api.JsonAsync("GET", $"/rses/{b}/distances/{a}")).GetArrayLength());
+        // rucio-admin's tests look for this very message.
+        using (var again = await f.Api.SendAsync("POST", $"/rses/{a}/distances/{b}", """{"distance":1}"""))
+            Assert.Equal($"Distance from {a} to {b} already exists!", await RawApi.AssertError(again, 409, "Duplicate"));
         using (var del = await f.Api.SendAsync("DELETE", $"/rses/{a}/distances/{b}?bidirectional=True"))
         {
             Assert.Equal(200, (int)del.StatusCode);

@@ -39,6 +39,16 @@ public sealed partial class RseCatalog
             "SELECT source, used, free, files, updated_at FROM rse_usage_history WHERE rse_id=@rseId" + BySource(source) + " ORDER BY id DESC",
             new { rseId, source })).AsList());
 
+    /// <summary>Every account's files and bytes on the RSE (0 where it has none) and its quota there (null where none is set).</summary>
+    public Task<IReadOnlyList<(string Account, long Files, long Bytes, long? Quota)>> AccountUsageAsync(string rseId) =>
+        db.ReadAsync<IReadOnlyList<(string, long, long, long?)>>(async c => (await c.QueryAsync<(string, long, long, long?)>("""
+            SELECT a.name, COALESCE(u.files, 0), COALESCE(u.bytes, 0), l.bytes
+            FROM accounts a
+            LEFT JOIN account_usage u ON u.account = a.name AND u.rse_id = @rseId
+            LEFT JOIN account_limits l ON l.account = a.name AND l.rse_id = @rseId
+            ORDER BY a.name
+            """, new { rseId })).AsList());
+
     // A null parameter has no type PostgreSQL can infer, so the filter is left out rather than compared with NULL.
     private static string BySource(string? source) => source is null ? "" : " AND source=@source";
 }

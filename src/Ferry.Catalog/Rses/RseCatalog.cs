@@ -167,7 +167,8 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task DeleteAttributeAsync(string name, string key) => db.WriteAsync(async (c, tx) =>
     {
         var rse = await Get(c, tx, name);
-        return await c.ExecuteAsync("DELETE FROM rse_attrs WHERE rse_id=@id AND key=@key", new { id = rse.Id, key }, tx);
+        var n = await c.ExecuteAsync("DELETE FROM rse_attrs WHERE rse_id=@id AND key=@key", new { id = rse.Id, key }, tx);
+        return n > 0 ? n : throw FerryException.NotFound("RSEAttributeNotFound", $"RSE attribute '{key}' cannot be found");
     });
 
     public Task<IReadOnlyList<RseProtocol>> ProtocolsAsync(string rseId) => db.ReadAsync<IReadOnlyList<RseProtocol>>(async c =>

@@ -135,7 +135,7 @@ internal static class RseEndpoints
         var known = new HashSet<string> { "deterministic", "volatile", "rse_type", "staging_area", "availability", "availability_read",
             "availability_write", "availability_delete", "city", "region_code", "country_name", "continent", "time_zone", "ISP", "ASN",
             "longitude", "latitude", "qos_class" };
-        if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw FerryException.Invalid($"Unknown RSE property '{unknown}'");
+        if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new FerryException("InputValidationError", 400, $"The key '{unknown}' does not exist for RSE properties.");
         var availability = body.OptLong("availability");
         if (availability is not null && (body.ContainsKey("availability_read") || body.ContainsKey("availability_write") || body.ContainsKey("availability_delete")))
             throw new FerryException("InputValidationError", 422, "Give either 'availability' or the availability_read/write/delete flags, not both");

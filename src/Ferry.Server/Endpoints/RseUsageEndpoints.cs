@@ -54,6 +54,16 @@ internal static class RseUsageEndpoints
             var history = await rses.UsageHistoryAsync(rse.Id, ctx.Query("source"));
             await Wire.WriteStream(ctx, history.Select(r => Row(u, r.Source, r.Used ?? 0, r.Free ?? 0, (r.Used ?? 0) + (r.Free ?? 0), r.Files, r.UpdatedAt)));
         }, "RseUsageHistory", "RSEs");
+
+        app.Map("GET", "/rses/{rse}/accounts/usage", async ctx =>
+        {
+            var rse = await RseEndpoints.Catalog(ctx).GetAsync(ctx.Route("rse"));
+            var usage = await RseEndpoints.Catalog(ctx).AccountUsageAsync(rse.Id);
+            await Wire.WriteStream(ctx, usage.Select(a => new Dictionary<string, object?>
+            {
+                ["rse_id"] = rse.Id, ["rse"] = rse.Name, ["account"] = a.Account, ["used_files"] = a.Files, ["used_bytes"] = a.Bytes, ["quota_bytes"] = a.Quota,
+            }));
+        }, "RseAccountUsage", "RSEs");
     }
 
     private static Dictionary<string, object?> Row(RseUsage u, string source, long? used, long? free, long? total, long? files, DateTimeOffset at) => new()

@@ -95,6 +95,7 @@ public static class Permissions
         P("DELETE", "/rses/{rse}/protocols/{scheme}/{hostname}/{port}", Access.Admin, what: "delete RSE protocols"),
         P("DELETE", "/rses/{src}/distances/{dst}", Access.Admin, what: "delete distances"),
         P("PUT", "/rses/{rse}/usage", Access.Admin, what: "set RSE usage"), P("GET", "/rses/{rse}/usage/history", Access.Authenticated),
+        P("GET", "/rses/{rse}/accounts/usage", Access.Authenticated),
         P("GET", "/rses/{rse}/usage", Access.Authenticated), P("GET", "/rses/{rse}/limits", Access.Authenticated),
         P("PUT", "/rses/{rse}/limits", Access.Admin, what: "set RSE limits"), P("DELETE", "/rses/{rse}/limits", Access.Admin, what: "delete RSE limits"),
         P("GET", "/rses/{src}/distances/{dst}", Access.Authenticated),

@@ -175,4 +175,19 @@ public sealed class RseProtocolDialectTests(ServerFixture f) : IClassFixture<Ser
         await RawApi.AssertError(measured, 400, "InvalidObject");
         Assert.Equal(0, (await f.Api.StreamAsync("GET", $"/rses/{rse}/usage?source=rucio")).Single().GetProperty("used").GetInt64());
     }
+
+    [Fact]
+    public async Task Rse_settings_attributes_and_account_usage_answer_as_Rucio()
+    {
+        var rse = await NewRse("RPD-SET");
+        using (var unknown = await f.Api.SendAsync("PUT", $"/rses/{rse}", """{"foo":1}"""))
+            Assert.Equal("The key 'foo' does not exist for RSE properties.", await RawApi.AssertError(unknown, 400, "InputValidationError"));
+        using (var missing = await f.Api.SendAsync("DELETE", $"/rses/{rse}/attr/nokey"))
+            Assert.Contains("nokey", await RawApi.AssertError(missing, 404, "RSEAttributeNotFound"));
+        var root = (await f.Api.StreamAsync("GET", $"/rses/{rse}/accounts/usage")).Single(a => a.GetProperty("account").GetString() == "root");
+        Assert.Equal(rse, root.GetProperty("rse").GetString());
+        Assert.Equal(0, root.GetProperty("used_files").GetInt64());
+        Assert.Equal(0, root.GetProperty("used_bytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("quota_bytes").ValueKind);
+    }
 }

@@ -218,5 +218,15 @@ public static class Migrations
         ALTER TABLE subscriptions ADD COLUMN expires_at INTEGER;
         ALTER TABLE subscriptions ADD COLUMN priority INTEGER NOT NULL DEFAULT 3;
         """),
+        // Usage an outside tool reports for an RSE under a source of its own (Rucio's set_rse_usage), and each report kept.
+        (14, """
+        CREATE TABLE rse_usage (
+            rse_id TEXT NOT NULL REFERENCES rses(id), source TEXT NOT NULL, used INTEGER, free INTEGER, files INTEGER,
+            updated_at INTEGER NOT NULL, PRIMARY KEY (rse_id, source));
+        CREATE TABLE rse_usage_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, rse_id TEXT NOT NULL REFERENCES rses(id), source TEXT NOT NULL, used INTEGER,
+            free INTEGER, files INTEGER, updated_at INTEGER NOT NULL);
+        CREATE INDEX rse_usage_history_rse ON rse_usage_history(rse_id, id);
+        """),
     ];
 }

@@ -35,7 +35,7 @@ public sealed record RseDistance
 }
 public sealed record RseUsage(string RseId, string Rse, long Used, long Files);
 
-public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public Task<Rse> AddAsync(string name, RseSettings settings) => db.WriteAsync(async (c, tx) =>
     {
@@ -167,7 +167,8 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task DeleteAttributeAsync(string name, string key) => db.WriteAsync(async (c, tx) =>
     {
         var rse = await Get(c, tx, name);
-        return await c.ExecuteAsync("DELETE FROM rse_attrs WHERE rse_id=@id AND key=@key", new { id = rse.Id, key }, tx);
+        var n = await c.ExecuteAsync("DELETE FROM rse_attrs WHERE rse_id=@id AND key=@key", new { id = rse.Id, key }, tx);
+        return n > 0 ? n : throw FerryException.NotFound("RSEAttributeNotFound", $"RSE attribute '{key}' cannot be found");
     });
 
     public Task<IReadOnlyList<RseProtocol>> ProtocolsAsync(string rseId) => db.ReadAsync<IReadOnlyList<RseProtocol>>(async c =>
@@ -212,7 +213,7 @@ public sealed class RseCatalog(ICatalogDatabase db, TimeProvider clock)
         foreach (var (a, b) in bidirectional ? new[] { (s.Id, d.Id), (d.Id, s.Id) } : [(s.Id, d.Id)])
         {
             if (mustBeNew && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM distances WHERE src_rse_id=@a AND dest_rse_id=@b", new { a, b }, tx) > 0)
-                throw FerryException.Conflict("Duplicate", $"A distance from {src} to {dst} already exists");
+                throw FerryException.Conflict("Duplicate", a == s.Id ? $"Distance from {src} to {dst} already exists!" : $"Distance from {dst} to {src} already exists!");
             await c.ExecuteAsync("""
                 INSERT INTO distances(src_rse_id,dest_rse_id,distance,created_at,updated_at) VALUES (@a,@b,@distance,@now,@now)
                 ON CONFLICT(src_rse_id,dest_rse_id) DO UPDATE SET distance=excluded.distance, updated_at=excluded.updated_at

@@ -48,20 +48,7 @@ internal static class RseEndpoints
             await Wire.Ok(ctx);
         }, "DeleteRse", "RSEs");
 
-        app.Map("GET", "/rses/{rse}", async ctx =>
-        {
-            var rses = Catalog(ctx);
-            var rse = await rses.GetAsync(ctx.Route("rse"));
-            var attrs = await rses.AttributesAsync(rse.Name);
-            var d = WireFormat.Rse(rse);
-            d["credentials"] = null;
-            d["domain"] = new[] { "lan", "wan" };
-            d["lfn2pfn_algorithm"] = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash";
-            d["sign_url"] = attrs.GetValueOrDefault("sign_url");
-            d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
-            d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
-            await Wire.WriteJson(ctx, d);
-        }, "GetRse", "RSEs");
+        app.Map("GET", "/rses/{rse}", ctx => WriteRseInfo(ctx, ctx.Route("rse")), "GetRse", "RSEs");
 
         app.Map("GET", "/rses/{rse}/attr", async ctx =>
             await Wire.WriteJson(ctx, WireFormat.Attributes(await Catalog(ctx).AttributesAsync(ctx.Route("rse")))), "ListRseAttributes", "RSEs");
@@ -82,63 +69,6 @@ internal static class RseEndpoints
             await Catalog(ctx).DeleteAttributeAsync(ctx.Route("rse"), ctx.Route("key"));
             await Wire.Ok(ctx);
         }, "DeleteRseAttribute", "RSEs");
-
-        app.Map("GET", "/rses/{rse}/protocols", async ctx =>
-        {
-            var rse = await Catalog(ctx).GetAsync(ctx.Route("rse"));
-            var protocols = await Catalog(ctx).ProtocolsAsync(rse.Id);
-            if (protocols.Count == 0) throw FerryException.NotFound("RSEProtocolNotSupported", $"RSE {rse.Name} has no protocols");
-            await Wire.WriteJson(ctx, protocols.Select(WireFormat.Protocol));
-        }, "ListRseProtocols", "RSEs");
-
-        app.Map("POST", "/rses/{rse}/protocols/{scheme}", async ctx =>
-        {
-            Caller.Of(ctx).RequireAdmin("add RSE protocols");
-            var body = await Wire.ReadObject(ctx);
-            var scheme = ctx.Route("scheme");
-            if (scheme.Length == 0 || !scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')) throw FerryException.Invalid($"Invalid scheme '{scheme}'");
-            var prefix = body.OptString("prefix") ?? "";
-            if ((scheme is "file" or "posix") && !Path.IsPathFullyQualified(prefix))
-                throw FerryException.Invalid($"A {scheme} protocol needs an absolute prefix, got '{prefix}'");
-            var port = body.OptLong("port") ?? 0;
-            if (port is < 0 or > 65535) throw FerryException.Invalid($"Invalid port {port}");
-            if (body["domains"] is { } domains && Ferry.Core.Model.ProtocolPriority.Problem(domains.ToElement()) is { } problem)
-                throw FerryException.Invalid(problem);
-            await Catalog(ctx).AddProtocolAsync(ctx.Route("rse"), new RseProtocol
-            {
-                Scheme = scheme, Hostname = body.OptString("hostname") ?? "localhost", Port = (int)port, Prefix = prefix,
-                Impl = body.OptString("impl"), Domains = body["domains"]?.ToJsonString(), ExtendedAttributes = body["extended_attributes"]?.ToJsonString(),
-            });
-            await Wire.Created(ctx);
-        }, "AddRseProtocol", "RSEs");
-
-        app.Map("DELETE", "/rses/{rse}/protocols/{scheme}", async ctx =>
-        {
-            Caller.Of(ctx).RequireAdmin("delete RSE protocols");
-            await Catalog(ctx).DeleteProtocolAsync(ctx.Route("rse"), ctx.Route("scheme"));
-            await Wire.Ok(ctx);
-        }, "DeleteRseProtocol", "RSEs");
-
-        app.Map("GET", "/rses/{rse}/usage", async ctx =>
-        {
-            var u = await Catalog(ctx).UsageAsync(ctx.Route("rse"));
-            var rows = new List<Dictionary<string, object?>>
-            {
-                new()
-                {
-                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = "rucio", ["used"] = u.Used, ["free"] = null, ["total"] = u.Used,
-                    ["files"] = u.Files, ["updated_at"] = Ferry.Core.Time.RucioTime.Format(DateTimeOffset.UtcNow),
-                },
-            };
-            // As Rucio, what the storage itself reports is a second row with source "storage".
-            if (await Catalog(ctx).FreeSpaceAsync(u.RseId) is { } space)
-                rows.Add(new()
-                {
-                    ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = "storage", ["used"] = null, ["free"] = space.FreeBytes, ["total"] = null,
-                    ["files"] = null, ["updated_at"] = Ferry.Core.Time.RucioTime.Format(space.UpdatedAt),
-                });
-            await Wire.WriteStream(ctx, rows);
-        }, "RseUsage", "RSEs");
 
         app.Map("GET", "/rses/{rse}/limits", async ctx =>
         {
@@ -174,6 +104,22 @@ internal static class RseEndpoints
         app.Map("PUT", "/rses/{src}/distances/{dst}", ctx => SetDistance(ctx, mustBeNew: false, 200), "UpdateDistance", "RSEs");
     }
 
+    /// <summary>An RSE with its protocols and the settings a client needs to build PFNs (Rucio's "RSE info").</summary>
+    internal static async Task WriteRseInfo(HttpContext ctx, string name)
+    {
+        var rses = Catalog(ctx);
+        var rse = await rses.GetAsync(name);
+        var attrs = await rses.AttributesAsync(rse.Name);
+        var d = WireFormat.Rse(rse);
+        d["credentials"] = null;
+        d["domain"] = new[] { "lan", "wan" };
+        d["lfn2pfn_algorithm"] = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash";
+        d["sign_url"] = attrs.GetValueOrDefault("sign_url");
+        d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
+        d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
+        await Wire.WriteJson(ctx, d);
+    }
+
     private static async Task SetDistance(HttpContext ctx, bool mustBeNew, int status)
     {
         Caller.Of(ctx).RequireAdmin("set distances");
@@ -189,7 +135,7 @@ internal static class RseEndpoints
         var known = new HashSet<string> { "deterministic", "volatile", "rse_type", "staging_area", "availability", "availability_read",
             "availability_write", "availability_delete", "city", "region_code", "country_name", "continent", "time_zone", "ISP", "ASN",
             "longitude", "latitude", "qos_class" };
-        if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw FerryException.Invalid($"Unknown RSE property '{unknown}'");
+        if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new FerryException("InputValidationError", 400, $"The key '{unknown}' does not exist for RSE properties.");
         var availability = body.OptLong("availability");
         if (availability is not null && (body.ContainsKey("availability_read") || body.ContainsKey("availability_write") || body.ContainsKey("availability_delete")))
             throw new FerryException("InputValidationError", 422, "Give either 'availability' or the availability_read/write/delete flags, not both");
@@ -229,5 +175,5 @@ internal static class RseEndpoints
         return location;
     }
 
-    private static RseCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RseCatalog>();
+    internal static RseCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RseCatalog>();
 }

@@ -112,6 +112,8 @@ public static class FerryServerHost
         Metrics.MetricsEndpoints.MapFerryMetrics(app);
         app.MapAccounts();
         app.MapRses();
+        app.MapRseProtocols();
+        app.MapRseUsage();
         app.MapDids();
         app.MapReplicas();
         app.MapRules();

@@ -65,7 +65,7 @@ public static class WireFormat
     public static Dictionary<string, object?> Protocol(RseProtocol p) => new()
     {
         ["hostname"] = p.Hostname, ["scheme"] = p.Scheme, ["port"] = p.Port, ["prefix"] = p.Prefix, ["impl"] = p.Impl,
-        ["domains"] = p.Domains is null ? null : JsonNode.Parse(p.Domains),
+        ["domains"] = ProtocolDomains.Show(p.Domains),
         ["extended_attributes"] = p.ExtendedAttributes is null ? null : JsonNode.Parse(p.ExtendedAttributes),
     };
 

@@ -258,8 +258,14 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             new { stuck = RuleState.Stuck, replicating = RuleState.Replicating, cutoff = clock.GetUtcNow() - olderThan }, tx));
 
     /// <summary>Moves a rule to a new RSE expression: the new rule is created now; the old one goes once the new one is OK.</summary>
-    public Task<string> MoveAsync(string id, string rseExpression) => db.WriteAsync(async (c, tx) =>
+    /// <summary>
+    /// Moves a rule: a child rule on the new expression replaces it once OK. Activity and source replica expression
+    /// may be overridden for the child (Rucio's <c>override</c>); everything else is inherited.
+    /// </summary>
+    public Task<string> MoveAsync(string id, string rseExpression, string? activity = null, string? sourceReplicaExpression = null) => db.WriteAsync(async (c, tx) =>
     {
+        if (activity is not null && !Activities.Contains(activity)) throw FerryException.Invalid($"Unknown activity '{activity}'");
+        if (sourceReplicaExpression is not null) RseExpression.Parse(sourceReplicaExpression);
         var old = await Get(c, tx, id);
         if (old.ChildRuleId is not null) throw FerryException.Conflict("UnsupportedOperation", $"Rule {id} is already being moved (to rule {old.ChildRuleId})");
         if (old.RseExpression == rseExpression) throw FerryException.Conflict("UnsupportedOperation", $"Rule {id} already uses '{rseExpression}'");
@@ -272,6 +278,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
         {
             Id = Guid.NewGuid().ToString("N"), RseExpression = rseExpression, State = RuleState.Replicating, Locked = false, Error = null,
             LocksOkCnt = 0, LocksReplicatingCnt = 0, LocksStuckCnt = 0, StuckAt = null, ChildRuleId = null, CreatedAt = now, UpdatedAt = now,
+            Activity = activity ?? old.Activity, SourceReplicaExpression = sourceReplicaExpression ?? old.SourceReplicaExpression,
         };
         await Insert(c, tx, child);
         await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true, facts);

@@ -102,8 +102,16 @@ internal static class RuleEndpoints
             var rule = await Rules(ctx).GetAsync(id);
             Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "move rules");
             var body = await Wire.ReadObject(ctx);
-            var child = await Rules(ctx).MoveAsync(id, body.RequiredString("rse_expression"));
-            await Wire.WriteJson(ctx, new[] { child }, 201);
+            // Rucio takes overrides under "override" and, for older clients, activity and source_replica_expression at the top.
+            var overrides = body["override"] is { } o ? Json.AsObject(o, "override") : [];
+            foreach (var key in overrides.Select(p => p.Key))
+                if (key is not ("activity" or "source_replica_expression"))
+                    throw FerryException.Invalid($"A moved rule can override activity and source_replica_expression, not '{key}'");
+            var child = await Rules(ctx).MoveAsync(id, body.RequiredString("rse_expression"),
+                overrides.OptString("activity") ?? body.OptString("activity"),
+                overrides.OptString("source_replica_expression") ?? body.OptString("source_replica_expression"));
+            // Rucio 41 answers the new rule's id as a JSON string.
+            await Wire.WriteJson(ctx, child, 201);
         }, "MoveRule", "Rules");
 
         app.Map("DELETE", "/rules/{id}", async ctx =>
@@ -128,6 +136,10 @@ internal static class RuleEndpoints
             null or "N" or "NO" => "NO", "Y" or "YES" => "YES", "C" or "CLOSE" => "CLOSE", "P" or "PROGRESS" => "PROGRESS",
             var other => throw FerryException.Invalid($"Unknown notify value '{other}': use Y, N, C or P"),
         };
+        // Rucio's client sends these on every rule (null and false when unused); Ferry places a rule at once and has no
+        // approval workflow, so asking for either is refused rather than silently ignored.
+        if (body["delay_injection"] is not null) throw FerryException.Invalid("delay_injection is not supported by Ferry: a rule is placed when it is created");
+        if (body.OptBool("ask_approval") == true) throw FerryException.Invalid("ask_approval is not supported by Ferry: rules need no approval");
         var ignoreAccountLimit = body.OptBool("ignore_account_limit") ?? false;
         if (ignoreAccountLimit && !caller.IsAdmin) throw FerryException.Denied($"Account {caller.Account} can not add rules that ignore account limits");
         return new RuleSpec

@@ -16,7 +16,7 @@ public sealed class RuleColumnTests(ServerFixture f) : IClassFixture<ServerFixtu
         Assert.True((await f.Api.JsonAsync("GET", $"/rules/{parent}")).GetProperty("child_rule_id").ValueKind == JsonValueKind.Null);
         // With its only source unreadable the child cannot finish, so the parent stays and points at it.
         await f.Api.SendAsync("PUT", "/rses/RC-A", """{"availability_read":false}""");
-        var child = (await f.Api.JsonAsync("POST", $"/rules/{parent}/move", """{"rse_expression":"RC-B"}"""))[0].GetString();
+        var child = (await f.Api.JsonAsync("POST", $"/rules/{parent}/move", """{"rse_expression":"RC-B"}""")).GetString();
         Assert.Equal(child, (await f.Api.JsonAsync("GET", $"/rules/{parent}")).GetProperty("child_rule_id").GetString());
         await f.Api.SendAsync("PUT", "/rses/RC-A", """{"availability_read":true}""");
     }

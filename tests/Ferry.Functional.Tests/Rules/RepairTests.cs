@@ -68,7 +68,7 @@ public sealed class RepairTests
         await Site.WaitForRuleAsync(api, id, "OK", TimeSpan.FromSeconds(30));
 
         var moved = await api.JsonAsync("POST", $"/rules/{id}/move", """{"rse_expression":"MOVE-C"}""");
-        var child = moved[0].GetString()!;
+        var child = moved.GetString()!; // Rucio 41 answers the new id as a JSON string
         await Site.WaitForRuleAsync(api, child, "OK", TimeSpan.FromSeconds(30));
         await Site.WaitUntilAsync(async () => (int)(await api.SendAsync("GET", $"/rules/{id}")).StatusCode == 404, TimeSpan.FromSeconds(30), "the old rule to go");
         await Site.WaitUntilAsync(() => Task.FromResult(Site.Snapshot(b).Count == 0), TimeSpan.FromSeconds(30), "MOVE-B to be emptied");

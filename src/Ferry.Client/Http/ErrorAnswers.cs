@@ -8,7 +8,7 @@ namespace Ferry.Client.Http;
 /// answer with neither (a web server's HTML 404 or 405 for a route it does not have) gets a message that names the
 /// request, never a bare status.
 /// </summary>
-public static class ErrorAnswers
+public static partial class ErrorAnswers
 {
     public static (string Class, string Message) Read(int status, string? reason, string? body, string? headerClass, string? headerMessage,
         string? method = null, string? path = null)
@@ -39,8 +39,13 @@ public static class ErrorAnswers
                 ? $"the server has no route for {request} ({what})"
                 : request.Length > 0 ? $"{what} for {request}" : what;
         }
-        return (cls, message ?? reason ?? "request failed");
+        return (cls, OneLine(message ?? reason ?? "request failed"));
     }
+
+    /// <summary>Rucio's messages may span lines (a schema error quotes the schema); errors are printed one a line.</summary>
+    public static string OneLine(string message) => WhiteSpace().Replace(message.Trim(), " ");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")] private static partial System.Text.RegularExpressions.Regex WhiteSpace();
 
     private static string? Field(JsonElement e, string key) =>
         e.TryGetProperty(key, out var v) ? v.ValueKind switch

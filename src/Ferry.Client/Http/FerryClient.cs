@@ -133,7 +133,7 @@ public sealed partial class FerryClient : IDisposable
         using var resp = await SendAsync(method, path, body, ct);
         if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
         var text = await resp.Content.ReadAsStringAsync(ct);
-        return text.Length == 0 ? default : Json.Parse(text);
+        return text.Length == 0 ? default : Json.ParseValueOrLines(text);
     }
 
     public async Task NoContentAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
@@ -208,6 +208,20 @@ public static class Json
         if (text.Contains("Infinity", StringComparison.Ordinal))
             text = System.Text.RegularExpressions.Regex.Replace(text, @"(?<=[:\[,]\s*)-?Infinity(?=\s*[,}\]])", m => $"\"{m.Value}\"");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// One JSON value, or newline-delimited values read as one array: where Ferry answers a JSON list Rucio may stream
+    /// the same items one a line (an account's identities).
+    /// </summary>
+    public static JsonElement ParseValueOrLines(string text)
+    {
+        try { return Parse(text); }
+        catch (JsonException) when (text.Contains('\n'))
+        {
+            var items = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList();
+            return JsonSerializer.SerializeToElement(items);
+        }
     }
 
     public static string? Str(this JsonElement e, string key) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Ferry.Cli.Commands;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
@@ -10,6 +11,16 @@ public sealed class UsageException(string message) : Exception(message);
 
 public static class FerryCli
 {
+    /// <summary>The one line a Ferry-only verb prints when the server lacks the API it needs.</summary>
+    public static string MissingCapabilityLine(string command, string message) => $"{command}: {message}";
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = parse.CommandResult; r is CommandResult c && c.Parent is not null; r = c.Parent) names.Insert(0, c.Command.Name);
+        return string.Join(' ', names.Prepend("ferry"));
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Ferry: data management for scientific collaborations (speaks Rucio's REST dialect)");
@@ -59,6 +70,12 @@ public static class FerryCli
         catch (UsageException e)
         {
             Console.Error.WriteLine($"ferry: {e.Message}");
+            return 2;
+        }
+        catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability)
+        {
+            // The server is not one that can do this (a Rucio server for a Ferry-only verb): not a failure to retry.
+            Console.Error.WriteLine(MissingCapabilityLine(CommandPath(parse), e.Message));
             return 2;
         }
         catch (FerryApiException e)

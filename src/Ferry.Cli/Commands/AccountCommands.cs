@@ -125,10 +125,14 @@ internal static class AccountCommands
         var global = await c.GlobalLimitsAsync(account, ct);
         if (json) { Render.Json(new { local, global }); return 0; }
         Console.Out.WriteLine("TARGET\tKIND\tLIMIT");
-        foreach (var l in local.EnumerateObject()) Console.Out.WriteLine($"{l.Name}\tRSE\t{Sizes.Format(l.Value.GetInt64())}");
-        foreach (var g in global.EnumerateObject()) Console.Out.WriteLine($"{g.Name}\texpression\t{Sizes.Format(g.Value.GetProperty("limit").GetInt64())}");
+        foreach (var l in local.EnumerateObject()) Console.Out.WriteLine($"{l.Name}\tRSE\t{Limit(l.Value)}");
+        foreach (var g in global.EnumerateObject()) Console.Out.WriteLine($"{g.Name}\texpression\t{Limit(g.Value.GetProperty("limit"))}");
         return 0;
     }
+
+    /// <summary>A number of bytes, or unlimited: Rucio writes an infinite limit as the bare token Infinity (read as a string).</summary>
+    private static string Limit(System.Text.Json.JsonElement v) =>
+        v.ValueKind == System.Text.Json.JsonValueKind.Number ? Sizes.Format(v.GetInt64()) : v.ToString() is "Infinity" ? "unlimited" : v.ToString();
 
     private static string ReadPassword()
     {

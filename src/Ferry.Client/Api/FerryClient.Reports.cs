@@ -24,12 +24,41 @@ public sealed record UsageReport(string Account, string? RseExpression, int Top,
 /// <summary>Ferry's extensions for watching rules and reporting usage; one request however many rules or datasets.</summary>
 public sealed partial class FerryClient
 {
-    public async Task<RulesProgress> RulesProgressAsync(IReadOnlyCollection<string> ruleIds, CancellationToken ct = default) =>
-        Read<RulesProgress>(await JsonAsync(HttpMethod.Post, "ferry/rules/progress",
-            new JsonObject { ["rule_ids"] = new JsonArray(ruleIds.Select(i => (JsonNode)JsonValue.Create(i)).ToArray()) }, ct));
+    /// <summary>Progress of the rules; a server without /ferry/rules (Rucio) is asked rule by rule, without byte counts.</summary>
+    public async Task<RulesProgress> RulesProgressAsync(IReadOnlyCollection<string> ruleIds, CancellationToken ct = default)
+    {
+        if (_hasExtensions == false) return await RulesOneByOneAsync(ruleIds, ct);
+        try
+        {
+            return Read<RulesProgress>(await JsonAsync(HttpMethod.Post, "ferry/rules/progress",
+                new JsonObject { ["rule_ids"] = new JsonArray(ruleIds.Select(i => (JsonNode)JsonValue.Create(i)).ToArray()) }, ct));
+        }
+        catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability) { return await RulesOneByOneAsync(ruleIds, ct); }
+    }
 
-    public async Task<RulesProgress> AccountRulesProgressAsync(string account, CancellationToken ct = default) =>
-        Read<RulesProgress>(await JsonAsync(HttpMethod.Post, "ferry/rules/progress", new JsonObject { ["account"] = account }, ct));
+    public async Task<RulesProgress> AccountRulesProgressAsync(string account, CancellationToken ct = default)
+    {
+        if (_hasExtensions != false)
+            try { return Read<RulesProgress>(await JsonAsync(HttpMethod.Post, "ferry/rules/progress", new JsonObject { ["account"] = account }, ct)); }
+            catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability) { }
+        return new RulesProgress((await ListRulesAsync(account, ct)).Select(FromRule).ToList(), []);
+    }
+
+    private async Task<RulesProgress> RulesOneByOneAsync(IReadOnlyCollection<string> ruleIds, CancellationToken ct)
+    {
+        var found = new List<RuleProgressInfo>();
+        var missing = new List<string>();
+        foreach (var id in ruleIds)
+            try { found.Add(FromRule(await GetRuleAsync(id, ct))); }
+            catch (FerryApiException e) when (e.ExceptionClass == "RuleNotFound") { missing.Add(id); }
+        return new RulesProgress(found, missing);
+    }
+
+    /// <summary>A rule as the dialect shows it, as progress: lock counts only (a Rucio rule keeps no byte counts).</summary>
+    private static RuleProgressInfo FromRule(JsonElement r) =>
+        new(r.Str("id") ?? "", r.Str("account") ?? "", r.Str("scope") ?? "", r.Str("name") ?? "", r.Str("rse_expression") ?? "", (int)(r.Long("copies") ?? 1),
+            r.Str("state") ?? "", r.Str("error"), r.Long("locks_ok_cnt") ?? 0, r.Long("locks_replicating_cnt") ?? 0, r.Long("locks_stuck_cnt") ?? 0, 0, 0, 0, 0,
+            r.Str("expires_at"), r.Str("updated_at"));
 
     public async Task<UsageReport> UsageReportAsync(string account, string? rseExpression, int top, CancellationToken ct = default)
     {

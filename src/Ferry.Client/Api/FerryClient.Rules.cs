@@ -44,8 +44,12 @@ public sealed partial class FerryClient
     public Task DeleteRuleAsync(string id, bool? purgeReplicas, bool immediate, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Delete, $"rules/{Escape(id)}" + (immediate ? "?immediate=true" : ""), new JsonObject { ["purge_replicas"] = purgeReplicas }, ct);
 
-    public async Task<string> MoveRuleAsync(string id, string rseExpression, CancellationToken ct = default) =>
-        (await JsonAsync(HttpMethod.Post, $"rules/{Escape(id)}/move", new JsonObject { ["rse_expression"] = rseExpression }, ct))[0].GetString()!;
+    /// <summary>The new rule's id: Rucio answers it as a JSON string, older dialect servers as a one-element list.</summary>
+    public async Task<string> MoveRuleAsync(string id, string rseExpression, CancellationToken ct = default)
+    {
+        var answer = await JsonAsync(HttpMethod.Post, $"rules/{Escape(id)}/move", new JsonObject { ["rse_expression"] = rseExpression }, ct);
+        return (answer.ValueKind == JsonValueKind.Array ? answer[0] : answer).GetString()!;
+    }
 
     public Task<JsonElement> DeclareBadAsync(IEnumerable<(DidRef Did, string Rse)> replicas, string reason, CancellationToken ct = default) =>
         JsonAsync(HttpMethod.Post, "replicas/bad", new JsonObject

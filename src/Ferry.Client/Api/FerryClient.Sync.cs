@@ -15,9 +15,11 @@ public sealed partial class FerryClient
     public Task<JsonElement> CheckRseAsync(string rse, JsonObject body, CancellationToken ct = default) =>
         JsonAsync(HttpMethod.Post, $"ferry/rses/{Escape(rse)}/check", body, ct);
 
-    public async Task<Dictionary<string, string>> Lfns2PfnsAsync(string rse, IEnumerable<DidRef> lfns, string? scheme = null, CancellationToken ct = default)
+    public async Task<Dictionary<string, string>> Lfns2PfnsAsync(string rse, IEnumerable<DidRef> lfns, string? scheme = null, CancellationToken ct = default,
+        string? operation = null)
     {
-        var query = string.Join("&", lfns.Select(l => $"lfn={Escape($"{l.Scope}:{l.Name}")}")) + (scheme is null ? "" : $"&scheme={Escape(scheme)}");
+        var query = string.Join("&", lfns.Select(l => $"lfn={Escape($"{l.Scope}:{l.Name}")}")) + (scheme is null ? "" : $"&scheme={Escape(scheme)}")
+            + (operation is null ? "" : $"&operation={Escape(operation)}");
         var answer = await JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}/lfns2pfns?{query}", ct: ct);
         return answer.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
     }

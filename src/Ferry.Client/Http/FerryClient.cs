@@ -21,6 +21,8 @@ public sealed partial class FerryClient : IDisposable
     private readonly ClientSettings _settings;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private string? _token;
+    /// <summary>Whether the server has Ferry's /ferry/ routes: unknown until a /ferry/ request was answered.</summary>
+    private bool? _hasExtensions;
 
     public ClientSettings Settings => _settings;
     public string? Account { get; private set; }
@@ -65,18 +67,36 @@ public sealed partial class FerryClient : IDisposable
         Account = resp.Headers.TryGetValues("X-Rucio-Auth-Account", out var a) ? a.First() : _settings.Account;
     }
 
+    /// <summary>Sends once, following 307/308 with the same method and body (see <see cref="Redirects"/>).</summary>
     private async Task<HttpResponseMessage> SendRaw(HttpRequestMessage req, CancellationToken ct)
     {
-        try { return await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct); }
-        catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException)
+        // The body is kept before the first send: a redirect sends it again.
+        var body = req.Content is null ? null : await req.Content.ReadAsByteArrayAsync(ct);
+        var uri = req.RequestUri is { IsAbsoluteUri: true } abs ? abs : new Uri(_http.BaseAddress!, req.RequestUri!);
+        req.RequestUri = uri;
+        for (var hop = 0; ; hop++)
         {
-            throw new HttpRequestException($"cannot reach the server at {_settings.Url}: {e.InnerException.Message}", e);
+            HttpResponseMessage resp;
+            try { resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct); }
+            catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException)
+            {
+                throw new HttpRequestException($"cannot reach the server at {_settings.Url}: {e.InnerException.Message}", e);
+            }
+            if (hop >= Redirects.MaxHops || Redirects.Target(resp.StatusCode, uri, resp.Headers.Location) is not { } target) return resp;
+            resp.Dispose();
+            req = Redirects.Resend(req, uri, target, body);
+            uri = target;
         }
     }
 
-    /// <summary>Sends an authenticated request; a 401 triggers one fresh login and a retry.</summary>
+    /// <summary>
+    /// Sends an authenticated request; a 401 triggers one fresh login and a retry. A /ferry/ route the server does not
+    /// have throws <see cref="FerryExtensions.Missing"/>, and later /ferry/ requests of this client throw it unsent.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
     {
+        var extension = FerryExtensions.IsExtensionPath(path);
+        if (extension && _hasExtensions == false) throw FerryExtensions.Missing(_settings.Url, path);
         if (_token is null) await LoginAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
@@ -97,6 +117,13 @@ public sealed partial class FerryClient : IDisposable
                 await LoginAsync(ct);
                 continue;
             }
+            if (extension && FerryExtensions.IsMissingRoute((int)resp.StatusCode, resp.Headers.Contains("ExceptionClass")))
+            {
+                resp.Dispose();
+                _hasExtensions = false;
+                throw FerryExtensions.Missing(_settings.Url, path);
+            }
+            if (extension && resp.IsSuccessStatusCode) _hasExtensions = true;
             return resp;
         }
     }
@@ -106,7 +133,7 @@ public sealed partial class FerryClient : IDisposable
         using var resp = await SendAsync(method, path, body, ct);
         if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
         var text = await resp.Content.ReadAsStringAsync(ct);
-        return text.Length == 0 ? default : Json.Parse(text);
+        return text.Length == 0 ? default : Json.ParseValueOrLines(text);
     }
 
     public async Task NoContentAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
@@ -132,25 +159,33 @@ public sealed partial class FerryClient : IDisposable
         return list;
     }
 
-    /// <summary>Rucio puts the error in the body first and the headers second; both are read.</summary>
+    /// <summary>Rucio puts the error in the body first and the headers second; both are read (<see cref="ErrorAnswers"/>).</summary>
     public static async Task<FerryApiException> ErrorFrom(HttpResponseMessage resp)
     {
         var status = (int)resp.StatusCode;
-        string? cls = null, message = null;
+        string? text;
+        try { text = await resp.Content.ReadAsStringAsync(); }
+        catch (HttpRequestException) { text = null; }
+        string? Header(string name) => resp.Headers.TryGetValues(name, out var v) ? v.First() : null;
+        var (cls, message) = ErrorAnswers.Read(status, resp.ReasonPhrase, text, Header("ExceptionClass"), Header("ExceptionMessage"),
+            resp.RequestMessage?.Method.Method, resp.RequestMessage?.RequestUri?.AbsolutePath);
+        return new FerryApiException(cls, status, message);
+    }
+
+    /// <summary>
+    /// Whether the server has Ferry's /ferry/ API (a Ferry server) or not (Rucio), asked once per client with a request
+    /// every Ferry answers: the permission table.
+    /// </summary>
+    public async Task<bool> HasFerryExtensionsAsync(CancellationToken ct = default)
+    {
+        if (_hasExtensions is { } known) return known;
         try
         {
-            var text = await resp.Content.ReadAsStringAsync();
-            if (text.StartsWith('{'))
-            {
-                var doc = Json.Parse(text);
-                cls = doc.TryGetProperty("ExceptionClass", out var c) ? c.GetString() : null;
-                message = doc.TryGetProperty("ExceptionMessage", out var m) ? m.GetString() : null;
-            }
+            using var resp = await SendAsync(HttpMethod.Get, "ferry/permissions", ct: ct);
+            _hasExtensions = resp.IsSuccessStatusCode;
         }
-        catch (JsonException) { }
-        cls ??= resp.Headers.TryGetValues("ExceptionClass", out var hc) ? hc.First() : $"HTTP{status}";
-        message ??= resp.Headers.TryGetValues("ExceptionMessage", out var hm) ? hm.First() : resp.ReasonPhrase ?? "request failed";
-        return new FerryApiException(cls, status, message);
+        catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability) { }
+        return _hasExtensions ?? false;
     }
 
     public static string Escape(string segment) => Uri.EscapeDataString(segment);
@@ -173,6 +208,20 @@ public static class Json
         if (text.Contains("Infinity", StringComparison.Ordinal))
             text = System.Text.RegularExpressions.Regex.Replace(text, @"(?<=[:\[,]\s*)-?Infinity(?=\s*[,}\]])", m => $"\"{m.Value}\"");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// One JSON value, or newline-delimited values read as one array: where Ferry answers a JSON list Rucio may stream
+    /// the same items one a line (an account's identities).
+    /// </summary>
+    public static JsonElement ParseValueOrLines(string text)
+    {
+        try { return Parse(text); }
+        catch (JsonException) when (text.Contains('\n'))
+        {
+            var items = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList();
+            return JsonSerializer.SerializeToElement(items);
+        }
     }
 
     public static string? Str(this JsonElement e, string key) =>

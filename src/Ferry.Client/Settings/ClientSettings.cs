@@ -43,7 +43,7 @@ public sealed record ClientSettings
         string? username = env.GetValueOrDefault("FERRY_USERNAME"), password = env.GetValueOrDefault("FERRY_PASSWORD");
         var token = env.GetValueOrDefault("FERRY_TOKEN");
         var sources = new List<string>();
-        if (url is not null || account is not null || password is not null || token is not null) sources.Add("environment");
+        if (url is not null || account is not null || username is not null || password is not null || token is not null) sources.Add("environment");
 
         var configPath = env.GetValueOrDefault("FERRY_CONFIG") is { Length: > 0 } c ? c : Path.Combine(Home(env), ".config", "ferry", "config.json");
         if (File.Exists(configPath))

@@ -41,7 +41,10 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
         var account = options.Account ?? await DefaultAccountAsync(ct);
         await EnsureScopesAsync(diff, ct);
         foreach (var d in diff.Datasets.Where(d => d.Missing.Count > 0)) await AddMissingAsync(d, account, ct);
-        foreach (var d in diff.Datasets.Where(d => d.Extra.Count > 0)) await RemoveExtraAsync(d, theirs, ct);
+        // A partial listing (Rucio's, dataset by dataset) cannot tell a file the source lacks from one it did not list.
+        if (source is ServerSource { Partial: true })
+            report.Notes.Add($"{diff.Extra} extra file(s) left in place: {source.Describe} was read dataset by dataset, so its listing may be incomplete");
+        else foreach (var d in diff.Datasets.Where(d => d.Extra.Count > 0)) await RemoveExtraAsync(d, theirs, ct);
         return (diff, report);
     }
 

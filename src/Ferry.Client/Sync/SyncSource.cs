@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ferry.Client.Http;
 using Ferry.Client.Settings;
 using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
 using Ferry.Core.Sync;
 
 namespace Ferry.Client.Sync;
@@ -31,7 +32,8 @@ public static class SyncSources
         }
         var client = new FerryClient(new ClientSettings
         {
-            Url = from.TrimEnd('/'), Account = account ?? "root", Username = account ?? "root",
+            // A Rucio account logs in with a username of its own (root as ddmlab): FERRY_SOURCE_USERNAME, else the account's name.
+            Url = from.TrimEnd('/'), Account = account ?? "root", Username = env.GetValueOrDefault("FERRY_SOURCE_USERNAME") is { Length: > 0 } u ? u : account ?? "root",
             Password = env.GetValueOrDefault("FERRY_SOURCE_PASSWORD"), Token = env.GetValueOrDefault("FERRY_SOURCE_TOKEN"), Source = "the sync source",
         });
         try
@@ -53,11 +55,17 @@ public static class SyncSources
     }
 }
 
-/// <summary>A Ferry server, or a Rucio server for RSEs, attributes, protocols and distances (replicas need Ferry's listing or a dump).</summary>
+/// <summary>
+/// A Ferry server, or a Rucio server. Rucio has no listing of every replica on an RSE: its replicas are read dataset by
+/// dataset (the datasets Rucio records a replica of on the RSE), so files outside those are not seen and the listing is
+/// <see cref="Partial"/>.
+/// </summary>
 public sealed class ServerSource(FerryClient client, string url) : ISyncSource
 {
     public string Describe => url;
     public FerryClient? Server => client;
+    /// <summary>Whether the last listing may lack replicas the source has (read through Rucio's dataset replicas).</summary>
+    public bool Partial { get; private set; }
 
     public async Task<List<CatalogueEntry>> ReplicasAsync(string rse, CancellationToken ct)
     {
@@ -68,10 +76,29 @@ public sealed class ServerSource(FerryClient client, string url) : ISyncSource
                 if (r.Str("state") is null or "AVAILABLE")
                     list.Add(new CatalogueEntry(r.Str("scope")!, r.Str("name")!, r.Long("bytes") ?? 0, r.Str("adler32"), r.Str("dataset")));
         }
-        catch (FerryApiException e) when (e.Status is 404 or 405 && e.ExceptionClass.StartsWith("HTTP", StringComparison.Ordinal))
+        catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability)
         {
-            throw new FerryException("SourceNotFerry", 400,
-                $"{url} speaks Rucio's dialect but has no Ferry replica listing: give a replica dump of {rse} as --from FILE (JSON lines rse, scope, name, bytes, adler32); nothing was changed");
+            return await ThroughDatasetsAsync(rse, ct);
+        }
+        return list;
+    }
+
+    private async Task<List<CatalogueEntry>> ThroughDatasetsAsync(string rse, CancellationToken ct)
+    {
+        Partial = true;
+        Console.Error.WriteLine($"ferry: {url} has no Ferry replica listing (a Rucio server): reading its replicas on {rse} dataset by dataset (slower; files in no dataset replicated there are not seen)");
+        var list = new List<CatalogueEntry>();
+        var seen = new HashSet<DidRef>();
+        foreach (var ds in await client.ListAsync(HttpMethod.Get, $"replicas/rse/{FerryClient.Escape(rse)}", ct: ct))
+        {
+            var dataset = new DidRef(ds.Str("scope")!, ds.Str("name")!);
+            foreach (var r in await client.ListReplicasAsync([dataset], rseExpression: rse, ct: ct))
+            {
+                var did = new DidRef(r.Str("scope")!, r.Str("name")!);
+                var available = r.TryGetProperty("states", out var states) && states.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && states.TryGetProperty(rse, out var st) && st.GetString() == "AVAILABLE";
+                if (available && seen.Add(did)) list.Add(new CatalogueEntry(did.Scope, did.Name, r.Long("bytes") ?? 0, r.Str("adler32"), dataset.ToString()));
+            }
         }
         return list;
     }

@@ -16,7 +16,7 @@ public static class Cli
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["FERRY_HOME"] = home;
         psi.Environment["HOME"] = home;
-        foreach (var k in new[] { "FERRY_URL", "FERRY_ACCOUNT", "FERRY_PASSWORD", "FERRY_TOKEN", "FERRY_CONFIG", "RUCIO_CONFIG" }) psi.Environment.Remove(k);
+        foreach (var k in new[] { "FERRY_URL", "FERRY_ACCOUNT", "FERRY_USERNAME", "FERRY_PASSWORD", "FERRY_TOKEN", "FERRY_CONFIG", "RUCIO_CONFIG" }) psi.Environment.Remove(k);
         if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         return psi;
     }

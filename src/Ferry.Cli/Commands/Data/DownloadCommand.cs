@@ -20,7 +20,8 @@ internal static class DownloadCommand
         runner.AddTo(cmd);
         cmd.SetAction(async (pr, ct) =>
         {
-            var sel = selection.Read(pr);
+            // Only the selection needs Ferry's API: on a Rucio server its DID search stands in.
+            var sel = selection.Read(pr) with { RucioSearchAllowed = true };
             var root = pr.GetValue(dir)!;
             using var c = Common.Client();
             var found = new Dictionary<DidRef, SelectedItem>();

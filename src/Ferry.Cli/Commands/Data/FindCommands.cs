@@ -21,7 +21,7 @@ internal static class FindCommands
         cmd.SetAction(async (pr, ct) =>
         {
             if (pr.GetValue(json) && pr.GetValue(csv)) throw new UsageException("--json and --csv exclude each other");
-            var sel = selection.Read(pr);
+            var sel = selection.Read(pr) with { RucioSearchAllowed = true };
             using var c = Common.Client();
             var items = new List<SelectedItem>();
             await foreach (var item in sel.EnumerateAsync(c, ct)) items.Add(item);
@@ -72,7 +72,7 @@ internal static class FindCommands
         selection.AddTo(cmd);
         cmd.SetAction(async (pr, ct) =>
         {
-            var sel = selection.Read(pr);
+            var sel = selection.Read(pr) with { RucioSearchAllowed = true };
             var schemes = pr.GetValue(protocol) is { } p ? new[] { p } : null;
             using var c = Common.Client();
             var asJson = pr.GetValue(json);

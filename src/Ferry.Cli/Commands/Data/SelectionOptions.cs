@@ -87,13 +87,24 @@ internal sealed record Selection(DataSelection Filter, IReadOnlyList<DidRef>? Fr
     /// <summary>The same selection, telling <paramref name="observer"/> about each item found.</summary>
     public Selection WithObserver(Action<SelectedItem> observer) => this with { _observer = observer };
 
+    /// <summary>Whether a server without Ferry's /ferry/data API (Rucio) may do the selection through its DID search.</summary>
+    public bool RucioSearchAllowed { get; init; }
+
     /// <summary>Everything selected, in pages; a refusal of the selection by the server (400) is a usage error.</summary>
     public async IAsyncEnumerable<SelectedItem> EnumerateAsync(FerryClient client, [EnumeratorCancellation] CancellationToken ct)
     {
         var filters = FromFile is null ? [Filter] : FromFile.Chunk(DataSelection.MaxDids).Select(chunk => Filter with { Dids = chunk });
+        var viaRucio = RucioSearchAllowed && !await client.HasFerryExtensionsAsync(ct);
+        if (viaRucio)
+        {
+            if (RucioSelection.Unsupported(Filter) is { } option)
+                throw new FerryApiException(FerryExtensions.MissingCapability, 404,
+                    $"{option} needs Ferry's /ferry/data API, which the server at {client.Settings.Url} lacks (not a Ferry server); its DID search can do --scope, --pattern, --type, --meta, --created-after/--created-before and --from-file");
+            Console.Error.WriteLine($"ferry: {client.Settings.Url} is not a Ferry server: selecting through its DID search instead (slower: one request per scope, one per open dataset)");
+        }
         foreach (var filter in filters)
         {
-            await using var pages = client.SelectAsync(filter, PageSize, ct).GetAsyncEnumerator(ct);
+            await using var pages = (viaRucio ? RucioSelection.SelectAsync(client, filter, ct) : client.SelectAsync(filter, PageSize, ct)).GetAsyncEnumerator(ct);
             while (true)
             {
                 try { if (!await pages.MoveNextAsync()) break; }

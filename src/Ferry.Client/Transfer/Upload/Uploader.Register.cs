@@ -58,10 +58,16 @@ public sealed partial class Uploader
             var group = batch.Where(r => !r.AlreadyRegistered && r.ReplicaRowExists != post).Select(r => r.File).ToList();
             var failed = await BulkAsync(group, (files, t) =>
             {
-                var body = new JsonArray(files.Select(f => (JsonNode)new JsonObject
+                var body = new JsonArray(files.Select(f =>
                 {
-                    ["scope"] = f.Entry.Did.Scope, ["name"] = f.Entry.Did.Name, ["bytes"] = f.Entry.Bytes, ["adler32"] = f.Adler32, ["md5"] = f.Md5, ["state"] = "A",
-                    ["meta"] = new JsonObject { ["guid"] = Guid.NewGuid().ToString("N") },
+                    var file = new JsonObject
+                    {
+                        ["scope"] = f.Entry.Did.Scope, ["name"] = f.Entry.Did.Name, ["bytes"] = f.Entry.Bytes, ["adler32"] = f.Adler32, ["state"] = "A",
+                        ["meta"] = new JsonObject { ["guid"] = Guid.NewGuid().ToString("N") },
+                    };
+                    // Left out when not computed: Rucio's schema refuses an md5 of null.
+                    if (f.Md5 is not null) file["md5"] = f.Md5;
+                    return (JsonNode)file;
                 }).ToArray());
                 return post ? client.AddReplicasAsync(_o.WriteRse, body, t) : client.UpdateReplicasAsync(_o.WriteRse, body, t);
             }, ct);

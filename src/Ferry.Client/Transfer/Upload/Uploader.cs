@@ -105,6 +105,7 @@ public sealed partial class Uploader(FerryClient client)
             else toCopy.Add(f);
         }
         if (!admin) await PreflightQuotaAsync(toCopy, account, ct);
+        await ServerPfnsAsync(toCopy.Concat(toVerify).Where(f => f.Pfn is not null).ToList(), ct);
         if (_o.DryRun)
         {
             // Nothing is read in a dry run: a file the catalogue has on the RSE counts as present without comparing checksums.

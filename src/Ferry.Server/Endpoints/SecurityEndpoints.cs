@@ -39,8 +39,9 @@ internal static class SecurityEndpoints
         app.Map("GET", "/auth/x509", x509, "AuthX509", "Auth");
         app.Map("GET", "/auth/x509_proxy", x509, "AuthX509Proxy", "Auth");
 
+        // One identity per line, as Rucio streams them (application/x-json-stream).
         app.Map("GET", "/accounts/{account}/identities", async ctx =>
-            await Wire.WriteJson(ctx, (await Identities(ctx).ListAsync(ctx.Route("account"))).Select(i => new Dictionary<string, object?>
+            await Wire.WriteStream(ctx, (await Identities(ctx).ListAsync(ctx.Route("account"))).Select(i => new Dictionary<string, object?>
                 { ["type"] = i.Authtype, ["identity"] = i.Identity, ["email"] = i.Email })), "ListIdentities", "Accounts");
 
         app.Map("DELETE", "/accounts/{account}/identities", async ctx =>

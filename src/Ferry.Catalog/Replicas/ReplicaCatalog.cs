@@ -153,8 +153,10 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
     /// The files of each requested DID with their replicas. A file asked for directly appears even without replicas;
     /// files reached through a collection only when they have one that passes the filter.
     /// </summary>
+    /// <param name="readableOnly">Leaves out replicas on RSEs blocked for reads (the dialect's ignore_availability=false).</param>
+    /// <param name="skipUnknown">Leaves out DIDs that do not exist, as the dialect's listing does, rather than refusing the request.</param>
     public Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
-        IReadOnlySet<string>? rseIds, bool withParents) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
+        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
     {
         // Set-based: the requested DIDs and then their files' replicas are read a thousand at a time per scope,
         // so listing 10,000 files is a few dozen queries rather than two per file.
@@ -162,8 +164,9 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
         var plan = new List<(Did Did, IReadOnlyList<Did> Files)>();
         foreach (var (scope, name) in requested)
         {
-            // POST /replicas/list answers an unknown DID with 400, as Rucio does.
-            var did = dids.GetValueOrDefault((scope, name)) ?? throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
+            var did = dids.GetValueOrDefault((scope, name));
+            if (did is null && skipUnknown) continue;
+            if (did is null) throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
             plan.Add((did, did.Type == DidType.File ? [did] : await DidCatalog.Files(c, null, scope, name)));
         }
         var allFiles = plan.SelectMany(p => p.Files).Select(f => (f.Scope, f.Name)).Distinct().ToList();
@@ -177,7 +180,7 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
             {
                 if (!seen.Add((file.Scope, file.Name))) continue;
                 var replicas = replicasOf[(file.Scope, file.Name)]
-                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId))).ToList();
+                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId)) && (!readableOnly || r.AvailabilityRead)).ToList();
                 if (did.Type != DidType.File && replicas.Count == 0) continue;
                 var parents = withParents ? await DidCatalog.Ancestors(c, null, file.Scope, file.Name) : [];
                 result.Add(new FileReplicas(file, replicas, parents));

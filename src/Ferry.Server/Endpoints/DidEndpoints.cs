@@ -158,6 +158,11 @@ internal static partial class DidEndpoints
                 var rules = await ctx.RequestServices.GetRequiredService<RuleCatalog>().ListAsync(new RuleFilter(Scope: p.Scope, Name: p.Name));
                 await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
                 return;
+            case ("GET", "associated_rules"):
+                await dids.GetAsync(p.Scope, p.Name);
+                var held = await ctx.RequestServices.GetRequiredService<RuleCatalog>().AssociatedWithFileAsync(p.Scope, p.Name);
+                await Wire.WriteStream(ctx, held.Select(WireFormat.ListedRule));
+                return;
             default:
                 throw FerryException.NotFound("NotFound", $"No such endpoint: {method} {ctx.Request.Path}");
         }

@@ -112,6 +112,7 @@ public static class FerryServerHost
         app.MapRses();
         app.MapDids();
         app.MapReplicas();
+        app.MapRedirects();
         app.MapRules();
         app.MapStorage();
         app.MapData();

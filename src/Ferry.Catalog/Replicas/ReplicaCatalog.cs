@@ -65,15 +65,19 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
             throw FerryException.Conflict("Duplicate", $"'{twice.Key.Scope}:{twice.Key.Name}' already has a replica on {rseName}");
         var existed = await dids.EnsureFiles(c, tx, files.Select(f => new DidCatalog.FileSpec(f.Scope, f.Name, f.Bytes!.Value,
             f.Adler32?.ToLowerInvariant(), f.Md5?.ToLowerInvariant(), f.Guid)).ToList(), account);
+        // A file that already has a replica on the RSE is left as it is, as the dialect does: registering again (a
+        // retried request, or a replica added with its dataset and then on its own) changes nothing and is no error.
+        var present = new HashSet<(string, string)>();
         foreach (var group in files.GroupBy(f => f.Scope))
             foreach (var chunk in group.Select(f => f.Name).Chunk(1000))
-                if (await c.QueryFirstOrDefaultAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
-                        new { id = rse.Id, scope = group.Key, chunk }, tx) is { } dup)
-                    throw FerryException.Conflict("Duplicate", $"'{group.Key}:{dup}' already has a replica on {rseName}");
+                foreach (var name in await c.QueryAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
+                        new { id = rse.Id, scope = group.Key, chunk }, tx))
+                    present.Add((group.Key, name));
+        var fresh = files.Where(f => !present.Contains((f.Scope, f.Name))).ToList();
         await BulkInsert.RunAsync(c, tx, "replicas", ["scope", "name", "rse_id", "state", "bytes", "path", "tombstone", "lock_cnt", "created_at", "updated_at"],
-            files.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
+            fresh.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
         // Only files that existed before can have locks waiting for this replica or stuck elsewhere.
-        foreach (var f in files.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name))))
+        foreach (var f in fresh.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name))))
             await RuleReconciler.OnReplicaAvailable(c, tx, f.Scope, f.Name, rse.Id, now);
         return 0;
     });

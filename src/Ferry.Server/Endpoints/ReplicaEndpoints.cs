@@ -92,13 +92,7 @@ internal static class ReplicaEndpoints
         {
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
             var rows = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DatasetReplicasAsync(scope, name);
-            await Wire.WriteStream(ctx, rows.Select(r => new Dictionary<string, object?>
-            {
-                ["scope"] = scope, ["name"] = name, ["rse"] = r.Rse, ["rse_id"] = r.RseId, ["bytes"] = r.Bytes, ["length"] = r.Length,
-                ["available_bytes"] = r.AvailableBytes, ["available_length"] = r.AvailableLength,
-                ["state"] = (r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
-                ["created_at"] = Core.Time.RucioTime.Format(r.CreatedAt), ["updated_at"] = Core.Time.RucioTime.Format(r.UpdatedAt), ["accessed_at"] = null,
-            }));
+            await Wire.WriteStream(ctx, rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
         }, "ListDatasetReplicas", "Replicas");
 
         app.Map("GET", "/replicas/{scope}/{name}", async ctx =>

@@ -113,6 +113,7 @@ public static class FerryServerHost
         app.MapDids();
         app.MapReplicas();
         app.MapRedirects();
+        app.MapDatasetReplicas();
         app.MapRules();
         app.MapStorage();
         app.MapData();

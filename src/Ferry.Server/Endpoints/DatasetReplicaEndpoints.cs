@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Ferry.Catalog.Dids;
 using Ferry.Catalog.Replicas;
+using Ferry.Catalog.Rses;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -24,13 +26,12 @@ internal static class DatasetReplicaEndpoints
                     ? (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))
                     : throw FerryException.Invalid($"Cannot validate DIDs: each needs a 'scope' and a 'name', got {d?.ToJsonString() ?? "null"}"))
                 .Distinct().ToList();
-            var catalog = ctx.RequestServices.GetRequiredService<ReplicaCatalog>();
             var lines = new List<Dictionary<string, object?>>();
             foreach (var (scope, name) in wanted)
             {
                 // Unknown DIDs have no dataset replicas; the listing leaves them out rather than refusing.
                 IReadOnlyList<DatasetReplica> rows;
-                try { rows = await catalog.DatasetReplicasAsync(scope, name); }
+                try { rows = await ListAsync(ctx.RequestServices, scope, name); }
                 catch (FerryException e) when (e.ExceptionClass == "DataIdentifierNotFound") { continue; }
                 lines.AddRange(rows.Select(r => Line(scope, name, r)));
             }
@@ -38,11 +39,44 @@ internal static class DatasetReplicaEndpoints
         }, "ListDatasetReplicasBulk", "Replicas");
     }
 
+    /// <summary>
+    /// A dataset's replicas: per RSE, what it holds AVAILABLE, and an RSE a rule places the dataset on even while none
+    /// of its files is there yet, as Rucio shows it (0 available). A rule without locks yet (an empty dataset) counts
+    /// where its expression leaves it no choice (as many RSEs as copies); a choice it has not made is not guessed.
+    /// </summary>
+    public static async Task<IReadOnlyList<DatasetReplica>> ListAsync(IServiceProvider services, string scope, string name)
+    {
+        var rows = (await services.GetRequiredService<ReplicaCatalog>().DatasetReplicasAsync(scope, name)).ToList();
+        var placements = await services.GetRequiredService<DatasetPlacements>().OfAsync(scope, name);
+        if (placements.Count == 0) return rows;
+        var rseCatalog = services.GetRequiredService<RseCatalog>();
+        var rses = (await rseCatalog.ListAsync()).ToDictionary(r => r.Id);
+        var did = await services.GetRequiredService<DidCatalog>().GetAsync(scope, name);
+        var (bytes, length) = rows.Count > 0 ? (rows[0].Bytes, rows[0].Length) : (did.Bytes ?? 0, did.Length ?? 0);
+        foreach (var p in placements)
+        {
+            IEnumerable<string> targets = p.LockedRseIds;
+            if (p.LockedRseIds.Count == 0)
+            {
+                IReadOnlyList<string> names;
+                try { names = await rseCatalog.EvaluateAsync(p.RseExpression); }
+                catch (FerryException) { continue; }
+                if (names.Count != p.Copies) continue;
+                targets = rses.Values.Where(r => names.Contains(r.Name)).Select(r => r.Id);
+            }
+            foreach (var id in targets)
+                if (rses.TryGetValue(id, out var rse) && rows.All(r => r.RseId != id))
+                    rows.Add(new DatasetReplica { Rse = rse.Name, RseId = id, Bytes = bytes, Length = length, CreatedAt = p.CreatedAt, UpdatedAt = p.CreatedAt });
+        }
+        return rows.OrderBy(r => r.Rse, StringComparer.Ordinal).ToList();
+    }
+
     public static Dictionary<string, object?> Line(string scope, string name, DatasetReplica r) => new()
     {
         ["scope"] = scope, ["name"] = name, ["rse"] = r.Rse, ["rse_id"] = r.RseId, ["bytes"] = r.Bytes, ["length"] = r.Length,
         ["available_bytes"] = r.AvailableBytes, ["available_length"] = r.AvailableLength,
-        ["state"] = (r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
+        // An empty dataset's replica is UNAVAILABLE, as Rucio makes it: there is nothing there to read.
+        ["state"] = (r.Length > 0 && r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
         ["created_at"] = Core.Time.RucioTime.Format(r.CreatedAt), ["updated_at"] = Core.Time.RucioTime.Format(r.UpdatedAt), ["accessed_at"] = null,
     };
 }

@@ -91,7 +91,7 @@ internal static class ReplicaEndpoints
         app.Map("GET", "/replicas/{scope}/{name}/datasets", async ctx =>
         {
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
-            var rows = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DatasetReplicasAsync(scope, name);
+            var rows = await DatasetReplicaEndpoints.ListAsync(ctx.RequestServices, scope, name);
             await Wire.WriteStream(ctx, rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
         }, "ListDatasetReplicas", "Replicas");
 

@@ -74,6 +74,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<RseCatalog>();
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();
+        builder.Services.AddSingleton<Ferry.Catalog.Replicas.DatasetPlacements>();
         builder.Services.AddSingleton<RuleCatalog>();
         builder.Services.AddSingleton<Ferry.Catalog.Selection.SelectionCatalog>();
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())

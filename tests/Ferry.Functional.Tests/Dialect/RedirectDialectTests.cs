@@ -83,6 +83,27 @@ public sealed class RedirectDialectTests(ServerFixture f) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task An_empty_datasets_rule_on_one_rse_shows_an_unavailable_dataset_replica_of_no_files()
+    {
+        await Site.AddPosixRseAsync(f.Api, "RD-EMPTY");
+        using (var ds = await f.Api.SendAsync("POST", "/dids/user.root/rd_empty_ds", """{"type":"DATASET"}"""))
+            Assert.Equal(201, (int)ds.StatusCode);
+        await Site.AddRuleAsync(f.Api, "user.root", "rd_empty_ds", "RD-EMPTY");
+        foreach (var lines in new[]
+        {
+            await f.Api.StreamAsync("GET", "/replicas/user.root/rd_empty_ds/datasets"),
+            await f.Api.StreamAsync("POST", "/replicas/datasets_bulk", """{"dids":[{"scope":"user.root","name":"rd_empty_ds"}]}"""),
+        })
+        {
+            var line = Assert.Single(lines);
+            Assert.Equal("RD-EMPTY", line.GetProperty("rse").GetString());
+            Assert.Equal("UNAVAILABLE", line.GetProperty("state").GetString());
+            foreach (var key in new[] { "bytes", "length", "available_bytes", "available_length" }) Assert.Equal(0, line.GetProperty(key).GetInt64());
+            Assert.Equal(JsonValueKind.Null, line.GetProperty("accessed_at").ValueKind);
+        }
+    }
+
+    [Fact]
     public async Task Associated_rules_are_the_rules_holding_the_file_whatever_did_they_were_made_on()
     {
         var prefix = await Site.AddPosixRseAsync(f.Api, "RD-RULES");

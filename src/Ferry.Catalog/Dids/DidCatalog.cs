@@ -56,14 +56,17 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
             return 0;
         });
 
+    private const long MaxLifetime = 1000L * 365 * 86400;
+
     internal async Task InsertCollection(DbConnection c, DbTransaction tx, string scope, string name, DidType type, string account,
         long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta)
     {
         Names.Scope(scope);
         Names.DidName(name);
         if (type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", "Files are created by registering replicas, not with add-did");
-        // As in Rucio: 0 means no lifetime, a negative one has already run out (its tools use -1 for "may go at once").
-        if (lifetimeSeconds is < -3_153_600_000 or > 3_153_600_000) throw FerryException.Invalid("Lifetime must be within 100 years (in seconds)");
+        // As the dialect has it: 0 means no lifetime, and a negative one a DID already expired (Rucio's tests make theirs
+        // with -1). The bound only keeps the date representable.
+        if (lifetimeSeconds is < -MaxLifetime or > MaxLifetime) throw FerryException.Invalid($"Lifetime must be within {MaxLifetime} seconds, got {lifetimeSeconds}");
         if (lifetimeSeconds == 0) lifetimeSeconds = null;
         await RequireScope(c, tx, scope);
         if (await Find(c, tx, scope, name) is not null)

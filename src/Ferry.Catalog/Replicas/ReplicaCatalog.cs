@@ -65,15 +65,19 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
             throw FerryException.Conflict("Duplicate", $"'{twice.Key.Scope}:{twice.Key.Name}' already has a replica on {rseName}");
         var existed = await dids.EnsureFiles(c, tx, files.Select(f => new DidCatalog.FileSpec(f.Scope, f.Name, f.Bytes!.Value,
             f.Adler32?.ToLowerInvariant(), f.Md5?.ToLowerInvariant(), f.Guid)).ToList(), account);
+        // A file that already has a replica on the RSE is left as it is, as the dialect does: registering again (a
+        // retried request, or a replica added with its dataset and then on its own) changes nothing and is no error.
+        var present = new HashSet<(string, string)>();
         foreach (var group in files.GroupBy(f => f.Scope))
             foreach (var chunk in group.Select(f => f.Name).Chunk(1000))
-                if (await c.QueryFirstOrDefaultAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
-                        new { id = rse.Id, scope = group.Key, chunk }, tx) is { } dup)
-                    throw FerryException.Conflict("Duplicate", $"'{group.Key}:{dup}' already has a replica on {rseName}");
+                foreach (var name in await c.QueryAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
+                        new { id = rse.Id, scope = group.Key, chunk }, tx))
+                    present.Add((group.Key, name));
+        var fresh = files.Where(f => !present.Contains((f.Scope, f.Name))).ToList();
         await BulkInsert.RunAsync(c, tx, "replicas", ["scope", "name", "rse_id", "state", "bytes", "path", "tombstone", "lock_cnt", "created_at", "updated_at"],
-            files.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
+            fresh.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
         // Only files that existed before can have locks waiting for this replica or stuck elsewhere.
-        foreach (var f in files.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name))))
+        foreach (var f in fresh.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name))))
             await RuleReconciler.OnReplicaAvailable(c, tx, f.Scope, f.Name, rse.Id, now);
         return 0;
     });
@@ -153,8 +157,10 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
     /// The files of each requested DID with their replicas. A file asked for directly appears even without replicas;
     /// files reached through a collection only when they have one that passes the filter.
     /// </summary>
+    /// <param name="readableOnly">Leaves out replicas on RSEs blocked for reads (the dialect's ignore_availability=false).</param>
+    /// <param name="skipUnknown">Leaves out DIDs that do not exist, as the dialect's listing does, rather than refusing the request.</param>
     public Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
-        IReadOnlySet<string>? rseIds, bool withParents) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
+        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
     {
         // Set-based: the requested DIDs and then their files' replicas are read a thousand at a time per scope,
         // so listing 10,000 files is a few dozen queries rather than two per file.
@@ -162,8 +168,9 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
         var plan = new List<(Did Did, IReadOnlyList<Did> Files)>();
         foreach (var (scope, name) in requested)
         {
-            // POST /replicas/list answers an unknown DID with 400, as Rucio does.
-            var did = dids.GetValueOrDefault((scope, name)) ?? throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
+            var did = dids.GetValueOrDefault((scope, name));
+            if (did is null && skipUnknown) continue;
+            if (did is null) throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
             plan.Add((did, did.Type == DidType.File ? [did] : await DidCatalog.Files(c, null, scope, name)));
         }
         var allFiles = plan.SelectMany(p => p.Files).Select(f => (f.Scope, f.Name)).Distinct().ToList();
@@ -177,7 +184,7 @@ public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimePro
             {
                 if (!seen.Add((file.Scope, file.Name))) continue;
                 var replicas = replicasOf[(file.Scope, file.Name)]
-                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId))).ToList();
+                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId)) && (!readableOnly || r.AvailabilityRead)).ToList();
                 if (did.Type != DidType.File && replicas.Count == 0) continue;
                 var parents = withParents ? await DidCatalog.Ancestors(c, null, file.Scope, file.Name) : [];
                 result.Add(new FileReplicas(file, replicas, parents));

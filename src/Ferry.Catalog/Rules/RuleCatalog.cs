@@ -141,13 +141,6 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             AND (@SubscriptionId IS NULL OR r.subscription_id=@SubscriptionId) ORDER BY r.created_at, r.id
             """, new { f.Account, f.Scope, f.Name, State = (int?)f.State, f.RseExpression, f.SubscriptionId })).AsList());
 
-    /// <summary>Rules with a lock on the file, wherever in its hierarchy they were made (Rucio's associated rules).</summary>
-    public Task<IReadOnlyList<Rule>> AssociatedAsync(string scope, string name) => db.ReadAsync<IReadOnlyList<Rule>>(async c =>
-        (await c.QueryAsync<Rule>("""
-            SELECT r.*, d.bytes AS did_bytes FROM rules r LEFT JOIN dids d ON d.scope=r.scope AND d.name=r.name
-            WHERE r.id IN (SELECT l.rule_id FROM locks l WHERE l.scope=@scope AND l.name=@name) ORDER BY r.created_at, r.id
-            """, new { scope, name })).AsList());
-
     public Task<IReadOnlyList<ReplicaLock>> LocksAsync(string ruleId) => db.ReadAsync<IReadOnlyList<ReplicaLock>>(async c =>
         (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@ruleId ORDER BY scope, name, rse_id", new { ruleId })).AsList());
 

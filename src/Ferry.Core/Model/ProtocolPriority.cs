@@ -7,8 +7,9 @@ public static class ProtocolPriority
 {
     /// <summary>
     /// The lowest priority for <paramref name="operation"/> (read, write, delete) over lan or wan; null when no domain
-    /// enables it. 0 meant "disabled" before Rucio 39 and Ferry never emits it, so treating it as disabled is safe for
-    /// both. A protocol without a domains object is taken as enabled with priority 1.
+    /// enables it. As in Rucio 41, null (or no key) means "not offered" and 0 is the highest priority: Rucio's own
+    /// tests give their RSEs 0 everywhere and expect PFNs for them. A protocol without a domains object is taken as
+    /// enabled with priority 1.
     /// </summary>
     public static int? Of(JsonElement domains, string operation)
     {
@@ -17,7 +18,7 @@ public static class ProtocolPriority
         foreach (var d in domains.EnumerateObject())
             // A priority that is not a whole number (stored before input was checked) counts as not enabling the operation.
             if (d.Value.ValueKind == JsonValueKind.Object && d.Value.TryGetProperty(operation, out var v) && v.ValueKind == JsonValueKind.Number
-                && v.TryGetInt32(out var priority) && priority > 0)
+                && v.TryGetInt32(out var priority) && priority >= 0)
                 best = best is null ? priority : Math.Min(best.Value, priority);
         return best;
     }
@@ -32,7 +33,7 @@ public static class ProtocolPriority
             if (d.Value.ValueKind != JsonValueKind.Object) return $"'domains.{d.Name}' must be an object of operation priorities";
             foreach (var op in d.Value.EnumerateObject())
                 if (op.Value.ValueKind != JsonValueKind.Null && (op.Value.ValueKind != JsonValueKind.Number || !op.Value.TryGetInt32(out var n) || n < 0))
-                    return $"'domains.{d.Name}.{op.Name}' must be a whole number from 0 (disabled) up";
+                    return $"'domains.{d.Name}.{op.Name}' must be a whole number from 0 (the highest priority) up, or null (not offered)";
         }
         return null;
     }

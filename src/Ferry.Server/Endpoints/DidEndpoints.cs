@@ -160,9 +160,8 @@ internal static partial class DidEndpoints
                 await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
                 return;
             case ("GET", "associated_rules"):
-                // The rules that hold a lock on this file, whichever DID they were made on (its datasets, containers).
                 await dids.GetAsync(p.Scope, p.Name);
-                var held = await ctx.RequestServices.GetRequiredService<RuleCatalog>().AssociatedAsync(p.Scope, p.Name);
+                var held = await ctx.RequestServices.GetRequiredService<RuleCatalog>().AssociatedWithFileAsync(p.Scope, p.Name);
                 await Wire.WriteStream(ctx, held.Select(WireFormat.ListedRule));
                 return;
             default:

@@ -78,8 +78,12 @@ internal static class ReplicaEndpoints
             var dids = (body.OptArray("dids") ?? []).Select(d => Json.AsObject(d, "Each DID"))
                 .Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
             var metalink = ReplicaListing.WantsMetalink(ctx.Request);
+            // As the dialect has it: without ignore_availability, replicas on RSEs blocked for reads are left out unless
+            // the older 'unavailable' key is given; Rucio's client sends true unless told otherwise, its downloader false.
+            var readableOnly = !(body.OptBool("ignore_availability") ?? body.ContainsKey("unavailable"));
             var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
-                body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet());
+                body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly);
+            if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n);
             if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "generic", detailedUrls: true));
             else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
         }, "ListReplicas", "Replicas");
@@ -87,14 +91,8 @@ internal static class ReplicaEndpoints
         app.Map("GET", "/replicas/{scope}/{name}/datasets", async ctx =>
         {
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
-            var rows = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DatasetReplicasAsync(scope, name);
-            await Wire.WriteStream(ctx, rows.Select(r => new Dictionary<string, object?>
-            {
-                ["scope"] = scope, ["name"] = name, ["rse"] = r.Rse, ["rse_id"] = r.RseId, ["bytes"] = r.Bytes, ["length"] = r.Length,
-                ["available_bytes"] = r.AvailableBytes, ["available_length"] = r.AvailableLength,
-                ["state"] = (r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
-                ["created_at"] = Core.Time.RucioTime.Format(r.CreatedAt), ["updated_at"] = Core.Time.RucioTime.Format(r.UpdatedAt), ["accessed_at"] = null,
-            }));
+            var rows = await DatasetReplicaEndpoints.ListAsync(ctx.RequestServices, scope, name);
+            await Wire.WriteStream(ctx, rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
         }, "ListDatasetReplicas", "Replicas");
 
         app.Map("GET", "/replicas/{scope}/{name}", async ctx =>
@@ -170,14 +168,15 @@ internal static class ReplicaEndpoints
         });
     }
 
-    private static async Task WriteMetalink(HttpContext ctx, string xml)
+    internal static async Task WriteMetalink(HttpContext ctx, string xml)
     {
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = ReplicaListing.MetalinkType;
         await ctx.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(xml));
     }
 
-    private static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents, HashSet<string>? schemes)
+    internal static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents,
+        HashSet<string>? schemes, bool readableOnly = false)
     {
         var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
         IReadOnlySet<string>? rseIds = null;
@@ -186,7 +185,7 @@ internal static class ReplicaEndpoints
             var names = (await rses.EvaluateAsync(rseExpression)).ToHashSet();
             rseIds = (await rses.ListAsync()).Where(r => names.Contains(r.Name)).Select(r => r.Id).ToHashSet();
         }
-        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents);
+        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents, readableOnly, skipUnknown: true);
         var protocolCache = new Dictionary<string, IReadOnlyList<RseProtocol>>();
         var listed = new List<ListedFile>();
         foreach (var f in files)

@@ -3,6 +3,7 @@ using System.Text;
 using Ferry.Catalog.Replicas;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
+using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -38,6 +39,19 @@ internal static class ReplicaListing
                 $"This listing is available as {Http.Wire.Stream} or {MetalinkType}, not as '{request.Headers.Accept}'");
         return metalink > json;
     }
+
+    /// <summary>The listing's nrandom: how many of the files to pick at random; null for all of them.</summary>
+    public static int? RandomCount(System.Text.Json.Nodes.JsonObject body)
+    {
+        var n = body.OptLong("nrandom");
+        if (n is null or 0) return null;
+        if (n is < 0 or > int.MaxValue) throw FerryException.Invalid($"nrandom must be a positive number of files, got {n}");
+        return (int)n;
+    }
+
+    /// <summary>n of the files chosen at random, in listing order; all of them when there are no more than n.</summary>
+    public static List<ListedFile> PickRandom(List<ListedFile> files, int n) =>
+        files.Count <= n ? files : files.Select((f, i) => (f, i)).OrderBy(_ => Random.Shared.Next()).Take(n).OrderBy(x => x.i).Select(x => x.f).ToList();
 
     private static bool MatchesMediaType(this MediaTypeHeaderValue accepted, string type) =>
         accepted.MatchesAllTypes || new MediaTypeHeaderValue(type).IsSubsetOf(accepted);

@@ -76,6 +76,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<RseCatalog>();
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();
+        builder.Services.AddSingleton<Ferry.Catalog.Replicas.DatasetPlacements>();
         builder.Services.AddSingleton<RuleCatalog>();
         builder.Services.AddSingleton<Ferry.Catalog.Selection.SelectionCatalog>();
         builder.Services.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
@@ -116,6 +117,8 @@ public static class FerryServerHost
         app.MapRseUsage();
         app.MapDids();
         app.MapReplicas();
+        app.MapRedirects();
+        app.MapDatasetReplicas();
         app.MapRules();
         app.MapStorage();
         app.MapData();

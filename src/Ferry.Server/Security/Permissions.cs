@@ -114,8 +114,10 @@ public static class Permissions
         // Replicas
         P("POST", "/replicas", Access.ScopeOwner, TargetIn.Body, "scope"), P("PUT", "/replicas", Access.ScopeOwner, TargetIn.Body, "scope"),
         P("DELETE", "/replicas", Access.ScopeOwner, TargetIn.Body, "scope"), P("POST", "/replicas/bad", Access.ScopeOwner, TargetIn.Body, "scope"),
-        P("POST", "/replicas/list", Access.Authenticated),
+        P("POST", "/replicas/list", Access.Authenticated), P("POST", "/replicas/datasets_bulk", Access.Authenticated),
         P("GET", "/replicas/{scope}/{name}", Access.Authenticated), P("GET", "/replicas/{scope}/{name}/datasets", Access.Authenticated),
+        // Rucio answers these without a token; Ferry asks for one, as for every other listing of where data is.
+        P("GET", "/redirect/{scope}/{name}", Access.Authenticated), P("GET", "/redirect/{scope}/{name}/metalink", Access.Authenticated),
 
         // Rules
         P("POST", "/rules", Access.AccountOwner, TargetIn.Body, "account"), P("GET", "/rules", Access.Authenticated),

@@ -246,7 +246,8 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
 
     public Task SetLimitAsync(string rse, string name, long value) => db.WriteAsync(async (c, tx) =>
     {
-        if (name is not ("MinFreeSpace" or "MaxBeingDeletedFiles")) throw FerryException.Invalid($"Unknown RSE limit '{name}': use MinFreeSpace or MaxBeingDeletedFiles");
+        // Any name may be kept, as in Rucio (sites keep their own); MinFreeSpace and MaxBeingDeletedFiles are the ones Ferry acts on.
+        if (name.Length is 0 or > 255 || name.Any(char.IsControl)) throw FerryException.Invalid("An RSE limit's name is 1-255 printable characters");
         if (value < 0) throw FerryException.Invalid($"RSE limit {name} must not be negative");
         var r = await Get(c, tx, rse);
         return await c.ExecuteAsync("INSERT INTO rse_limits(rse_id,name,value) VALUES (@Id,@name,@value) ON CONFLICT(rse_id,name) DO UPDATE SET value=excluded.value",

@@ -213,5 +213,11 @@ public static class Migrations
         DROP INDEX requests_queue;
         CREATE INDEX requests_queue ON requests(state, dest_rse_id, next_attempt_at);
         """),
+        // The server configuration of Rucio's /config API: text values by section and option.
+        (13, """
+        CREATE TABLE config (
+            section TEXT NOT NULL, opt TEXT NOT NULL, value TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (section, opt));
+        """),
     ];
 }

@@ -65,8 +65,12 @@ internal static partial class DidEndpoints
             var keys = list.Select(x => Json.AsObject(x, "Each DID")).Select(d => (Scope: Names.Scope(d.RequiredString("scope")), Name: Names.DidName(d.RequiredString("name")))).ToList();
             // Looked up together (a bulk upload asks about 500 files at a time); in the order asked, each once.
             // As in Rucio, DIDs that do not exist are left out rather than failing the whole request.
-            var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().FindManyAsync(keys);
-            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>().Select(WireFormat.DidColumns).ToList();
+            var plugin = DidMetaView.Plugin(body.OptString("plugin"));
+            var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+            var found = await catalog.FindManyAsync(keys);
+            var meta = await catalog.MetaManyAsync(keys);
+            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>()
+                .Select(d => DidMetaView.Bulk(d, meta.GetValueOrDefault((d.Scope, d.Name)) ?? [], plugin)).ToList();
             await Wire.WriteStream(ctx, rows);
         }, "BulkMeta", "DIDs");
 
@@ -165,13 +169,9 @@ internal static partial class DidEndpoints
 
     private static async Task Meta(HttpContext ctx, DidCatalog dids, DidPath p)
     {
-        var plugin = (ctx.Query("plugin") ?? "DID_COLUMN").ToUpperInvariant();
+        var plugin = DidMetaView.Plugin(ctx.Query("plugin"));
         var did = await dids.GetAsync(p.Scope, p.Name);
-        var result = new Dictionary<string, object?>();
-        if (plugin is "DID_COLUMN" or "ALL") foreach (var (k, v) in WireFormat.DidColumns(did)) result[k] = v;
-        else if (plugin != "JSON") throw FerryException.Invalid($"Unsupported metadata plugin '{plugin}': use DID_COLUMN, JSON or ALL");
-        if (plugin is "JSON" or "ALL") foreach (var (k, v) in await dids.MetaAsync(p.Scope, p.Name)) result[k] = v;
-        await Wire.WriteJson(ctx, result);
+        await Wire.WriteJson(ctx, DidMetaView.Of(did, await dids.MetaAsync(p.Scope, p.Name), plugin));
     }
 
     private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name)

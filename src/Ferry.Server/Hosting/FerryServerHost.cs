@@ -80,6 +80,7 @@ public static class FerryServerHost
             { MaxAttempts = options.Engine.TransferAttempts, Lease = options.Engine.TransferLease });
         builder.Services.AddSingleton<DeletionQueue>();
         builder.Services.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();
+        builder.Services.AddSingleton<Ferry.Catalog.Config.ConfigCatalog>();
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
@@ -120,6 +121,7 @@ public static class FerryServerHost
         app.MapSync();
         app.MapSubscriptions();
         app.MapSitePolicies();
+        app.MapConfig();
         app.MapUi();
         app.MapSecurity();
         app.MapTraces();

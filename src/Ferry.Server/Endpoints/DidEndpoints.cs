@@ -241,11 +241,31 @@ internal static partial class DidEndpoints
             _ => throw FerryException.Conflict("UnsupportedOperation", $"Unknown DID type '{typeText}': use all, collection, dataset, container or file"),
         };
         int? limit = int.TryParse(ctx.Query("limit"), out var l) && l > 0 ? l : null;
-        var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(Names.Scope(scope), pattern, types, limit);
+        var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        var found = ctx.QueryBool("recursive")
+            ? await SearchRecursive(catalog, Names.Scope(scope), pattern, types, limit, 0)
+            : await catalog.SearchAsync(Names.Scope(scope), pattern, types, limit);
         if (ctx.QueryBool("long"))
             await Wire.WriteStream(ctx, found.Select(d => new Dictionary<string, object?>
                 { ["scope"] = d.Scope, ["name"] = d.Name, ["did_type"] = d.Type.Wire(), ["bytes"] = d.Bytes, ["length"] = d.Length }));
         else await Wire.WriteStream(ctx, found.Select(d => d.Name));
+    }
+
+    /// <summary>
+    /// Rucio's recursive search: what matches, and for each matching collection, its content that is of the types asked
+    /// (searched by name in the content's own scope, and so on down). Children come before their parents, as Rucio
+    /// lists them. The depth is bounded so that a deep hierarchy cannot keep a request busy without end.
+    /// </summary>
+    private static async Task<IReadOnlyList<Core.Model.Did>> SearchRecursive(DidCatalog catalog, string scope, string pattern, DidType[] types, int? limit, int depth)
+    {
+        var level = await catalog.SearchAsync(scope, pattern, types, limit);
+        if (depth >= 20) return level;
+        var result = new List<Core.Model.Did>();
+        foreach (var d in level.Where(d => d.Type != DidType.File))
+            foreach (var child in await catalog.ContentAsync(d.Scope, d.Name))
+                result.AddRange(await SearchRecursive(catalog, child.Scope, child.Name, types, limit, depth + 1));
+        result.AddRange(level);
+        return result;
     }
 
     private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();

@@ -218,6 +218,7 @@ public static class Migrations
         CREATE TABLE config (
             section TEXT NOT NULL, opt TEXT NOT NULL, value TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
             PRIMARY KEY (section, opt));
+        CREATE INDEX dids_guid ON dids(guid);
         """),
     ];
 }

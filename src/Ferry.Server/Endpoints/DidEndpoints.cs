@@ -74,6 +74,8 @@ internal static partial class DidEndpoints
             await Wire.WriteStream(ctx, rows);
         }, "BulkMeta", "DIDs");
 
+        app.Map("POST", "/dids/sample", CreateSample, "CreateDidSample", "DIDs");
+
         app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], (Delegate)(Func<HttpContext, Task>)Dispatch).WithName("Dids").WithTags("DIDs");
     }
 
@@ -88,6 +90,7 @@ internal static partial class DidEndpoints
         var segs = raw.Split('/');
         if (method == "GET" && segs.Length >= 3 && segs[1] == "dids" && segs[2] == "search") { await Search(ctx, Uri.UnescapeDataString(segs[0])); return; }
         if (method == "GET" && (segs.Length == 1 || (segs.Length == 2 && segs[1].Length == 0))) { await ScopeListing(ctx, Uri.UnescapeDataString(segs[0])); return; }
+        if (method == "GET" && segs.Length == 2 && segs[1] == "guid") { await DatasetsByGuid(ctx, Uri.UnescapeDataString(segs[0])); return; }
         var p = DidPath.Parse(raw) ?? throw FerryException.NotFound("NotFound", $"No such endpoint: {ctx.Request.Path}");
         var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
         switch (method, p.Suffix)
@@ -111,7 +114,9 @@ internal static partial class DidEndpoints
                 return;
             case ("DELETE", "dids"):
                 await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
-                await dids.DetachAsync(p.Scope, p.Name, Children(await Wire.ReadObject(ctx)));
+                var detached = Children(await Wire.ReadObject(ctx));
+                if (detached.Any(c => c.Scope == p.Scope && c.Name == p.Name)) throw FerryException.Conflict("UnsupportedOperation", "Self-detach is not valid.");
+                await dids.DetachAsync(p.Scope, p.Name, detached);
                 await Wire.Ok(ctx);
                 return;
             case ("GET", "dids"):
@@ -217,11 +222,37 @@ internal static partial class DidEndpoints
         }).ToList();
     }
 
+    /// <summary>
+    /// Rucio's scope listing: without a name, the scope's top DIDs (level 0), each followed by its content when
+    /// recursive; with a name, that DID's content (level 1 and, when recursive, below). Children name their parent.
+    /// </summary>
     private static async Task ScopeListing(HttpContext ctx, string scope)
     {
-        var dids = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(scope, ctx.Query("name") ?? "*", [], null);
-        await Wire.WriteStream(ctx, dids.Select(d => new Dictionary<string, object?>
-            { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["parent"] = null, ["level"] = 0, ["bytes"] = d.Bytes }));
+        var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        var recursive = ctx.QueryBool("recursive");
+        var lines = new List<Dictionary<string, object?>>();
+        if (ctx.Query("name") is { Length: > 0 } name)
+            await Drill(catalog, await catalog.GetAsync(Names.Scope(scope), name), 0, recursive, lines);
+        else
+            foreach (var d in await catalog.TopDidsAsync(Names.Scope(scope)))
+            {
+                lines.Add(new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["parent"] = null, ["level"] = 0, ["bytes"] = d.Type == DidType.File ? d.Bytes : null });
+                if (recursive) await Drill(catalog, d, 0, true, lines);
+            }
+        await Wire.WriteStream(ctx, lines);
+    }
+
+    private static async Task Drill(DidCatalog catalog, Core.Model.Did parent, int level, bool recursive, List<Dictionary<string, object?>> lines)
+    {
+        // Attaching refuses cycles; the bound only keeps a corrupt catalogue from looping.
+        if (parent.Type == DidType.File || level >= 50) return;
+        foreach (var child in (await catalog.ContentAsync(parent.Scope, parent.Name)).OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            lines.Add(new() { ["scope"] = child.Scope, ["name"] = child.Name, ["type"] = child.Type.Wire(),
+                ["parent"] = new Dictionary<string, object?> { ["scope"] = parent.Scope, ["name"] = parent.Name }, ["level"] = level + 1 });
+            if (recursive && child.Type != DidType.File)
+                await Drill(catalog, await catalog.GetAsync(child.Scope, child.Name), level + 1, true, lines);
+        }
     }
 
     [GeneratedRegex(@"['""]name['""]\s*:\s*['""]([^'""]*)['""]")] private static partial Regex NameFilter();

@@ -98,6 +98,7 @@ public static class Permissions
         // DIDs (the fixed routes, then the sub-routes of the /dids/{**rest} dispatcher)
         P("POST", "/dids", Access.ScopeOwner, TargetIn.Body, "scope"), P("POST", "/dids/attachments", Access.ScopeOwner, TargetIn.Body, "scope"),
         P("POST", "/dids/bulkdidsmeta", Access.ScopeOwner, TargetIn.Body, "scope"), P("POST", "/dids/bulkmeta", Access.Authenticated),
+        P("POST", "/dids/sample", Access.ScopeOwner, TargetIn.Body, "output_scope"),
         P("GET", "/dids/{**rest}", Access.Authenticated), P("POST", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"),
         P("PUT", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"), P("DELETE", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"),
 

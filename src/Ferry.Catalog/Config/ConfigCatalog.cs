@@ -19,9 +19,11 @@ public sealed class ConfigCatalog(ICatalogDatabase db, TimeProvider clock)
 
     private sealed record Row(string Section, string Opt, string Value);
 
+    // Two statements rather than "@section IS NULL OR ...": PostgreSQL cannot type a parameter that is only ever null.
     public Task<IReadOnlyList<ConfigOption>> ListAsync(string? section = null) => db.ReadAsync<IReadOnlyList<ConfigOption>>(async c =>
-        (await c.QueryAsync<Row>(
-            "SELECT section, opt, value FROM config WHERE (@section IS NULL OR section=@section) ORDER BY section, opt", new { section }))
+        (await (section is null
+            ? c.QueryAsync<Row>("SELECT section, opt, value FROM config ORDER BY section, opt")
+            : c.QueryAsync<Row>("SELECT section, opt, value FROM config WHERE section=@section ORDER BY opt", new { section })))
         .Select(r => new ConfigOption(r.Section, r.Opt, r.Value)).ToList());
 
     public Task<string?> GetAsync(string section, string option) => db.ReadAsync(c =>

@@ -32,4 +32,18 @@ public sealed partial class DidCatalog
                 "SELECT scope, name FROM contents WHERE child_scope=@scope AND child_name=@name ORDER BY scope, name", new { scope, name }));
         return parents;
     });
+
+    /// <summary>The files among <paramref name="keys"/> that already have a replica (in any state) on the RSE named.</summary>
+    public Task<HashSet<(string Scope, string Name)>> ReplicatedOnAsync(string rse, IEnumerable<(string Scope, string Name)> keys) => db.ReadAsync(async c =>
+    {
+        var found = new HashSet<(string, string)>();
+        foreach (var group in keys.GroupBy(k => k.Scope))
+            foreach (var chunk in group.Select(k => k.Name).Distinct().Chunk(1000))
+                foreach (var name in await c.QueryAsync<string>("""
+                    SELECT r.name FROM replicas r JOIN rses s ON s.id=r.rse_id
+                    WHERE s.name=@rse AND s.deleted=0 AND r.scope=@scope AND r.name IN @chunk
+                    """, new { rse, scope = group.Key, chunk }))
+                    found.Add((group.Key, name));
+        return found;
+    });
 }

@@ -192,11 +192,10 @@ internal static partial class DidEndpoints
         var meta = body.OptMeta("meta");
         var children = body.OptArray("dids") is { Count: > 0 } ? Children(body) : [];
         var rules = (body.OptArray("rules") ?? []).Select(r => RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)])).ToList();
-        if (children.Count > 0 && body.OptString("rse") is { } rse)
+        if (children.Count > 0 && type == DidType.Dataset && body.OptString("rse") is { } rse)
         {
             // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection.
-            var files = body.OptArray("dids")!.Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
-            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
+            await RegisterNew(ctx, rse, body.OptArray("dids")!);
         }
         await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionAsync(scope, name, type, account, lifetime, meta, children, rules);
     }
@@ -204,11 +203,10 @@ internal static partial class DidEndpoints
     private static async Task Attach(HttpContext ctx, string scope, string name, JsonObject body, bool ignoreDuplicate)
     {
         await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-        if (body.OptString("rse") is { } rse)
-        {
-            var files = (body.OptArray("dids") ?? []).Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
-            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
-        }
+        // As in Rucio, replicas come with an attachment to a dataset only: to a container or a file the attach is
+        // refused below, and nothing must have been registered before that.
+        if (body.OptString("rse") is { } rse && (await ctx.RequestServices.GetRequiredService<DidCatalog>().GetAsync(scope, name)).Type == DidType.Dataset)
+            await RegisterNew(ctx, rse, body.OptArray("dids") ?? []);
         await ctx.RequestServices.GetRequiredService<DidCatalog>().AttachAsync(scope, name, Children(body), ignoreDuplicate);
     }
 

@@ -132,4 +132,25 @@ public sealed class DidListingTests(ServerFixture f) : IClassFixture<ServerFixtu
         using var self = await f.Api.SendAsync("DELETE", "/dids/user.root/sd_c/dids", """{"dids":[{"scope":"user.root","name":"sd_c"}]}""");
         Assert.Equal("Self-detach is not valid.", await RawApi.AssertError(self, 409, "UnsupportedOperation"));
     }
+
+    [Fact]
+    public async Task Attaching_with_an_rse_skips_the_replicas_it_holds_and_registers_nothing_for_a_container()
+    {
+        await Files(("att_f", "c1000000000000000000000000000001"));
+        await Dataset("att_d1");
+        await Dataset("att_d2");
+        await Attach("att_d1", "att_f");
+        // The file already has its (unverified) replica on LOCAL: attaching it with the RSE to a second dataset is no duplicate.
+        using var again = await f.Api.SendAsync("POST", "/dids/user.root/att_d2/dids",
+            """{"rse":"LOCAL","dids":[{"scope":"user.root","name":"att_f","bytes":1,"adler32":"0cc737eb"}]}""");
+        Assert.Equal(201, (int)again.StatusCode);
+        Assert.Equal("att_f", Assert.Single(await f.Api.StreamAsync("GET", "/dids/user.root/att_d2/dids")).GetProperty("name").GetString());
+
+        await Dataset("att_c", "CONTAINER");
+        using var toContainer = await f.Api.SendAsync("POST", "/dids/user.root/att_c/dids",
+            """{"rse":"LOCAL","dids":[{"scope":"user.root","name":"att_new","bytes":1,"adler32":"0cc737eb"}]}""");
+        Assert.False(toContainer.IsSuccessStatusCode);
+        using var none = await f.Api.SendAsync("GET", "/dids/user.root/att_new");
+        await RawApi.AssertError(none, 404, "DataIdentifierNotFound");
+    }
 }

@@ -194,7 +194,10 @@ internal static partial class DidEndpoints
         var rules = (body.OptArray("rules") ?? []).Select(r => RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)])).ToList();
         if (children.Count > 0 && type == DidType.Dataset && body.OptString("rse") is { } rse)
         {
-            // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection.
+            // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection; a
+            // collection that exists already is refused first, as Rucio refuses it, so that nothing is registered.
+            if (await ctx.RequestServices.GetRequiredService<DidCatalog>().FindAsync(scope, name) is not null)
+                throw FerryException.Conflict("DataIdentifierAlreadyExists", $"Data identifier '{scope}:{name}' already exists");
             await RegisterNew(ctx, rse, body.OptArray("dids")!);
         }
         await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionAsync(scope, name, type, account, lifetime, meta, children, rules);

@@ -153,4 +153,23 @@ public sealed class DidListingTests(ServerFixture f) : IClassFixture<ServerFixtu
         using var none = await f.Api.SendAsync("GET", "/dids/user.root/att_new");
         await RawApi.AssertError(none, 404, "DataIdentifierNotFound");
     }
+
+    [Fact]
+    public async Task A_pfn_off_the_deterministic_path_or_an_existing_dataset_refuses_the_add_before_anything_is_written()
+    {
+        using var foreign = await f.Api.SendAsync("POST", "/dids/user.root/pfn_ds",
+            """{"type":"DATASET","rse":"LOCAL","dids":[{"scope":"user.root","name":"pfn_f","bytes":1,"adler32":"0cc737eb","pfn":"file:///elsewhere/pfn_f"}]}""");
+        await RawApi.AssertError(foreign, 400, "InvalidPath");
+        using var noFile = await f.Api.SendAsync("GET", "/dids/user.root/pfn_f");
+        await RawApi.AssertError(noFile, 404, "DataIdentifierNotFound");
+        using var noDataset = await f.Api.SendAsync("GET", "/dids/user.root/pfn_ds");
+        await RawApi.AssertError(noDataset, 404, "DataIdentifierNotFound");
+
+        await Dataset("pfn_exists");
+        using var twice = await f.Api.SendAsync("POST", "/dids/user.root/pfn_exists",
+            """{"type":"DATASET","rse":"LOCAL","dids":[{"scope":"user.root","name":"pfn_g","bytes":1,"adler32":"0cc737eb","pfn":"file:///elsewhere/pfn_g"}]}""");
+        await RawApi.AssertError(twice, 409, "DataIdentifierAlreadyExists");
+        using var noG = await f.Api.SendAsync("GET", "/dids/user.root/pfn_g");
+        await RawApi.AssertError(noG, 404, "DataIdentifierNotFound");
+    }
 }

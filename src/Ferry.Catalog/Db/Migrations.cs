@@ -228,5 +228,12 @@ public static class Migrations
             free INTEGER, files INTEGER, updated_at INTEGER NOT NULL);
         CREATE INDEX rse_usage_history_rse ON rse_usage_history(rse_id, id);
         """),
+        // The server configuration of Rucio's /config API: text values by section and option.
+        (15, """
+        CREATE TABLE config (
+            section TEXT NOT NULL, opt TEXT NOT NULL, value TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (section, opt));
+        CREATE INDEX dids_guid ON dids(guid);
+        """),
     ];
 }

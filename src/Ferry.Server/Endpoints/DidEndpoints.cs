@@ -66,10 +66,16 @@ internal static partial class DidEndpoints
             var keys = list.Select(x => Json.AsObject(x, "Each DID")).Select(d => (Scope: Names.Scope(d.RequiredString("scope")), Name: Names.DidName(d.RequiredString("name")))).ToList();
             // Looked up together (a bulk upload asks about 500 files at a time); in the order asked, each once.
             // As in Rucio, DIDs that do not exist are left out rather than failing the whole request.
-            var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().FindManyAsync(keys);
-            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>().Select(WireFormat.DidColumns).ToList();
+            var plugin = DidMetaView.Plugin(body.OptString("plugin"));
+            var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+            var found = await catalog.FindManyAsync(keys);
+            var meta = await catalog.MetaManyAsync(keys);
+            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>()
+                .Select(d => DidMetaView.Bulk(d, meta.GetValueOrDefault((d.Scope, d.Name)) ?? [], plugin)).ToList();
             await Wire.WriteStream(ctx, rows);
         }, "BulkMeta", "DIDs");
+
+        app.Map("POST", "/dids/sample", CreateSample, "CreateDidSample", "DIDs");
 
         app.MapMethods("/dids/{**rest}", ["GET", "POST", "PUT", "DELETE"], (Delegate)(Func<HttpContext, Task>)Dispatch).WithName("Dids").WithTags("DIDs");
     }
@@ -85,6 +91,7 @@ internal static partial class DidEndpoints
         var segs = raw.Split('/');
         if (method == "GET" && segs.Length >= 3 && segs[1] == "dids" && segs[2] == "search") { await Search(ctx, Uri.UnescapeDataString(segs[0])); return; }
         if (method == "GET" && (segs.Length == 1 || (segs.Length == 2 && segs[1].Length == 0))) { await ScopeListing(ctx, Uri.UnescapeDataString(segs[0])); return; }
+        if (method == "GET" && segs.Length == 2 && segs[1] == "guid") { await DatasetsByGuid(ctx, Uri.UnescapeDataString(segs[0])); return; }
         var p = DidPath.Parse(raw) ?? throw FerryException.NotFound("NotFound", $"No such endpoint: {ctx.Request.Path}");
         var dids = ctx.RequestServices.GetRequiredService<DidCatalog>();
         switch (method, p.Suffix)
@@ -108,7 +115,9 @@ internal static partial class DidEndpoints
                 return;
             case ("DELETE", "dids"):
                 await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
-                await dids.DetachAsync(p.Scope, p.Name, Children(await Wire.ReadObject(ctx)));
+                var detached = Children(await Wire.ReadObject(ctx));
+                if (detached.Any(c => c.Scope == p.Scope && c.Name == p.Name)) throw FerryException.Conflict("UnsupportedOperation", "Self-detach is not valid.");
+                await dids.DetachAsync(p.Scope, p.Name, detached);
                 await Wire.Ok(ctx);
                 return;
             case ("GET", "dids"):
@@ -171,13 +180,9 @@ internal static partial class DidEndpoints
 
     private static async Task Meta(HttpContext ctx, DidCatalog dids, DidPath p)
     {
-        var plugin = (ctx.Query("plugin") ?? "DID_COLUMN").ToUpperInvariant();
+        var plugin = DidMetaView.Plugin(ctx.Query("plugin"));
         var did = await dids.GetAsync(p.Scope, p.Name);
-        var result = new Dictionary<string, object?>();
-        if (plugin is "DID_COLUMN" or "ALL") foreach (var (k, v) in WireFormat.DidColumns(did)) result[k] = v;
-        else if (plugin != "JSON") throw FerryException.Invalid($"Unsupported metadata plugin '{plugin}': use DID_COLUMN, JSON or ALL");
-        if (plugin is "JSON" or "ALL") foreach (var (k, v) in await dids.MetaAsync(p.Scope, p.Name)) result[k] = v;
-        await Wire.WriteJson(ctx, result);
+        await Wire.WriteJson(ctx, DidMetaView.Of(did, await dids.MetaAsync(p.Scope, p.Name), plugin));
     }
 
     private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name)
@@ -193,11 +198,13 @@ internal static partial class DidEndpoints
         var meta = body.OptMeta("meta");
         var children = body.OptArray("dids") is { Count: > 0 } ? Children(body) : [];
         var rules = (body.OptArray("rules") ?? []).Select(r => RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)])).ToList();
-        if (children.Count > 0 && body.OptString("rse") is { } rse)
+        if (children.Count > 0 && type == DidType.Dataset && body.OptString("rse") is { } rse)
         {
-            // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection.
-            var files = body.OptArray("dids")!.Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
-            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
+            // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection; a
+            // collection that exists already is refused first, as Rucio refuses it, so that nothing is registered.
+            if (await ctx.RequestServices.GetRequiredService<DidCatalog>().FindAsync(scope, name) is not null)
+                throw FerryException.Conflict("DataIdentifierAlreadyExists", $"Data identifier '{scope}:{name}' already exists");
+            await RegisterNew(ctx, rse, body.OptArray("dids")!);
         }
         await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionAsync(scope, name, type, account, lifetime, meta, children, rules);
     }
@@ -205,11 +212,10 @@ internal static partial class DidEndpoints
     private static async Task Attach(HttpContext ctx, string scope, string name, JsonObject body, bool ignoreDuplicate)
     {
         await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-        if (body.OptString("rse") is { } rse)
-        {
-            var files = (body.OptArray("dids") ?? []).Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), Core.Model.ReplicaState.Available)).ToList();
-            await ReplicaEndpoints.AddVerified(ctx, rse, files, ignoreAvailability: true);
-        }
+        // As in Rucio, replicas come with an attachment to a dataset only: to a container or a file the attach is
+        // refused below, and nothing must have been registered before that.
+        if (body.OptString("rse") is { } rse && (await ctx.RequestServices.GetRequiredService<DidCatalog>().GetAsync(scope, name)).Type == DidType.Dataset)
+            await RegisterNew(ctx, rse, body.OptArray("dids") ?? []);
         await ctx.RequestServices.GetRequiredService<DidCatalog>().AttachAsync(scope, name, Children(body), ignoreDuplicate);
     }
 
@@ -223,11 +229,37 @@ internal static partial class DidEndpoints
         }).ToList();
     }
 
+    /// <summary>
+    /// Rucio's scope listing: without a name, the scope's top DIDs (level 0), each followed by its content when
+    /// recursive; with a name, that DID's content (level 1 and, when recursive, below). Children name their parent.
+    /// </summary>
     private static async Task ScopeListing(HttpContext ctx, string scope)
     {
-        var dids = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(scope, ctx.Query("name") ?? "*", [], null);
-        await Wire.WriteStream(ctx, dids.Select(d => new Dictionary<string, object?>
-            { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["parent"] = null, ["level"] = 0, ["bytes"] = d.Bytes }));
+        var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        var recursive = ctx.QueryBool("recursive");
+        var lines = new List<Dictionary<string, object?>>();
+        if (ctx.Query("name") is { Length: > 0 } name)
+            await Drill(catalog, await catalog.GetAsync(Names.Scope(scope), name), 0, recursive, lines);
+        else
+            foreach (var d in await catalog.TopDidsAsync(Names.Scope(scope)))
+            {
+                lines.Add(new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["parent"] = null, ["level"] = 0, ["bytes"] = d.Type == DidType.File ? d.Bytes : null });
+                if (recursive) await Drill(catalog, d, 0, true, lines);
+            }
+        await Wire.WriteStream(ctx, lines);
+    }
+
+    private static async Task Drill(DidCatalog catalog, Core.Model.Did parent, int level, bool recursive, List<Dictionary<string, object?>> lines)
+    {
+        // Attaching refuses cycles; the bound only keeps a corrupt catalogue from looping.
+        if (parent.Type == DidType.File || level >= 50) return;
+        foreach (var child in (await catalog.ContentAsync(parent.Scope, parent.Name)).OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            lines.Add(new() { ["scope"] = child.Scope, ["name"] = child.Name, ["type"] = child.Type.Wire(),
+                ["parent"] = new Dictionary<string, object?> { ["scope"] = parent.Scope, ["name"] = parent.Name }, ["level"] = level + 1 });
+            if (recursive && child.Type != DidType.File)
+                await Drill(catalog, await catalog.GetAsync(child.Scope, child.Name), level + 1, true, lines);
+        }
     }
 
     [GeneratedRegex(@"['""]name['""]\s*:\s*['""]([^'""]*)['""]")] private static partial Regex NameFilter();
@@ -247,11 +279,31 @@ internal static partial class DidEndpoints
             _ => throw FerryException.Conflict("UnsupportedOperation", $"Unknown DID type '{typeText}': use all, collection, dataset, container or file"),
         };
         int? limit = int.TryParse(ctx.Query("limit"), out var l) && l > 0 ? l : null;
-        var found = await ctx.RequestServices.GetRequiredService<DidCatalog>().SearchAsync(Names.Scope(scope), pattern, types, limit);
+        var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        var found = ctx.QueryBool("recursive")
+            ? await SearchRecursive(catalog, Names.Scope(scope), pattern, types, limit, 0)
+            : await catalog.SearchAsync(Names.Scope(scope), pattern, types, limit);
         if (ctx.QueryBool("long"))
             await Wire.WriteStream(ctx, found.Select(d => new Dictionary<string, object?>
                 { ["scope"] = d.Scope, ["name"] = d.Name, ["did_type"] = d.Type.Wire(), ["bytes"] = d.Bytes, ["length"] = d.Length }));
         else await Wire.WriteStream(ctx, found.Select(d => d.Name));
+    }
+
+    /// <summary>
+    /// Rucio's recursive search: what matches, and for each matching collection, its content that is of the types asked
+    /// (searched by name in the content's own scope, and so on down). Children come before their parents, as Rucio
+    /// lists them. The depth is bounded so that a deep hierarchy cannot keep a request busy without end.
+    /// </summary>
+    private static async Task<IReadOnlyList<Core.Model.Did>> SearchRecursive(DidCatalog catalog, string scope, string pattern, DidType[] types, int? limit, int depth)
+    {
+        var level = await catalog.SearchAsync(scope, pattern, types, limit);
+        if (depth >= 20) return level;
+        var result = new List<Core.Model.Did>();
+        foreach (var d in level.Where(d => d.Type != DidType.File))
+            foreach (var child in await catalog.ContentAsync(d.Scope, d.Name))
+                result.AddRange(await SearchRecursive(catalog, child.Scope, child.Name, types, limit, depth + 1));
+        result.AddRange(level);
+        return result;
     }
 
     private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();

@@ -83,6 +83,7 @@ public static class FerryServerHost
             { MaxAttempts = options.Engine.TransferAttempts, Lease = options.Engine.TransferLease });
         builder.Services.AddSingleton<DeletionQueue>();
         builder.Services.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();
+        builder.Services.AddSingleton<Ferry.Catalog.Config.ConfigCatalog>();
         builder.Services.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         builder.Services.AddSingleton<RseStorage>();
         builder.Services.AddSingleton(options.Engine);
@@ -128,6 +129,7 @@ public static class FerryServerHost
         app.MapSubscriptions();
         app.MapRucioSubscriptions();
         app.MapSitePolicies();
+        app.MapConfig();
         app.MapUi();
         app.MapSecurity();
         app.MapTraces();

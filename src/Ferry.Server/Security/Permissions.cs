@@ -108,6 +108,7 @@ public static class Permissions
         // DIDs (the fixed routes, then the sub-routes of the /dids/{**rest} dispatcher)
         P("POST", "/dids", Access.ScopeOwner, TargetIn.Body, "scope"), P("POST", "/dids/attachments", Access.ScopeOwner, TargetIn.Body, "scope"),
         P("POST", "/dids/bulkdidsmeta", Access.ScopeOwner, TargetIn.Body, "scope"), P("POST", "/dids/bulkmeta", Access.Authenticated),
+        P("POST", "/dids/sample", Access.ScopeOwner, TargetIn.Body, "output_scope"),
         P("GET", "/dids/{**rest}", Access.Authenticated), P("POST", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"),
         P("PUT", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"), P("DELETE", "/dids/{**rest}", Access.ScopeOwner, TargetIn.Route, "scope"),
 
@@ -170,6 +171,14 @@ public static class Permissions
         P("POST", "/ferry/audit/{rse}/run", Access.Admin, what: "audit replicas"),
         P("POST", "/ferry/transfers/stalled", Access.Admin, what: "reset stalled transfers"),
         P("GET", "/ferry/transfers/links", Access.Authenticated),
+
+        // Rucio's server configuration: reading it is as privileged as writing it (Rucio's policy)
+        P("GET", "/config", Access.Admin, what: "read the configuration"), P("POST", "/config", Access.Admin, what: "set configuration options"),
+        P("GET", "/config/{section}", Access.Admin, what: "read the configuration"),
+        P("DELETE", "/config/{section}", Access.Admin, what: "remove configuration sections"),
+        P("GET", "/config/{section}/{option}", Access.Admin, what: "read the configuration"),
+        P("DELETE", "/config/{section}/{option}", Access.Admin, what: "remove configuration options"),
+        P("PUT", "/config/{section}/{option}/{value}", Access.Admin, what: "set configuration options"),
     ];
 
     private static readonly Dictionary<(string, string), Permission> ByRoute =

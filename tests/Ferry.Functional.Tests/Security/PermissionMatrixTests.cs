@@ -30,6 +30,7 @@ public sealed class PermissionMatrixTests(ServerFixture f) : IClassFixture<Serve
         ["PUT /replicas"] = """{"rse":"LOCAL","files":[{"scope":"user.root","name":"perm_file","bytes":1,"adler32":"00000001","state":"A"}]}""",
         ["DELETE /replicas"] = """{"rse":"LOCAL","files":[{"scope":"user.root","name":"perm_file"}]}""",
         ["POST /replicas/bad"] = """{"replicas":[{"scope":"user.root","name":"perm_file","rse":"LOCAL"}],"reason":"probe"}""",
+        ["POST /dids/sample"] = """{"input_scope":"user.root","input_name":"perm_ds","output_scope":"user.root","output_name":"m_sample","nbfiles":"1"}""",
         ["POST /rules"] = """{"dids":[{"scope":"user.root","name":"perm_ds"}],"copies":1,"rse_expression":"LOCAL","account":"root"}""",
         ["PUT /rules/{id}"] = """{"options":{"lifetime":1}}""",
         ["POST /rules/{id}/move"] = """{"rse_expression":"LOCAL"}""",

@@ -2,7 +2,7 @@
 # Local tool, never run by CI: judges Ferry's Rucio dialect by Rucio itself (docs/rucio-compatibility.md).
 # Needs the real Rucio 41 set up by the workplace's shared/rucio/setup.sh (server, client and tests in /tmp/rucio-server).
 #
-#   conformance.sh serve PORT            start `ferry server` from this checkout on 127.0.0.1:PORT with a fresh FERRY_HOME
+#   conformance.sh serve PORT            start `ferry server` from this checkout (or FERRY_DLL=path/ferry.dll) on 127.0.0.1:PORT with a fresh FERRY_HOME
 #                                        (/tmp/ferry-conf-PORT) and seed it as Rucio's CI seeds its own
 #   conformance.sh seed PORT             seed an already running Ferry server (idempotent)
 #   conformance.sh stop PORT             stop the server `serve` started
@@ -36,8 +36,9 @@ client_cfg() {  # $1 = port: a copy of Rucio's test client config pointed at Fer
 serve() {
   local port=$1 dir=/tmp/ferry-conf-$1
   rm -rf "$dir/home"; mkdir -p "$dir/home"
-  (cd "$repo" && FERRY_HOME="$dir/home" FERRY_ROOT_PASSWORD=ferry-conformance setsid nohup ./ferry server --listen "127.0.0.1:$port" < /dev/null > "$dir/server.log" 2>&1 & echo $! > "$dir/server.pid")
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/ping" > /dev/null && break; sleep 0.5; done
+  local run=(./ferry); [ -n "${FERRY_DLL:-}" ] && run=(dotnet "$FERRY_DLL")
+  (cd "$repo" && FERRY_HOME="$dir/home" FERRY_ROOT_PASSWORD=ferry-conformance setsid nohup "${run[@]}" server --listen "127.0.0.1:$port" < /dev/null > "$dir/server.log" 2>&1 & echo $! > "$dir/server.pid")
+  for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$port/ping" > /dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$port/ping" > /dev/null || { echo "ferry server did not start: $dir/server.log" >&2; exit 1; }
   echo "ferry server PID $(cat "$dir/server.pid") on 127.0.0.1:$port (home $dir/home)"
   seed "$port"
@@ -53,7 +54,10 @@ seed() {
      && RUCIO_CONFIG="$cfg" "$PY" tools/sync_meta.py > /tmp/ferry-conf-$port/sync_meta.log 2>&1) || echo "seeding reported errors (see /tmp/ferry-conf-$port/*.log)"
 }
 
-stop() { local f=/tmp/ferry-conf-$1/server.pid; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; }
+stop() {  # the process listening on the port is the server (./ferry execs dotnet, but a wrapper may sit in between)
+  local pid; pid=$(ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [ -n "$pid" ] && kill "$pid"; rm -f "/tmp/ferry-conf-$1/server.pid"
+}
 
 tests() {
   local target=$1; shift; [ $# -gt 0 ] || set -- "${MODULES[@]}"

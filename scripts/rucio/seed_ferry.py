@@ -30,7 +30,9 @@ for section, option, value in (("vo-map", "testvo1", "tst"), ("vo-map", "testvo2
         c.set_config_option(section, option, value)
     except RucioException as e:
         print(f"config {section}.{option}: {e}")
-for dn, kind, email in (("CN=docker client", "x509", "dummy@cern.ch"),
+# Rucio's own bootstrap gives root the [bootstrap] identities of its config (x509 and gss); bootstrap_tests adds more.
+for dn, kind, email in (("CN=Rucio User", "x509", "rucio-dev@example.org"), ("rucio-dev@CERN.CH", "GSS", "rucio-dev@example.org"),
+                        ("CN=docker client", "x509", "dummy@cern.ch"),
                         ("SUB=73f16d93-2441-4a50-88ff-85360d78c6b5, ISS=https://indigoiam/", "OIDC", "admin@iam.test")):
     try:
         c.add_identity(account="root", identity=dn, authtype=kind, email=email)

@@ -51,7 +51,12 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
                     args.Add("account", value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace('*', '%'));
                     break;
                 case "account_type": sql.Append(" AND a.type=@type"); args.Add("type", (int)EnumNames.ParseAccountType(value)); break;
-                case "identity": sql.Append(" AND EXISTS (SELECT 1 FROM identities i WHERE i.account=a.name AND i.identity=@identity)"); args.Add("identity", value); break;
+                case "identity":
+                    // A DN may be asked for in the comma form; X509 identities are kept in the slash form.
+                    sql.Append(" AND EXISTS (SELECT 1 FROM identities i WHERE i.account=a.name AND (i.identity=@identity OR i.identity=@slash))");
+                    args.Add("identity", value);
+                    args.Add("slash", DistinguishedName.ToSlashForm(value));
+                    break;
                 default:
                     sql.Append($" AND EXISTS (SELECT 1 FROM account_attrs t WHERE t.account=a.name AND t.key=@k{n} AND t.value=@v{n})");
                     args.Add($"k{n}", key);

@@ -223,14 +223,35 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
             """, new { scope, name }, tx)).Select(a => $"{a.Item1}:{a.Item2}").ToHashSet();
 
     /// <summary>DIDs of a scope whose name matches a pattern with * wildcards.</summary>
-    public Task<IReadOnlyList<Did>> SearchAsync(string scope, string pattern, IReadOnlyCollection<DidType> types, int? limit) => db.ReadAsync<IReadOnlyList<Did>>(async c =>
+    /// <summary>
+    /// DIDs of the scope whose name matches the wildcard pattern, of the given types; <paramref name="equals"/> adds
+    /// Rucio's equality filters: <c>guid</c> (with or without dashes, any case) and any other key as metadata.
+    /// </summary>
+    public Task<IReadOnlyList<Did>> SearchAsync(string scope, string pattern, IReadOnlyCollection<DidType> types, int? limit,
+        IReadOnlyDictionary<string, string>? equals = null) => db.ReadAsync<IReadOnlyList<Did>>(async c =>
     {
         var like = pattern.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%');
         var typeList = types.Count == 0 ? [DidType.File, DidType.Dataset, DidType.Container] : types.ToArray();
-        return (await c.QueryAsync<Did>("""
-            SELECT * FROM dids WHERE scope=@scope AND name LIKE @like ESCAPE '\' AND type IN @typeList ORDER BY name LIMIT @limit
-            """, new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? long.MaxValue })).AsList();
+        var sql = new System.Text.StringBuilder("SELECT * FROM dids d WHERE d.scope=@scope AND d.name LIKE @like ESCAPE '\\' AND d.type IN @typeList");
+        var args = new DynamicParameters(new { scope, like, typeList = typeList.Select(t => (int)t).ToArray(), limit = limit ?? long.MaxValue });
+        var n = 0;
+        foreach (var (key, value) in equals ?? new Dictionary<string, string>())
+        {
+            if (key == "guid")
+            {
+                sql.Append(" AND REPLACE(LOWER(d.guid),'-','')=@guid");
+                args.Add("guid", value.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
+                continue;
+            }
+            // Metadata values are kept as JSON: a string filter matches the JSON string, a number-like one the number too.
+            sql.Append($" AND EXISTS (SELECT 1 FROM did_meta m WHERE m.scope=d.scope AND m.name=d.name AND m.key=@k{n} AND m.value IN (@j{n}, @r{n}))");
+            args.Add($"k{n}", key);
+            args.Add($"j{n}", JsonSerializer.Serialize(value));
+            args.Add($"r{n}", value);
+            n++;
+        }
+        return (await c.QueryAsync<Did>(sql.Append(" ORDER BY d.name LIMIT @limit").ToString(), args)).AsList();
     });
 
     public Task<IReadOnlyDictionary<string, JsonElement>> MetaAsync(string scope, string name) => db.ReadAsync<IReadOnlyDictionary<string, JsonElement>>(async c =>

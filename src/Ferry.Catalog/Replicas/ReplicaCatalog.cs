@@ -44,7 +44,7 @@ public sealed record DatasetReplica
 /// <summary>A file and where it is; what POST /replicas/list returns per file.</summary>
 public sealed record FileReplicas(Did File, IReadOnlyList<ReplicaView> Replicas, IReadOnlyCollection<string> Parents);
 
-public sealed class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimeProvider clock)
+public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimeProvider clock)
 {
     public const int MaxBatch = 1000;
 

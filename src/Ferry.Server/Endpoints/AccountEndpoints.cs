@@ -1,5 +1,6 @@
 using Ferry.Catalog.Accounts;
 using Ferry.Core.Errors;
+using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Core.Time;
 using Ferry.Server.Http;
@@ -128,6 +129,8 @@ internal static class AccountEndpoints
             if (authtype is "X509" or "OIDC" or "GSS" or "SSH")
             {
                 var identity = body.RequiredString("identity");
+                // Rucio's tools often give DNs in the comma form; Ferry keeps the slash form its certificate check produces.
+                if (authtype == "X509") identity = DistinguishedName.ToSlashForm(identity);
                 if (authtype == "X509" && !identity.StartsWith('/'))
                     throw FerryException.Invalid($"An X509 identity is a DN in the slash form, e.g. /DC=org/DC=example/CN=Jane Doe (openssl x509 -noout -subject -nameopt compat), not '{identity}'");
                 await ctx.RequestServices.GetRequiredService<IdentityCatalog>().AddExternalAsync(ctx.Route("account"), identity, authtype, body.OptString("email"));

@@ -280,14 +280,41 @@ internal static partial class DidEndpoints
         };
         int? limit = int.TryParse(ctx.Query("limit"), out var l) && l > 0 ? l : null;
         var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
+        var equals = EqualityFilters(filters);
+        if (equals.Count > 0 && ctx.QueryBool("recursive"))
+            throw FerryException.Invalid("A recursive DID search takes only name and type filters in Ferry");
         var found = ctx.QueryBool("recursive")
             ? await SearchRecursive(catalog, Names.Scope(scope), pattern, types, limit, 0)
-            : await catalog.SearchAsync(Names.Scope(scope), pattern, types, limit);
+            : await catalog.SearchAsync(Names.Scope(scope), pattern, types, limit, equals);
         if (ctx.QueryBool("long"))
             await Wire.WriteStream(ctx, found.Select(d => new Dictionary<string, object?>
                 { ["scope"] = d.Scope, ["name"] = d.Name, ["did_type"] = d.Type.Wire(), ["bytes"] = d.Bytes, ["length"] = d.Length }));
         else await Wire.WriteStream(ctx, found.Select(d => d.Name));
     }
+
+    /// <summary>
+    /// The filters besides name and type: guid and metadata keys, compared for equality. A filter Ferry cannot apply
+    /// (a comparison such as length.gt, a date range, several OR-ed groups) is refused, never ignored: ignoring it
+    /// would answer with DIDs the caller excluded.
+    /// </summary>
+    private static Dictionary<string, string> EqualityFilters(string filters)
+    {
+        if (filters.Contains("}, {", StringComparison.Ordinal) || filters.Contains("},{", StringComparison.Ordinal))
+            throw FerryException.Invalid("Several OR-ed filter groups are not supported by Ferry's DID search");
+        var equals = new Dictionary<string, string>();
+        foreach (Match m in FilterPair().Matches(filters))
+        {
+            var key = m.Groups[1].Value;
+            var value = m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
+            if (key is "name" or "type") continue;
+            if (key.Contains('.') || key is "created_after" or "created_before" or "length" or "bytes" or "created_at" or "updated_at")
+                throw FerryException.Invalid($"The DID search filter '{key}' is not supported by Ferry: it filters on name, type, guid and metadata equality");
+            equals[key] = value;
+        }
+        return equals;
+    }
+
+    [GeneratedRegex(@"['""]([\w.]+)['""]\s*:\s*(?:['""]([^'""]*)['""]|([\w.+-]+))")] private static partial Regex FilterPair();
 
     /// <summary>
     /// Rucio's recursive search: what matches, and for each matching collection, its content that is of the types asked

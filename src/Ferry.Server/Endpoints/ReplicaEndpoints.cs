@@ -60,14 +60,17 @@ internal static class ReplicaEndpoints
             var body = await Wire.ReadObject(ctx);
             var list = body.OptArray("replicas") ?? body.OptArray("pfns") ?? throw new FerryException("KeyError", 400, "'replicas' not defined");
             var reason = body.OptString("reason") ?? "declared bad";
-            var targets = new List<(string, string, string)>();
-            foreach (var item in list)
+            var targets = new List<(string Scope, string Name, string Rse)>();
+            // Rucio's clients name the replicas either as {scope, name, rse} objects or as PFNs (its CLI resolves a DID to PFNs).
+            var pfns = list.OfType<JsonValue>().Select(i => Json.AsString(i, "Each PFN")).ToList();
+            if (pfns.Count > 0)
+                targets.AddRange(await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ResolvePfnsAsync(pfns, ctx.RequestServices.GetRequiredService<RseCatalog>()));
+            foreach (var item in list.Where(i => i is not JsonValue))
             {
-                if (item is not JsonObject o) throw new FerryException("InvalidType", 400, "Declare replicas as {\"scope\",\"name\",\"rse\"} objects");
-                var scope = Names.Scope(o.RequiredString("scope"));
-                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-                targets.Add((scope, Names.DidName(o.RequiredString("name")), o.RequiredString("rse")));
+                if (item is not JsonObject o) throw new FerryException("InvalidType", 400, "Declare replicas as PFNs or {\"scope\",\"name\",\"rse\"} objects");
+                targets.Add((Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.RequiredString("rse")));
             }
+            foreach (var scope in targets.Select(t => t.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
             var failures = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeclareBadAsync(targets, reason);
             await Wire.WriteJson(ctx, failures, 201);
         }, "DeclareBadReplicas", "Replicas");

@@ -38,7 +38,7 @@ public static class Json
 
     public static JsonObject AsObject(JsonNode? n, string what) => n as JsonObject ?? throw new FerryException("TypeError", 400, $"{what} must be a JSON object");
 
-    private static string AsString(JsonNode n, string key) =>
+    public static string AsString(JsonNode n, string key) =>
         n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw Bad(key, "must be a string");
 
     private static FerryException Bad(string key, string what) => new("InvalidObject", 400, $"'{key}' {what}");

@@ -47,10 +47,14 @@ internal static class AccountEndpoints
 
         app.Map("GET", "/auth/validate", async ctx =>
         {
-            var token = ctx.Request.Headers["X-Rucio-Auth-Token"].ToString();
+            // The same two headers every other endpoint takes (AuthMiddleware): a bad token in either is a 401, not "must be set".
+            var token = AuthMiddleware.Token(ctx);
             if (token.Length == 0) throw new FerryException("ValueError", 400, "Token must be set.");
-            var info = await Catalog(ctx).ValidateAsync(token) ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials");
-            await Wire.WriteText(ctx, $"{{'account': '{info.Account}', 'lifetime': '{info.ExpiresAt:O}', 'vo': 'def'}}", 200);
+            var (account, expires) = Security.OidcValidator.LooksLikeJwt(token)
+                ? await ValidateJwt(ctx, token)
+                : await Catalog(ctx).ValidateAsync(token) is { } info ? (info.Account, info.ExpiresAt)
+                : throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials: the token is unknown or expired");
+            await Wire.WriteText(ctx, $"{{'account': '{account}', 'lifetime': '{expires:O}', 'vo': 'def'}}", 200);
         }, "AuthValidate", "Auth");
 
         app.Map("GET", "/accounts/whoami", ctx =>
@@ -224,6 +228,13 @@ internal static class AccountEndpoints
     }
 
     private static AccountCatalog Catalog(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+
+    /// <summary>An OIDC access token, checked as AuthMiddleware checks it (Rucio's validate_auth_token takes JWTs too).</summary>
+    private static async Task<(string Account, DateTimeOffset ExpiresAt)> ValidateJwt(HttpContext ctx, string token)
+    {
+        var bearer = await ctx.RequestServices.GetRequiredService<Security.OidcValidator>().ValidateAsync(token, ctx.Request.Headers["X-Rucio-Account"].ToString());
+        return (bearer.Account, bearer.ExpiresAt);
+    }
     private static QuotaCatalog Quotas(HttpContext ctx) => ctx.RequestServices.GetRequiredService<QuotaCatalog>();
 
     private static long Limit(long bytes) => AccountUsageEndpoints.Limit(bytes);

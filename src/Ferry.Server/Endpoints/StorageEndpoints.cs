@@ -41,11 +41,29 @@ internal static class StorageEndpoints
         var rse = await rses.GetAsync(rseName);
         var posix = (await rses.ProtocolsAsync(rse.Id)).FirstOrDefault(p => p.Scheme is "file" or "posix")
             ?? throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {rseName} has no posix storage for Ferry to serve");
-        path ??= (string?)ctx.Request.RouteValues["path"] ?? "";
+        if (path is null)
+        {
+            RefuseEncodedSlash(ctx);
+            path = (string?)ctx.Request.RouteValues["path"] ?? "";
+        }
         var backend = new PosixBackend(posix.Prefix);
         var pfn = "file://localhost" + Lfn2Pfn.NormalisePrefix(posix.Prefix) + path;
         backend.LocalPath(pfn);
         return (backend, pfn, path);
+    }
+
+    /// <summary>
+    /// The server decodes the path and resolves "." and ".." but keeps %2F encoded, so "..%2Fx" would reach the disk as
+    /// one odd name: a 404 on GET, a 401 on PUT and a 204 on DELETE, as if something had been deleted. No file Ferry
+    /// stores has a '/' inside a name, so such a path is refused alike on every method, before it reaches the disk.
+    /// </summary>
+    private static void RefuseEncodedSlash(HttpContext ctx)
+    {
+        var raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? ctx.Request.Path.Value ?? "";
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var target = query < 0 ? raw : raw[..query];
+        if (target.Contains("%2F", StringComparison.OrdinalIgnoreCase))
+            throw new FerryException("InvalidPath", 400, $"'{target}' has an encoded '/' (%2F): a storage path names a file inside the RSE prefix with plain '/' only");
     }
 
     private static async Task<IResult> Read(HttpContext ctx)

@@ -53,6 +53,40 @@ public sealed class WireFormatTests(ServerFixture f) : IClassFixture<ServerFixtu
         await RawApi.AssertError(bad, 401, "CannotAuthenticate");
     }
 
+    /// <summary>
+    /// Rucio (41, on 127.0.0.1:18080) answers a missing token with 400 ValueError and an unknown one with
+    /// CannotAuthenticate (as a 500, its bug; Ferry answers 401). Ferry also takes the token as "Authorization: Bearer",
+    /// as on every other endpoint, so a bad one there is the same 401, not "Token must be set".
+    /// </summary>
+    [Fact]
+    public async Task Validate_answers_a_missing_token_400_and_a_bad_one_401_in_either_header()
+    {
+        async Task<HttpResponseMessage> Validate(string? rucioHeader, string? bearer)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(f.Server.Url) };
+            using var req = new HttpRequestMessage(HttpMethod.Get, "/auth/validate");
+            if (rucioHeader is not null) req.Headers.Add("X-Rucio-Auth-Token", rucioHeader);
+            if (bearer is not null) req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            return await http.SendAsync(req);
+        }
+
+        using (var none = await Validate(null, null))
+            Assert.Contains("Token must be set", await RawApi.AssertError(none, 400, "ValueError"));
+        using (var bad = await Validate("root-root-nope-0000", null))
+            await RawApi.AssertError(bad, 401, "CannotAuthenticate");
+        using (var badBearer = await Validate(null, "root-root-nope-0000"))
+            await RawApi.AssertError(badBearer, 401, "CannotAuthenticate");
+
+        var token = await f.Api.TokenAsync();
+        foreach (var (header, bearer) in new[] { (token, (string?)null), (null, token) })
+        {
+            using var ok = await Validate(header, bearer);
+            var text = await ok.Content.ReadAsStringAsync();
+            Assert.True(200 == (int)ok.StatusCode, text);
+            Assert.Contains("'account': 'root'", text);
+        }
+    }
+
     [Fact]
     public async Task Whoami_redirects_to_the_account()
     {

@@ -12,13 +12,29 @@ public sealed class OidcTests(SecureServerFixture f) : IClassFixture<SecureServe
         await Infrastructure.Cli.OkAsync(f.Server, "account", "identity", "add", account, "--type", "OIDC", "--identity", Jwts.Identity(sub));
     }
 
-    private async Task<HttpResponseMessage> Whoami(string token, bool bearer = false)
+    private async Task<HttpResponseMessage> Whoami(string token, bool bearer = false, string path = "/accounts/whoami")
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(f.Server.Url) };
-        using var req = new HttpRequestMessage(HttpMethod.Get, "/accounts/whoami");
+        using var req = new HttpRequestMessage(HttpMethod.Get, path);
         if (bearer) req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         else req.Headers.Add("X-Rucio-Auth-Token", token);
         return await http.SendAsync(req);
+    }
+
+    [Fact]
+    public async Task Validate_takes_a_token_of_the_issuer_in_either_header_and_names_its_account()
+    {
+        await MapSubject("vera", "vera-sub-1");
+        var token = f.Oidc.Token("vera-sub-1");
+        foreach (var bearer in new[] { false, true })
+        {
+            using var ok = await Whoami(token, bearer, "/auth/validate");
+            var text = await ok.Content.ReadAsStringAsync();
+            Assert.True(200 == (int)ok.StatusCode, $"bearer={bearer}: {text}");
+            Assert.Contains("'account': 'vera'", text);
+        }
+        using var unmapped = await Whoami(f.Oidc.Token("nobody-sub"), bearer: true, path: "/auth/validate");
+        await RawApi.AssertError(unmapped, 401, "CannotAuthenticate");
     }
 
     [Fact]

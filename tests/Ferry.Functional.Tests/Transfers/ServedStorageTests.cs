@@ -114,4 +114,44 @@ public sealed class ServedStorageTests
         Assert.Equal(HttpStatusCode.Unauthorized, delete.StatusCode);
         Assert.True(File.Exists(Path.Combine(prefix, ownPath)));
     }
+
+    /// <summary>
+    /// The server decodes and removes dot segments but keeps an encoded slash, so "..%2Fvictim" reached the disk as one
+    /// odd name: GET said 404, PUT 401, and an admin's DELETE 204 as if it had deleted something. Every method now
+    /// refuses such a path with the same 400, and the files beside and inside the prefix stay.
+    /// </summary>
+    [Fact]
+    public async Task A_path_with_an_encoded_slash_is_refused_alike_by_every_method_and_nothing_is_touched()
+    {
+        await using var server = await FerryServer.StartAsync();
+        using var api = new RawApi(server);
+        var prefix = await ServedRseAsync(server, api, "TRAVERSE");
+        // Beside the prefix, in the directory other tests share: a name of its own.
+        var victim = Path.GetFileName(prefix.TrimEnd('/')) + "-victim.dat";
+        var outside = Path.Combine(Path.GetDirectoryName(prefix.TrimEnd('/'))!, victim);
+        await File.WriteAllTextAsync(outside, "outside");
+        var inside = Path.Combine(prefix, "a", "inner.dat");
+        Directory.CreateDirectory(Path.GetDirectoryName(inside)!);
+        await File.WriteAllTextAsync(inside, "inside");
+
+        foreach (var path in new[] { $"..%2f{victim}", $"..%2F{victim}", $"a/..%2F..%2F{victim}", "a%2Finner.dat" })
+            foreach (var method in new[] { "GET", "HEAD", "PUT", "DELETE" })
+            {
+                using var resp = await api.SendAsync(method, $"/storage/TRAVERSE/{path}", method == "PUT" ? "overwritten" : null);
+                if (method == "HEAD") Assert.True(resp.StatusCode == HttpStatusCode.BadRequest, $"HEAD {path} -> {(int)resp.StatusCode}");
+                else Assert.Contains("%2", await RawApi.AssertError(resp, 400, "InvalidPath"), StringComparison.OrdinalIgnoreCase);
+            }
+        Assert.Equal("outside", await File.ReadAllTextAsync(outside));
+        Assert.Equal("inside", await File.ReadAllTextAsync(inside));
+        Assert.Equal([inside], Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories));
+
+        // The plain path to the same file still works for the admin.
+        using (var get = await api.SendAsync("GET", "/storage/TRAVERSE/a/inner.dat"))
+            Assert.Equal("inside", await get.Content.ReadAsStringAsync());
+        using (var delete = await api.SendAsync("DELETE", "/storage/TRAVERSE/a/inner.dat"))
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.False(File.Exists(inside));
+        Assert.True(File.Exists(outside));
+        File.Delete(outside);
+    }
 }

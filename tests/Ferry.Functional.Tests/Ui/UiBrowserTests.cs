@@ -228,6 +228,38 @@ public sealed class UiBrowserTests(UiFixture f) : IClassFixture<UiFixture>
         s.AssertClean();
     }
 
+    [ChromiumFact]
+    public async Task The_logged_out_page_shows_no_session_controls_until_someone_logs_in()
+    {
+        await using var s = await OpenAsync();
+        var page = s.Page;
+        var session = new[] { page.GetByText("Signed in as"), page.Locator("#refresh"), page.Locator("#logout"), page.Locator("#auto-refresh"), page.Locator("#nav") };
+
+        await page.GotoAsync(f.Server.Url + "/ui/");
+        await Assertions.Expect(page.Locator("#login-button")).ToBeVisibleAsync();
+        foreach (var control in session) await Assertions.Expect(control).ToBeHiddenAsync();
+        await AssertHiddenMeansHiddenAsync(page);
+        await s.ShotAsync("ui-login.png");
+
+        await s.LoginAsync();
+        foreach (var control in session) await Assertions.Expect(control).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("root");
+
+        await page.ClickAsync("#logout");
+        await Assertions.Expect(page.Locator("#login-button")).ToBeVisibleAsync();
+        foreach (var control in session) await Assertions.Expect(control).ToBeHiddenAsync();
+        await AssertHiddenMeansHiddenAsync(page);
+        s.AssertClean();
+    }
+
+    /// <summary>No stylesheet rule shows an element the page has marked hidden (a class's display overrides the attribute).</summary>
+    private static async Task AssertHiddenMeansHiddenAsync(IPage page)
+    {
+        var shown = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('[hidden]')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.id || e.outerHTML.slice(0, 80))");
+        Assert.True(shown.Length == 0, $"marked hidden but displayed: {string.Join(", ", shown)}");
+    }
+
     /// <summary>Every form control has a label a screen reader reads out.</summary>
     private static async Task AssertLabelledAsync(IPage page)
     {

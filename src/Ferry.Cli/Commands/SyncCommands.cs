@@ -20,14 +20,15 @@ internal static class SyncCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would change, change nothing" };
         var json = Common.JsonOption();
 
-        var rses = new Command("rses", "Create or update RSEs (settings, attributes, protocols) from the source; refuses RSEs whose lfn2pfn mapping differs")
-            .With(from, fromAccount, select, exclude, dryRun, json);
+        var allowRepoint = new Option<bool>("--allow-repoint") { Description = "Let the source's protocols replace those of an RSE that already holds replicas here (its files are then looked for at the new place)" };
+        var rses = new Command("rses", "Create or update RSEs (settings, attributes, protocols) from the source; refuses RSEs whose lfn2pfn mapping differs, and repointing an RSE that holds replicas")
+            .With(from, fromAccount, select, exclude, allowRepoint, dryRun, json);
         rses.SetAction(async (pr, ct) =>
         {
             using var source = await OpenAsync(pr.GetValue(from)!, pr.GetValue(fromAccount), ct);
             var server = source.Server ?? throw new UsageException($"{source.Describe} is a dump: RSEs come from a server (--from URL)");
             using var target = Common.Client();
-            var report = await new RseSync(server, target, new SyncFilter(pr.GetValue(select), pr.GetValue(exclude)), pr.GetValue(dryRun)).RunAsync(ct);
+            var report = await new RseSync(server, target, new SyncFilter(pr.GetValue(select), pr.GetValue(exclude)), pr.GetValue(dryRun), pr.GetValue(allowRepoint)).RunAsync(ct);
             return Print(report, pr.GetValue(json));
         });
 
@@ -75,12 +76,17 @@ internal static class SyncCommands
                 Render.Json(new
                 {
                     rse = options.Rse, dry_run = report.DryRun, source_files = diff.SourceFiles, target_files = diff.TargetFiles,
-                    missing = diff.Missing, extra = diff.Extra, changed = diff.Changed,
-                    datasets = diff.Datasets.Select(d => new { dataset = d.Dataset, missing = d.Missing.Count, extra = d.Extra.Count, changed = d.Changed.Select(c => new { did = c.Source.Did, what = c.What }) }),
+                    missing = diff.Missing, extra = diff.Extra, changed = diff.Changed, moved = diff.Moved,
+                    datasets = diff.Datasets.Select(d => new
+                    {
+                        dataset = d.Dataset, missing = d.Missing.Count, extra = d.Extra.Count, changed = d.Changed.Select(c => new { did = c.Source.Did, what = c.What }),
+                        moved_in = d.Attach.Count, moved_out = d.Detach.Count,
+                    }),
+                    moves = diff.Moves.Select(m => new { did = m.File.Did, from = m.From, to = m.To }), notes = report.Notes,
                 });
                 return 0;
             }
-            Console.Out.WriteLine($"{options.Rse}: source {diff.SourceFiles} file(s), target {diff.TargetFiles}: {diff.Missing} missing, {diff.Extra} extra, {diff.Changed} changed");
+            Console.Out.WriteLine($"{options.Rse}: source {diff.SourceFiles} file(s), target {diff.TargetFiles}: {diff.Missing} missing, {diff.Extra} extra, {diff.Changed} changed, {diff.Moved} moved");
             return Print(report, false);
         });
         return new Command("sync", "Keep this server's catalogue in step with another Ferry or Rucio server, or a dump").With(rses, accounts, links, replicas, BuildRun());

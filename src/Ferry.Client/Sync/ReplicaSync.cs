@@ -11,11 +11,12 @@ public sealed record ReplicaSyncOptions(string Rse, int Chunk = 500, bool AllowC
 /// <summary>
 /// Brings the target's replicas of one RSE in line with the source's, dataset by dataset. Missing files get their
 /// scope, dataset (and the source's containers of it), replica, attachment and a rule on the RSE, each step safe to
-/// repeat; extra files are detached from their dataset in chunks (the rule then releases them and the reaper
-/// removes them); files whose size or checksum differ are reported, never overwritten. Everything the target holds on
-/// the RSE going at once is refused without AllowClean. Without Submit nothing changes.
+/// repeat; files that moved between datasets (or out of every dataset) on the source are attached to their new ones
+/// and then detached from the old; extra files are detached from their dataset in chunks (the rule then releases them
+/// and the reaper removes them); files whose size or checksum differ are reported, never overwritten. Everything the
+/// target holds on the RSE going at once is refused without AllowClean. Without Submit nothing changes.
 /// </summary>
-public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaSyncOptions options)
+public sealed partial class ReplicaSync(ISyncSource source, FerryClient target, ReplicaSyncOptions options)
 {
     public async Task<(RseDiff Diff, SyncReport Report)> RunAsync(CancellationToken ct)
     {
@@ -24,7 +25,7 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
         await target.GetRseAsync(options.Rse, ct);                 // an RSE the target lacks: RSENotFound before anything else
         var ours = new List<CatalogueEntry>();
         await foreach (var r in target.RseReplicasAsync(options.Rse, ct))
-            ours.Add(new CatalogueEntry(r.Str("scope")!, r.Str("name")!, r.Long("bytes") ?? 0, r.Str("adler32"), r.Str("dataset")));
+            ours.AddRange(ServerSource.Entries(r));
         var diff = ReplicaDiff.Compute(theirs, ours);
         if (diff.WouldRemoveEverything && !options.AllowClean)
             throw new FerryException("SyncGuard", 409,
@@ -33,18 +34,26 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
         foreach (var d in diff.Datasets)
         {
             var label = d.Dataset ?? "(no dataset)";
-            report.Change($"{label}: {d.Missing.Count} missing, {d.Extra.Count} extra, {d.Changed.Count} changed");
+            var moves = d.Attach.Count + d.Detach.Count > 0 ? $", {d.Attach.Count} moved in, {d.Detach.Count} moved out" : "";
+            report.Change($"{label}: {d.Missing.Count} missing, {d.Extra.Count} extra, {d.Changed.Count} changed{moves}");
             foreach (var c in d.Changed) report.Notes.Add($"changed {c.Source.Did}: {c.What} (reported, not overwritten)");
         }
+        foreach (var m in diff.Moves) report.Notes.Add($"moved {m}");
         if (!options.Submit) return (diff, report);
 
         var account = options.Account ?? await DefaultAccountAsync(ct);
         await EnsureScopesAsync(diff, ct);
         foreach (var d in diff.Datasets.Where(d => d.Missing.Count > 0)) await AddMissingAsync(d, account, ct);
+        foreach (var d in diff.Datasets.Where(d => d.Attach.Count > 0)) await AttachMovedAsync(d, account, ct);
         // A partial listing (Rucio's, dataset by dataset) cannot tell a file the source lacks from one it did not list.
         if (source is ServerSource { Partial: true })
-            report.Notes.Add($"{diff.Extra} extra file(s) left in place: {source.Describe} was read dataset by dataset, so its listing may be incomplete");
-        else foreach (var d in diff.Datasets.Where(d => d.Extra.Count > 0)) await RemoveExtraAsync(d, theirs, ct);
+        {
+            if (diff.Extra > 0) report.Notes.Add($"{diff.Extra} extra file(s) left in place: {source.Describe} was read dataset by dataset, so its listing may be incomplete");
+            if (diff.Datasets.Any(d => d.Detach.Count > 0)) report.Notes.Add($"files left in their old datasets too: {source.Describe} was read dataset by dataset, so it may not have listed every dataset of a file");
+            return (diff, report);
+        }
+        await DetachMovedAsync(diff, report, ct);
+        foreach (var d in diff.Datasets.Where(d => d.Extra.Count > 0)) await RemoveExtraAsync(d, theirs, ct);
         return (diff, report);
     }
 
@@ -57,7 +66,7 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
 
     private async Task EnsureScopesAsync(RseDiff diff, CancellationToken ct)
     {
-        var needed = diff.Datasets.SelectMany(d => d.Missing.Select(m => m.Scope).Concat(d.Dataset is { } ds ? [DidRef.Parse(ds).Scope] : []))
+        var needed = diff.Datasets.SelectMany(d => d.Missing.Select(m => m.Scope).Concat(d.Dataset is { } ds && (d.Missing.Count > 0 || d.Attach.Count > 0) ? [DidRef.Parse(ds).Scope] : []))
             .ToHashSet(StringComparer.Ordinal);
         var have = (await target.ScopesAsync(ct)).ToHashSet(StringComparer.Ordinal);
         if (target.Account is null) await target.WhoamiAsync(ct);
@@ -67,25 +76,44 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
 
     private async Task AddMissingAsync(DatasetDiff d, string? account, CancellationToken ct)
     {
-        DidRef? dataset = d.Dataset is { } text ? DidRef.Parse(text) : null;
-        if (dataset is { } ds)
-        {
-            await Tolerate(() => target.AddCollectionAsync(ds, "DATASET", ct: ct), "DataIdentifierAlreadyExists");
-            await CopyContainersAsync(ds, ct);
-        }
-        foreach (var chunk in d.Missing.Chunk(Math.Clamp(options.Chunk, 1, 1000)))
+        var dataset = await EnsureDatasetAsync(d.Dataset, ct);
+        foreach (var chunk in d.Missing.Chunk(ChunkSize))
         {
             await SyncRetry.RunAsync(() => AddReplicasAsync(chunk, ct), ct);
-            if (dataset is { } parent)
-                await SyncRetry.RunAsync(() => target.AttachManyAsync([(parent, chunk.Select(f => new DidRef(f.Scope, f.Name)).ToList())], ct), ct);
+            await AttachAsync(dataset, chunk, ct);
         }
-        var ruled = dataset is { } one ? [one] : d.Missing.Select(f => new DidRef(f.Scope, f.Name)).ToList();
+        await EnsureRulesAsync(dataset, d.Missing, account, ct);
+    }
+
+    private int ChunkSize => Math.Clamp(options.Chunk, 1, 1000);
+
+    /// <summary>The dataset on the target (with the source's containers of it), or null for files in no dataset.</summary>
+    private async Task<DidRef?> EnsureDatasetAsync(string? text, CancellationToken ct)
+    {
+        if (text is null) return null;
+        var ds = DidRef.Parse(text);
+        await Tolerate(() => target.AddCollectionAsync(ds, "DATASET", ct: ct), "DataIdentifierAlreadyExists");
+        await CopyContainersAsync(ds, ct);
+        return ds;
+    }
+
+    private Task AttachAsync(DidRef? dataset, IEnumerable<CatalogueEntry> files, CancellationToken ct) => dataset is { } parent
+        ? SyncRetry.RunAsync(() => target.AttachManyAsync([(parent, files.Select(f => new DidRef(f.Scope, f.Name)).ToList())], ct), ct)
+        : Task.CompletedTask;
+
+    /// <summary>A rule on the RSE for the dataset, or for each file when they are in no dataset, unless one is there already.</summary>
+    private async Task EnsureRulesAsync(DidRef? dataset, IEnumerable<CatalogueEntry> files, string? account, CancellationToken ct)
+    {
+        var ruled = dataset is { } one ? [one] : files.Select(f => new DidRef(f.Scope, f.Name)).ToList();
         var unruled = new List<DidRef>();
         foreach (var did in ruled)
-            if (!(await target.DidRulesAsync(did, ct)).Any(r => r.Str("rse_expression") == options.Rse)) unruled.Add(did);
+            if (!(await RulesHereAsync(did, ct)).Any()) unruled.Add(did);
         foreach (var chunk in unruled.Chunk(100))
             await target.AddRulesAsync(new RuleRequest(chunk, options.Rse, Account: account, Comment: $"ferry sync from {source.Describe}"), ct);
     }
+
+    private async Task<IEnumerable<System.Text.Json.JsonElement>> RulesHereAsync(DidRef did, CancellationToken ct) =>
+        (await target.DidRulesAsync(did, ct)).Where(r => r.Str("rse_expression") == options.Rse);
 
     /// <summary>One call for the chunk; a retry after a lost answer finds some already there, so then one by one, skipping those.</summary>
     private async Task AddReplicasAsync(CatalogueEntry[] chunk, CancellationToken ct)
@@ -126,14 +154,13 @@ public sealed class ReplicaSync(ISyncSource source, FerryClient target, ReplicaS
             return;
         }
         var dataset = DidRef.Parse(text);
-        foreach (var chunk in d.Extra.Chunk(Math.Clamp(options.Chunk, 1, 1000)))
-            await SyncRetry.RunAsync(() => Tolerate(() => target.DetachAsync(dataset, chunk.Select(f => new DidRef(f.Scope, f.Name)), ct), "DataIdentifierNotFound"), ct);
+        await DetachAsync(dataset, d.Extra, ct);
         if (!theirs.Any(t => t.Dataset == text)) await DropRulesAsync(dataset, ct);
     }
 
     private async Task DropRulesAsync(DidRef did, CancellationToken ct)
     {
-        foreach (var rule in (await target.DidRulesAsync(did, ct)).Where(r => r.Str("rse_expression") == options.Rse))
+        foreach (var rule in await RulesHereAsync(did, ct))
             await SyncRetry.RunAsync(() => Tolerate(() => target.DeleteRuleAsync(rule.Str("id")!, null, immediate: true, ct), "RuleNotFound"), ct);
     }
 

@@ -11,9 +11,11 @@ namespace Ferry.Client.Sync;
 /// <summary>
 /// Creates or updates the target's RSEs from the source's: settings, attributes and protocols. Before an RSE is
 /// touched, sample LFNs are mapped to PFNs as the source says and as Ferry would; an RSE where they disagree is refused
-/// (Ferry would look for every file in the wrong place).
+/// (Ferry would look for every file in the wrong place). Changing the protocols of an RSE that already holds replicas
+/// on the target repoints it (its files would be looked for elsewhere): a dry run marks that DANGEROUS, and a real run
+/// refuses it unless <paramref name="allowRepoint"/>.
 /// </summary>
-public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter filter, bool dryRun)
+public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter filter, bool dryRun, bool allowRepoint = false)
 {
     public static readonly IReadOnlyList<DidRef> SampleLfns = [new("user.sync", "probe_0001.dat"), new("data", "run1/file.root"), new("group.phys", "ntuple.root")];
     private static readonly string[] CopiedSettings = ["deterministic", "volatile", "rse_type", "staging_area"];
@@ -72,18 +74,31 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
     {
         var theirs = existing is { } e && e.TryGetProperty("protocols", out var tp) ? tp.EnumerateArray().ToList() : [];
         var bySchemeDone = new HashSet<string>();
+        var changes = new List<(JsonElement Protocol, string Line, bool Replace)>();
         foreach (var p in rse.GetProperty("protocols").EnumerateArray())
         {
             var scheme = p.Str("scheme")!;
             if (theirs.Any(t => Same(t, p))) continue;
             // Ferry keeps one protocol per scheme and host; a changed one is replaced.
-            if (theirs.Any(t => t.Str("scheme") == scheme) && bySchemeDone.Add(scheme))
-            {
-                report.Change($"{name}: protocol {scheme} replaced");
-                if (!dryRun) await target.DeleteProtocolAsync(name, scheme, ct);
-            }
-            else report.Change($"{name}: protocol {scheme}://{p.Str("hostname")}:{p.Long("port")}{p.Str("prefix")} added");
+            var old = theirs.FirstOrDefault(t => t.Str("scheme") == scheme);
+            var replace = old.ValueKind == JsonValueKind.Object && bySchemeDone.Add(scheme);
+            changes.Add((p, replace ? $"{name}: protocol {scheme} replaced: {Location(old)} -> {Location(p)}" : $"{name}: protocol {Location(p)} added", replace));
+        }
+        if (changes.Count == 0) return;
+        var held = existing is null ? 0 : await ReplicaCountAsync(name, ct);
+        if (held > 0 && !allowRepoint)
+        {
+            var danger = $"DANGEROUS: {name} holds {held} replica(s) on this server, whose files would be looked for at the new place";
+            if (dryRun) foreach (var c in changes) report.Change($"{c.Line} ({danger}; refused without --allow-repoint)");
+            else report.Refused.Add($"{name}: {string.Join("; ", changes.Select(c => c.Line[(name.Length + 2)..]))}: {danger}. Its protocols were left as they are (--allow-repoint changes them)");
+            return;
+        }
+        foreach (var (p, line, replace) in changes)
+        {
+            report.Change(held > 0 ? $"{line} (repoints {held} replica(s), --allow-repoint)" : line);
             if (dryRun) continue;
+            var scheme = p.Str("scheme")!;
+            if (replace) await target.DeleteProtocolAsync(name, scheme, ct);
             var body = new JsonObject
             {
                 ["hostname"] = p.Str("hostname"), ["port"] = p.Long("port") ?? 0, ["prefix"] = p.Str("prefix"), ["impl"] = p.Str("impl"),
@@ -92,6 +107,16 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
             };
             await target.AddProtocolAsync(name, scheme, body, ct);
         }
+    }
+
+    private static string Location(JsonElement p) => $"{p.Str("scheme")}://{p.Str("hostname")}:{p.Long("port")}{p.Str("prefix")}";
+
+    /// <summary>Replicas of the RSE on the target in any state (a copy in flight would land in the old place too).</summary>
+    private async Task<int> ReplicaCountAsync(string name, CancellationToken ct)
+    {
+        var n = 0;
+        await foreach (var _ in target.RseReplicasAsync(name, ct)) n++;
+        return n;
     }
 
     /// <summary>Null when the source maps the sample LFNs as Ferry does; otherwise what differs.</summary>

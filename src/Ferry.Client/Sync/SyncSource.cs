@@ -73,8 +73,7 @@ public sealed class ServerSource(FerryClient client, string url) : ISyncSource
         try
         {
             await foreach (var r in client.RseReplicasAsync(rse, ct))
-                if (r.Str("state") is null or "AVAILABLE")
-                    list.Add(new CatalogueEntry(r.Str("scope")!, r.Str("name")!, r.Long("bytes") ?? 0, r.Str("adler32"), r.Str("dataset")));
+                if (r.Str("state") is null or "AVAILABLE") list.AddRange(Entries(r));
         }
         catch (FerryApiException e) when (e.ExceptionClass == FerryExtensions.MissingCapability)
         {
@@ -83,21 +82,33 @@ public sealed class ServerSource(FerryClient client, string url) : ISyncSource
         return list;
     }
 
+    /// <summary>
+    /// A row of Ferry's replica listing as one entry per dataset holding the file (one with a null dataset when none
+    /// does); a server older than the "datasets" field names one dataset at most.
+    /// </summary>
+    public static IEnumerable<CatalogueEntry> Entries(JsonElement r)
+    {
+        List<string?> datasets = r.TryGetProperty("datasets", out var all) && all.ValueKind == JsonValueKind.Array
+            ? all.EnumerateArray().Select(d => d.GetString()).Where(d => d is not null).ToList() : [r.Str("dataset")];
+        if (datasets.Count == 0) datasets.Add(null);
+        return datasets.Select(d => new CatalogueEntry(r.Str("scope")!, r.Str("name")!, r.Long("bytes") ?? 0, r.Str("adler32"), d));
+    }
+
     private async Task<List<CatalogueEntry>> ThroughDatasetsAsync(string rse, CancellationToken ct)
     {
         Partial = true;
         Console.Error.WriteLine($"ferry: {url} has no Ferry replica listing (a Rucio server): reading its replicas on {rse} dataset by dataset (slower; files in no dataset replicated there are not seen)");
+        // A file in several datasets comes once per dataset: that is its membership.
         var list = new List<CatalogueEntry>();
-        var seen = new HashSet<DidRef>();
         foreach (var ds in await client.ListAsync(HttpMethod.Get, $"replicas/rse/{FerryClient.Escape(rse)}", ct: ct))
         {
             var dataset = new DidRef(ds.Str("scope")!, ds.Str("name")!);
             foreach (var r in await client.ListReplicasAsync([dataset], rseExpression: rse, ct: ct))
             {
                 var did = new DidRef(r.Str("scope")!, r.Str("name")!);
-                var available = r.TryGetProperty("states", out var states) && states.ValueKind == System.Text.Json.JsonValueKind.Object
+                var available = r.TryGetProperty("states", out var states) && states.ValueKind == JsonValueKind.Object
                     && states.TryGetProperty(rse, out var st) && st.GetString() == "AVAILABLE";
-                if (available && seen.Add(did)) list.Add(new CatalogueEntry(did.Scope, did.Name, r.Long("bytes") ?? 0, r.Str("adler32"), dataset.ToString()));
+                if (available) list.Add(new CatalogueEntry(did.Scope, did.Name, r.Long("bytes") ?? 0, r.Str("adler32"), dataset.ToString()));
             }
         }
         return list;

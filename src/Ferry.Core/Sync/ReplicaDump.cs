@@ -6,7 +6,7 @@ namespace Ferry.Core.Sync;
 
 /// <summary>
 /// A replica dump in JSON lines: <c>{"rse","scope","name","bytes","adler32"}</c> per line, with an optional
-/// <c>"dataset": "scope:name"</c>. Blank lines and lines starting with '#' are skipped; every other line must be
+/// <c>"dataset": "scope:name"</c>; a file in several datasets has a line for each. Blank lines and lines starting with '#' are skipped; every other line must be
 /// such an object, or the whole dump is refused with the numbers of the lines that are not.
 /// </summary>
 public static class ReplicaDump

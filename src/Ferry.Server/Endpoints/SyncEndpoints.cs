@@ -32,7 +32,7 @@ internal static class SyncEndpoints
             await Wire.WriteStream(ctx, rows.Select(r => new Dictionary<string, object?>
             {
                 ["scope"] = r.Scope, ["name"] = r.Name, ["bytes"] = r.Bytes, ["adler32"] = r.Adler32, ["md5"] = r.Md5, ["state"] = r.State.Wire(),
-                ["path"] = r.Path, ["dataset"] = r.Dataset,
+                ["path"] = r.Path, ["dataset"] = r.Dataset, ["datasets"] = r.Datasets,
             }));
         }, "ListRseReplicas", "Sync");
 

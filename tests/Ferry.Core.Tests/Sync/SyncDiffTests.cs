@@ -24,6 +24,34 @@ public sealed class SyncDiffTests
     }
 
     [Fact]
+    public void Membership_differences_are_moves_and_a_file_in_several_datasets_is_one_file()
+    {
+        // a: ds -> other; b: ds -> no dataset; c: in ds and other on both sides (one entry per dataset); d: no dataset -> ds.
+        var source = new[] { E("a", ds: "s:other"), E("b", ds: null), E("c"), E("c", ds: "s:other"), E("d") };
+        var target = new[] { E("a"), E("b"), E("c", ds: "s:other"), E("c"), E("d", ds: null) };
+        var diff = ReplicaDiff.Compute(source, target);
+        Assert.Equal(4, diff.SourceFiles);
+        Assert.Equal((0, 0, 0), (diff.Missing, diff.Extra, diff.Changed));
+        Assert.Equal(["s:a: s:ds -> s:other", "s:b: s:ds -> (no dataset)", "s:d: (no dataset) -> s:ds"], diff.Moves.Select(m => m.ToString()));
+        var none = diff.Datasets.Single(d => d.Dataset is null);
+        Assert.Equal(["s:b"], none.Attach.Select(f => f.Did));
+        Assert.Equal(["s:d"], none.Detach.Select(f => f.Did));
+        var ds = diff.Datasets.Single(d => d.Dataset == "s:ds");
+        Assert.Equal(["s:d"], ds.Attach.Select(f => f.Did));
+        Assert.Equal(["s:a", "s:b"], ds.Detach.Select(f => f.Did));
+        Assert.Equal(["s:a"], diff.Datasets.Single(d => d.Dataset == "s:other").Attach.Select(f => f.Did));
+
+        // A missing file in two datasets is added once and attached to the other; an extra one leaves both.
+        var added = ReplicaDiff.Compute([E("n"), E("n", ds: "s:other")], []);
+        Assert.Equal(1, added.Missing);
+        Assert.Equal(["s:n"], added.Datasets.Single(d => d.Dataset == "s:other").Attach.Select(f => f.Did));
+        var gone = ReplicaDiff.Compute([E("k")], [E("k"), E("x"), E("x", ds: "s:other")]);
+        Assert.Equal(1, gone.Extra);
+        Assert.Equal(["s:x"], gone.Datasets.Single(d => d.Dataset == "s:other").Detach.Select(f => f.Did));
+        Assert.Empty(gone.Moves);
+    }
+
+    [Fact]
     public void The_guard_trips_only_when_every_target_file_would_go()
     {
         Assert.True(ReplicaDiff.Compute([], [E("a"), E("b")]).WouldRemoveEverything);

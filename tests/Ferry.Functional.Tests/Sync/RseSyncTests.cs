@@ -68,6 +68,37 @@ public sealed class RseSyncTests(SyncSourceFixture source)
         Assert.Null(await Distance(api, "SYNC-A", "SYNC-C"));
     }
 
+    [Fact]
+    public async Task An_rse_that_holds_replicas_on_the_target_is_not_repointed_without_allow_repoint()
+    {
+        // The target's own SYNC-A, somewhere else than the source's, with a file on it.
+        await using var target = await FerryServer.StartAsync();
+        using var api = new RawApi(target);
+        var ours = await Site.AddPosixRseAsync(api, "SYNC-A");
+        await Site.UploadAsync(api, "SYNC-A", ours, "own_ds", Site.MakeFiles("user.root", "own", 1, _ => 900));
+
+        var dry = await SyncSourceFixture.RunAsync(target, "sync", "rses", "--from", source.Server.Url, "--exclude", "^SYNC-ID$", "--dry-run");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Contains("would: SYNC-A: protocol file replaced", dry.Stdout);
+        Assert.Contains("DANGEROUS", dry.Stdout);
+        Assert.Contains("1 replica(s)", dry.Stdout);
+        Assert.Contains("--allow-repoint", dry.Stdout);
+        Assert.Contains("would: SYNC-B: created", dry.Stdout);              // an RSE the target lacks is no repointing
+
+        var run = await SyncSourceFixture.RunAsync(target, "sync", "rses", "--from", source.Server.Url, "--exclude", "^SYNC-ID$");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("refused SYNC-A: protocol file", run.Stderr);
+        Assert.Contains("--allow-repoint", run.Stderr);
+        Assert.Equal(ours.TrimEnd('/'), await PrefixAsync(api, "SYNC-A"));
+        Assert.Equal(source.Prefixes["SYNC-B"].TrimEnd('/'), await PrefixAsync(api, "SYNC-B"));
+
+        await SyncSourceFixture.OkAsync(target, "sync", "rses", "--from", source.Server.Url, "--exclude", "^SYNC-ID$", "--allow-repoint");
+        Assert.Equal(source.Prefixes["SYNC-A"].TrimEnd('/'), await PrefixAsync(api, "SYNC-A"));
+    }
+
+    private static async Task<string> PrefixAsync(RawApi api, string rse) =>
+        (await api.JsonAsync("GET", $"/rses/{rse}")).GetProperty("protocols")[0].GetProperty("prefix").GetString()!.TrimEnd('/');
+
     private static async Task<int?> Distance(RawApi api, string a, string b)
     {
         var list = await api.JsonAsync("GET", $"/rses/{a}/distances/{b}");

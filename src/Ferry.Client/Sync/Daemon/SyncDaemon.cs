@@ -84,7 +84,7 @@ public sealed class SyncDaemon(string configPath, Func<SyncDaemonConfig, Cancell
     {
         var (diff, report) = await new ReplicaSync(source, target, new ReplicaSyncOptions(entry.Rse, entry.Chunk, entry.AllowClean, !options.DryRun, entry.Account)).RunAsync(ct);
         _metrics.Diff(entry.Rse, diff.Missing, diff.Extra, diff.Changed);
-        return $"source_files={diff.SourceFiles} target_files={diff.TargetFiles} missing={diff.Missing} extra={diff.Extra} changed={diff.Changed} dry_run={report.DryRun.ToString().ToLowerInvariant()}";
+        return $"source_files={diff.SourceFiles} target_files={diff.TargetFiles} missing={diff.Missing} extra={diff.Extra} changed={diff.Changed} moved={diff.Moved} dry_run={report.DryRun.ToString().ToLowerInvariant()}";
     }
 
     private bool InWindow(ReplicaEntry entry)

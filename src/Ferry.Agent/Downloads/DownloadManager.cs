@@ -129,8 +129,15 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
                 store.SetState(key, "local", Now, kind: "CONTAINER");
                 return;
         }
+        var placed = listing.Files.Select(f => new FileRow(key, f.Did, f.Bytes, f.Adler32, layout.RelativePath(did, DidRef.Parse(f.Did)), 0)).ToList();
+        // A '/'-rooted name keeps only its last segment (as in Rucio): two such files of one dataset may meet on one path.
+        if (placed.GroupBy(f => f.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        {
+            Fail(key, "failed", DownloadPaths.Collision(clash.Key, clash.Select(f => DidRef.Parse(f.Did))));
+            return;
+        }
         store.SetState(key, "downloading", Now, kind: "DATASET");
-        store.AddFiles(key, listing.Files.Select(f => new FileRow(key, f.Did, f.Bytes, f.Adler32, layout.RelativePath(did, DidRef.Parse(f.Did)), 0)));
+        store.AddFiles(key, placed);
         var rows = store.Files(key);
         var pending = rows.Where(r => !r.IsDone).ToList();
         job.Reset(rows.Count - pending.Count, rows.Count, rows.Where(r => r.IsDone).Sum(r => r.Bytes), rows.Sum(r => r.Bytes));

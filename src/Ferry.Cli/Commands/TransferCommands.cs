@@ -10,7 +10,7 @@ internal static class TransferCommands
     public static Command BuildDownload()
     {
         var dids = new Argument<string[]>("dids") { Arity = ArgumentArity.OneOrMore, Description = "scope:name of files, datasets or containers" };
-        var dir = new Option<string>("--dir") { DefaultValueFactory = _ => ".", Description = "Where to put the files (a dataset lands in DIR/NAME/)" };
+        var dir = new Option<string>("--dir") { DefaultValueFactory = _ => ".", Description = "Where to put the files, as Rucio does: a dataset in DIR/NAME/, a file in DIR/SCOPE/NAME (a leading '/' of a name dropped, a '/'-rooted file of a dataset by its last segment)" };
         var parallel = new Option<int>("--parallel") { DefaultValueFactory = _ => 4 };
         var json = Common.JsonOption();
         var cmd = new Command("download", "Download DIDs, verifying every file's checksum").With(dids, dir, parallel, json);

@@ -17,7 +17,8 @@ public enum DownloadStatus { Downloaded, AlreadyPresent, Failed }
 public sealed record DownloadResult(DidRef File, string LocalPath, DownloadStatus Status, long Bytes, string? Error, long ResumedFrom = 0, int Streams = 1);
 
 /// <summary>
-/// Downloads DIDs as Rucio does: a collection lands in DIR/NAME/, a file in DIR/SCOPE/. Each file is copied into
+/// Downloads DIDs as Rucio does: a collection lands in DIR/NAME/, a file in DIR/SCOPE/ (see <see cref="DownloadPaths"/>
+/// for names that start with '/'). Each file is copied into
 /// DEST.ferry.part while its adler32 (or md5) is computed, compared with the catalogue, and only then renamed.
 /// Files already present with the right checksum are skipped.
 /// </summary>
@@ -30,21 +31,29 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
     {
         var root = Path.GetFullPath(directory);
         Directory.CreateDirectory(root);
-        var jobs = new List<(DidRef File, string Dest, JsonElement Replica)>();
+        var planned = new List<(DidRef File, string Dest, JsonElement Replica)>();
         foreach (var did in dids)
         {
             var meta = await client.GetDidAsync(did, ct: ct);
             var isFile = meta.Str("type") == "FILE";
-            var baseDir = Path.Combine(root, isFile ? did.Scope : did.Name);
             foreach (var r in await client.ListReplicasAsync([did], ct: ct))
             {
                 var file = new DidRef(r.Str("scope")!, r.Str("name")!);
-                jobs.Add((file, Path.Combine(baseDir, file.Name), r));
+                var relative = isFile ? DownloadPaths.OfFile(file) : DownloadPaths.OfMember(did, file);
+                planned.Add((file, DownloadPaths.Under(root, relative), r));
             }
+        }
+        var results = new ConcurrentBag<DownloadResult>();
+        // The same file asked for twice is fetched once; two files bound for one path fail rather than overwrite each other.
+        var jobs = new List<(DidRef File, string Dest, JsonElement Replica)>();
+        foreach (var atPath in planned.GroupBy(j => j.Dest, StringComparer.Ordinal))
+        {
+            var files = atPath.Select(j => j.File).Distinct().ToList();
+            if (files.Count == 1) jobs.Add(atPath.First());
+            else foreach (var f in files) results.Add(new DownloadResult(f, atPath.Key, DownloadStatus.Failed, 0, DownloadPaths.Collision(atPath.Key, files)));
         }
         var localRoot = new PosixBackend(root);
         var rseCache = new ConcurrentDictionary<string, Lazy<Task<ClientEndpoint>>>();
-        var results = new ConcurrentBag<DownloadResult>();
         int done = 0;
         long bytes = 0;
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = ct }, async (job, token) =>

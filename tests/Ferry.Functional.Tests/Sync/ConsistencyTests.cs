@@ -44,7 +44,7 @@ public sealed class ConsistencyTests
         await backend.WriteAsync(dav.Pfn("user/root/ee/ff/stray.dat"), new MemoryStream(new byte[700]), 700, CancellationToken.None);
         await backend.DeleteAsync(dav.Pfn(files[2].HashPath), CancellationToken.None);
 
-        using (var report = await CheckAsync(server, "CHK-POSIX", "--grace", "1h"))
+        using (var report = await CheckAsync(server, 1, "CHK-POSIX", "--grace", "1h"))
         {
             Assert.Equal(["user/root/aa/bb/forgotten.dat"], Paths(report, "dark"));
             Assert.Equal(1, report.RootElement.GetProperty("young_dark").GetInt32());
@@ -52,15 +52,17 @@ public sealed class ConsistencyTests
             Assert.Equal([files[1].HashPath], Paths(report, "mismatched"));
         }
         Assert.True(File.Exists(oldDark), "a check without --fix changes nothing");
-        using (var report = await CheckAsync(server, "CHK-DAV", "--grace", "0s"))
+        using (var report = await CheckAsync(server, 1, "CHK-DAV", "--grace", "0s"))
         {
             Assert.Equal(["user/root/ee/ff/stray.dat"], Paths(report, "dark"));
             Assert.Equal([files[2].HashPath], Paths(report, "lost"));
         }
 
-        var fixedPosix = await SyncSourceFixture.OkAsync(server, "rse", "check", "CHK-POSIX", "--grace", "1h", "--fix");
-        Assert.Contains("fixed: 1 dark file(s) deleted, 2 replica(s) declared BAD", fixedPosix);
-        await SyncSourceFixture.OkAsync(server, "rse", "check", "CHK-DAV", "--grace", "0s", "--fix");
+        // Problems found and fixed still exit 1, as rclone check does: a cron job learns that something was wrong.
+        var fixedPosix = await SyncSourceFixture.RunAsync(server, "rse", "check", "CHK-POSIX", "--grace", "1h", "--fix");
+        Assert.True(fixedPosix.ExitCode == 1, fixedPosix.Stderr);
+        Assert.Contains("fixed: 1 dark file(s) deleted, 2 replica(s) declared BAD", fixedPosix.Stdout);
+        Assert.Equal(1, (await SyncSourceFixture.RunAsync(server, "rse", "check", "CHK-DAV", "--grace", "0s", "--fix")).ExitCode);
         Assert.False(File.Exists(oldDark));
         Assert.True(File.Exists(freshDark), "a file within the grace period stays");
         File.Delete(freshDark);
@@ -69,7 +71,7 @@ public sealed class ConsistencyTests
         Assert.Equal(Site.Sha(files[2].Content), Site.Sha(await StorageSites.ReadAsync(dav, files[2].HashPath)));
         Assert.Equal(6, Site.Snapshot(good).Count);
 
-        using var clean = await CheckAsync(server, "CHK-POSIX", "--grace", "0s");
+        using var clean = await CheckAsync(server, 0, "CHK-POSIX", "--grace", "0s");
         Assert.Empty(Paths(clean, "dark"));
         Assert.Empty(Paths(clean, "lost"));
         Assert.Empty(Paths(clean, "mismatched"));
@@ -93,7 +95,7 @@ public sealed class ConsistencyTests
             Path.Combine(prefix, files[0].HashPath), $"file://localhost{Path.Combine(prefix, files[1].HashPath)}", files[2].HashPath + "\t1000",
             "user/root/00/11/unknown.dat", "user/root/gone/already.dat",
         ]);
-        using (var report = await CheckAsync(server, "CHK-DUMP", "--dump", dump, "--grace", "0s"))
+        using (var report = await CheckAsync(server, 1, "CHK-DUMP", "--dump", dump, "--grace", "0s"))
         {
             Assert.Equal("dump", report.RootElement.GetProperty("source").GetString());
             Assert.Equal(["user/root/00/11/unknown.dat"], Paths(report, "dark"));      // the file the dump names that no longer exists is not dark
@@ -108,8 +110,49 @@ public sealed class ConsistencyTests
         Assert.True(File.Exists(dark), "a refused dump changes nothing");
     }
 
-    private static async Task<JsonDocument> CheckAsync(FerryServer server, string rse, params string[] options) =>
-        JsonDocument.Parse(await SyncSourceFixture.OkAsync(server, ["rse", "check", rse, "--json", .. options]));
+    [Fact]
+    public async Task The_exit_code_tells_clean_from_problems_found_from_a_check_that_could_not_run()
+    {
+        await using var server = await FerryServer.StartAsync();
+        using var api = new RawApi(server);
+        var prefix = await Site.AddPosixRseAsync(api, "CHK-EXIT");
+        await Site.UploadAsync(api, "CHK-EXIT", prefix, "chkexit_ds", Site.MakeFiles("user.root", "chkexit", 2, _ => 2000));
+        foreach (var json in new[] { false, true })
+            Assert.Equal(0, (await Check(json)).ExitCode);
+
+        var dark = Path.Combine(prefix, "user/root/0a/0b/stray.dat");
+        Directory.CreateDirectory(Path.GetDirectoryName(dark)!);
+        await File.WriteAllBytesAsync(dark, new byte[40]);
+        foreach (var json in new[] { false, true })
+        {
+            var found = await Check(json);
+            Assert.True(found.ExitCode == 1, $"exit {found.ExitCode}\n{found.Stdout}\n{found.Stderr}");
+            Assert.Contains("stray.dat", found.Stdout);
+        }
+        Assert.True(File.Exists(dark), "a check without --fix changes nothing");
+        var fixedRun = await Check(false, "--fix");
+        Assert.True(fixedRun.ExitCode == 1, $"exit {fixedRun.ExitCode}\n{fixedRun.Stdout}\n{fixedRun.Stderr}");
+        Assert.Contains("fixed: 1 dark file(s) deleted", fixedRun.Stdout);
+        Assert.False(File.Exists(dark));
+        Assert.Equal(0, (await Check(true, "--fix")).ExitCode);
+
+        // Usage errors and a check that could not run at all are 2, never confused with "problems found".
+        var unknown = await SyncSourceFixture.RunAsync(server, "rse", "check", "CHK-NOSUCH");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("CHK-NOSUCH", unknown.Stderr);
+        Assert.Equal(2, (await Check(false, "--sample", "-1")).ExitCode);
+        Assert.Equal(2, (await Check(false, "--grace", "soon")).ExitCode);
+
+        Task<CliResult> Check(bool json, params string[] more) =>
+            SyncSourceFixture.RunAsync(server, ["rse", "check", "CHK-EXIT", "--grace", "0s", .. json ? new[] { "--json" } : [], .. more]);
+    }
+
+    private static async Task<JsonDocument> CheckAsync(FerryServer server, int exitCode, string rse, params string[] options)
+    {
+        var r = await SyncSourceFixture.RunAsync(server, ["rse", "check", rse, "--json", .. options]);
+        Assert.True(r.ExitCode == exitCode, $"exit {r.ExitCode}, expected {exitCode}\n{r.Stdout}\n{r.Stderr}");
+        return JsonDocument.Parse(r.Stdout);
+    }
 
     private static List<string> Paths(JsonDocument report, string key) =>
         report.RootElement.GetProperty(key).EnumerateArray().Select(f => f.GetProperty("path").GetString()!).ToList();

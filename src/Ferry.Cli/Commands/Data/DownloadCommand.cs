@@ -13,7 +13,7 @@ internal static class DownloadCommand
     {
         var selection = new SelectionOptions();
         var runner = new ActionRunner();
-        var dir = new Option<string>("--dir") { Required = true, Description = "Where the datasets land (DIR/NAME/); an interrupted run resumes" };
+        var dir = new Option<string>("--dir") { Required = true, Description = "Where the datasets land (DIR/NAME/, a leading '/' of the name dropped); an interrupted run resumes" };
         var parallel = new Option<int>("--parallel") { DefaultValueFactory = _ => 4, Description = "Files in flight" };
         var cmd = new Command("download", "Download the selected datasets, every file verified; prints the plan unless --submit").With(dir, parallel);
         selection.AddTo(cmd);
@@ -31,7 +31,7 @@ internal static class DownloadCommand
                 return dids.Select(d => new DataResult
                 {
                     Scope = d.Scope, Name = d.Name, Outcome = "download",
-                    Reason = found.TryGetValue(d, out var i) ? $"{i.Length} file(s), {Output.Render.Bytes(i.Bytes)} -> {Path.Combine(root, d.Name)}" : null,
+                    Reason = found.TryGetValue(d, out var i) ? $"{i.Length} file(s), {Output.Render.Bytes(i.Bytes)} -> {Path.Combine(root, DownloadPaths.Below(d.Name))}" : null,
                 }).ToList();
             }, async (planned, t) =>
             {
@@ -44,7 +44,7 @@ internal static class DownloadCommand
                     {
                         Outcome = failed.Count > 0 ? DataOutcome.Failed : files.All(f => f.Status == DownloadStatus.AlreadyPresent) ? DataOutcome.Exists : "downloaded",
                         Reason = failed.Count > 0 ? $"{failed.Count} of {files.Count} file(s) failed: {failed[0].File}: {failed[0].Error}"
-                            : files.Count == 0 ? "no AVAILABLE replicas" : $"{files.Count} file(s) verified in {Path.Combine(root, p.Name)}",
+                            : files.Count == 0 ? "no AVAILABLE replicas" : $"{files.Count} file(s) verified in {Path.Combine(root, DownloadPaths.Below(p.Name))}",
                     });
                 }
                 return results;

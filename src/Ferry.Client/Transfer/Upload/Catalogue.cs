@@ -75,7 +75,7 @@ public static class Catalogue
             entries.Add(new CatalogueEntry(fullPath, relative, size, mtime, new DidRef(request.Scope, name)) { Renamed = name != original });
         }
         if (invalid.Count > 0)
-            throw FerryException.Invalid($"{invalid.Count} file(s) would not make valid DID names (ASCII letters, digits, '/', '.', '-', '_', starting with a letter or digit, at most 250 characters); "
+            throw FerryException.Invalid($"{invalid.Count} file(s) would not make valid DID names (ASCII letters, digits, '/', '.', '-', '_', starting with a letter, digit or '/', no empty, '.' or '..' path segment, at most 250 characters); "
                 + $"nothing was uploaded{(request.SanitizeNames ? "" : "; --sanitize-names maps them to valid names")}:\n  " + string.Join("\n  ", invalid.Take(50))
                 + (invalid.Count > 50 ? $"\n  ... and {invalid.Count - 50} more" : ""));
         var collisions = entries.GroupBy(e => e.Did).Where(g => g.Count() > 1).ToList();

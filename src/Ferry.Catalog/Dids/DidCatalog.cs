@@ -5,6 +5,7 @@ using Ferry.Catalog.Db;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
+using Ferry.Core.Time;
 
 namespace Ferry.Catalog.Dids;
 
@@ -225,7 +226,8 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>DIDs of a scope whose name matches a pattern with * wildcards.</summary>
     /// <summary>
     /// DIDs of the scope whose name matches the wildcard pattern, of the given types; <paramref name="equals"/> adds
-    /// Rucio's equality filters: <c>guid</c> (with or without dashes, any case) and any other key as metadata.
+    /// Rucio's filters: <c>guid</c> (with or without dashes, any case), <c>created_after</c>/<c>created_before</c>
+    /// (Rucio dates), and any other key as metadata equality.
     /// </summary>
     public Task<IReadOnlyList<Did>> SearchAsync(string scope, string pattern, IReadOnlyCollection<DidType> types, int? limit,
         IReadOnlyDictionary<string, string>? equals = null) => db.ReadAsync<IReadOnlyList<Did>>(async c =>
@@ -238,6 +240,12 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         var n = 0;
         foreach (var (key, value) in equals ?? new Dictionary<string, string>())
         {
+            if (key is "created_after" or "created_before")
+            {
+                sql.Append(key == "created_after" ? " AND d.created_at>=@after" : " AND d.created_at<=@before");
+                args.Add(key == "created_after" ? "after" : "before", RucioTime.Parse(value).ToUnixTimeMilliseconds());
+                continue;
+            }
             if (key == "guid")
             {
                 sql.Append(" AND REPLACE(LOWER(d.guid),'-','')=@guid");

@@ -4,6 +4,7 @@ using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Dids;
 using Ferry.Catalog.Rules;
 using Ferry.Core.Errors;
+using Ferry.Core.Time;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Server.Http;
@@ -293,7 +294,8 @@ internal static partial class DidEndpoints
     }
 
     /// <summary>
-    /// The filters besides name and type: guid and metadata keys, compared for equality. A filter Ferry cannot apply
+    /// The filters besides name and type: guid and metadata keys, compared for equality, and Rucio's creation-date
+    /// bounds (created_after, created_before, dates as Rucio's client writes them). A filter Ferry cannot apply
     /// (a comparison such as length.gt, a date range, several OR-ed groups) is refused, never ignored: ignoring it
     /// would answer with DIDs the caller excluded.
     /// </summary>
@@ -307,8 +309,9 @@ internal static partial class DidEndpoints
             var key = m.Groups[1].Value;
             var value = m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
             if (key is "name" or "type") continue;
-            if (key.Contains('.') || key is "created_after" or "created_before" or "length" or "bytes" or "created_at" or "updated_at")
-                throw FerryException.Invalid($"The DID search filter '{key}' is not supported by Ferry: it filters on name, type, guid and metadata equality");
+            if (key.Contains('.') || key is "length" or "bytes" or "created_at" or "updated_at")
+                throw FerryException.Invalid($"The DID search filter '{key}' is not supported by Ferry: it filters on name, type, guid, created_after, created_before and metadata equality");
+            if (key is "created_after" or "created_before") value = RucioTime.Format(RucioTime.Parse(value));
             equals[key] = value;
         }
         return equals;

@@ -119,13 +119,22 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
         return rses.Select(r => new RseFacts(r.Name, attrs.GetValueOrDefault(r.Id) ?? new Dictionary<string, string>(), Properties(r))).ToList();
     }
 
-    private static Dictionary<string, string?> Properties(Rse r) => new()
+    private static Dictionary<string, string?> Properties(Rse r)
     {
-        ["id"] = r.Id, ["rse"] = r.Name, ["rse_type"] = r.RseType, ["deterministic"] = Bool(r.Deterministic), ["volatile"] = Bool(r.Volatile),
-        ["staging_area"] = Bool(r.StagingArea), ["availability_read"] = Bool(r.AvailabilityRead),
-        ["availability_write"] = Bool(r.AvailabilityWrite), ["availability_delete"] = Bool(r.AvailabilityDelete), ["deleted"] = "false",
-        ["availability"] = r.Availability.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        var p = new Dictionary<string, string?>
+        {
+            ["id"] = r.Id, ["rse"] = r.Name, ["rse_type"] = r.RseType, ["deterministic"] = Bool(r.Deterministic), ["volatile"] = Bool(r.Volatile),
+            ["staging_area"] = Bool(r.StagingArea), ["availability_read"] = Bool(r.AvailabilityRead),
+            ["availability_write"] = Bool(r.AvailabilityWrite), ["availability_delete"] = Bool(r.AvailabilityDelete), ["deleted"] = "false",
+            ["availability"] = r.Availability.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        // Rucio copies these settings into the RSE's attributes whenever they are set, so expressions select on them
+        // (country_name=CH); set ones are matched here, unset ones leave an attribute of the name to answer.
+        foreach (var (key, value) in new[] { ("continent", r.Continent), ("city", r.City), ("region_code", r.RegionCode),
+                     ("country_name", r.CountryName), ("time_zone", r.TimeZone), ("ISP", r.Isp), ("ASN", r.Asn) })
+            if (value is not null) p[key] = value;
+        return p;
+    }
 
     private static string Bool(bool b) => b ? "true" : "false";
 

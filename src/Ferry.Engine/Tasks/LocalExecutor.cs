@@ -15,6 +15,10 @@ public sealed class LocalExecutor(TaskOptions options) : IJobExecutor
     /// <summary>Raised when an attempt's process started here exits, so the runner collects it without waiting a round.</summary>
     public event Action? AttemptEnded;
 
+    // Processes started here and not yet ended. Between fork and exec a child's /proc cmdline is still this server's,
+    // so a poll in that window would find "no wrapper running and no exit code" and call a healthy attempt lost.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _started = new();
+
     public Task<int> CapacityAsync(int active, CancellationToken ct) => Task.FromResult(options.LocalSlots - active);
 
     public Task<string> SubmitAsync(AttemptRecord a, int? ramMb, bool mayExist, CancellationToken ct)
@@ -26,9 +30,15 @@ public sealed class LocalExecutor(TaskOptions options) : IJobExecutor
         psi.ArgumentList.Add(AttemptFiles.Wrapper(a.WorkDir));
         // setsid (not a group leader here) execs bash in place, so this process's exit is the wrapper's.
         var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        p.Exited += (_, _) => { AttemptEnded?.Invoke(); p.Dispose(); };
+        var pid = 0;
+        var ended = false;
+        p.Exited += (_, _) => { Volatile.Write(ref ended, true); _started.TryRemove(pid, out _); AttemptEnded?.Invoke(); p.Dispose(); };
         if (!p.Start()) throw new IOException("could not start setsid bash");
-        return Task.FromResult(p.Id.ToString());
+        pid = p.Id;
+        _started[pid] = 0;
+        // Exited may have run before the line above; then nobody else would remove the entry.
+        if (Volatile.Read(ref ended)) _started.TryRemove(pid, out _);
+        return Task.FromResult(pid.ToString());
     }
 
     public Task<IReadOnlyDictionary<AttemptRecord, JobProbe>> PollAsync(IReadOnlyList<AttemptRecord> attempts, CancellationToken ct)
@@ -56,8 +66,8 @@ public sealed class LocalExecutor(TaskOptions options) : IJobExecutor
         return Task.CompletedTask;
     }
 
-    private static bool Alive(AttemptRecord a) =>
-        int.TryParse(a.ExternalId, out var pid) && IsOurs(pid, a.WorkDir) || FindRunning(a.WorkDir) is not null;
+    private bool Alive(AttemptRecord a) =>
+        int.TryParse(a.ExternalId, out var pid) && (_started.ContainsKey(pid) || IsOurs(pid, a.WorkDir)) || FindRunning(a.WorkDir) is not null;
 
     /// <summary>The wrapper's pid when it runs: from its pid file, or (started but not yet written) by its command line.</summary>
     private static int? FindRunning(string dir)

@@ -105,7 +105,9 @@ internal static class RseEndpoints
     }
 
     /// <summary>An RSE with its protocols and the settings a client needs to build PFNs (Rucio's "RSE info").</summary>
-    internal static async Task WriteRseInfo(HttpContext ctx, string name)
+    internal static async Task WriteRseInfo(HttpContext ctx, string name) => await Wire.WriteJson(ctx, await RseInfo(ctx, name));
+
+    internal static async Task<Dictionary<string, object?>> RseInfo(HttpContext ctx, string name)
     {
         var rses = Catalog(ctx);
         var rse = await rses.GetAsync(name);
@@ -117,7 +119,7 @@ internal static class RseEndpoints
         d["sign_url"] = attrs.GetValueOrDefault("sign_url");
         d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
         d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
-        await Wire.WriteJson(ctx, d);
+        return d;
     }
 
     private static async Task SetDistance(HttpContext ctx, bool mustBeNew, int status)
@@ -130,7 +132,7 @@ internal static class RseEndpoints
         await Wire.WriteText(ctx, status == 201 ? "Created" : "", status);
     }
 
-    private static RseSettings Settings(JsonObject body)
+    internal static RseSettings Settings(JsonObject body)
     {
         var known = new HashSet<string> { "deterministic", "volatile", "rse_type", "staging_area", "availability", "availability_read",
             "availability_write", "availability_delete", "city", "region_code", "country_name", "continent", "time_zone", "ISP", "ASN",

@@ -128,6 +128,7 @@ public static class FerryServerHost
         app.MapSync();
         app.MapSubscriptions();
         app.MapRucioSubscriptions();
+        app.MapImportExport();
         app.MapSitePolicies();
         app.MapConfig();
         app.MapUi();

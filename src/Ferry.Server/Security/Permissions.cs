@@ -157,6 +157,8 @@ public static class Permissions
         P("PUT", "/ferry/subscriptions/{name}", Access.SubscriptionOwner, TargetIn.Body, "name"),
         P("GET", "/ferry/subscriptions/{name}/history", Access.Authenticated), P("POST", "/ferry/subscriptions/dry-run", Access.Authenticated),
         P("POST", "/ferry/subscriptions/run", Access.Admin, what: "run subscriptions"),
+        // Rucio's export and import of the RSE topology, admins only as in Rucio's generic policy
+        P("GET", "/export", Access.Admin, what: "export the RSE topology"), P("POST", "/import", Access.Admin, what: "import RSEs and distances"),
         // Rucio's subscription API over the same catalogue; as in Rucio's generic policy, only admins add or change them
         P("POST", "/subscriptions/{account}/{name}", Access.Admin, what: "add subscriptions"),
         P("PUT", "/subscriptions/{account}/{name}", Access.Admin, what: "change subscriptions"),

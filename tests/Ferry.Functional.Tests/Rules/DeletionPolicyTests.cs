@@ -40,10 +40,13 @@ public sealed class DeletionPolicyTests(ServerFixture f) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task Unknown_limits_are_refused()
+    public async Task Any_limit_name_is_kept_as_in_Rucio_and_a_negative_value_is_refused()
     {
         await Site.AddPosixRseAsync(f.Api, "LIMIT-X");
-        using var resp = await f.Api.SendAsync("PUT", "/rses/LIMIT-X/limits", """{"name":"Bogus","value":1}""");
+        using (var put = await f.Api.SendAsync("PUT", "/rses/LIMIT-X/limits", """{"name":"SiteOwnLimit","value":1}"""))
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        Assert.Equal(1, (await f.Api.JsonAsync("GET", "/rses/LIMIT-X/limits")).GetProperty("SiteOwnLimit").GetInt64());
+        using var resp = await f.Api.SendAsync("PUT", "/rses/LIMIT-X/limits", """{"name":"SiteOwnLimit","value":-1}""");
         await RawApi.AssertError(resp, 400, "InvalidObject");
     }
 }

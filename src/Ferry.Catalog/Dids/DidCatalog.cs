@@ -22,6 +22,10 @@ public sealed record ContentEntry
     public string? Md5 { get; init; }
 }
 
+/// <summary>One collection of an add-did request: what it is, its content and the rules made with it.</summary>
+public sealed record CollectionSpec(string Scope, string Name, DidType Type, string Account, long? LifetimeSeconds,
+    IReadOnlyDictionary<string, JsonElement>? Meta, IReadOnlyList<ChildSpec> Children, IReadOnlyList<Rules.RuleSpec> Rules);
+
 public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
 {
     public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
@@ -49,11 +53,21 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
     /// </summary>
     public Task AddCollectionAsync(string scope, string name, DidType type, string account, long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta,
         IReadOnlyList<ChildSpec> children, IReadOnlyList<Rules.RuleSpec> rules) =>
+        AddCollectionsAsync([new CollectionSpec(scope, name, type, account, lifetimeSeconds, meta, children, rules)]);
+
+    /// <summary>
+    /// Several collections, each with its content and rules, in one transaction (Rucio's bulk add-dids): one refused
+    /// (already there, twice in the list, a missing scope) leaves none of the others behind.
+    /// </summary>
+    public Task AddCollectionsAsync(IReadOnlyList<CollectionSpec> specs) =>
         db.WriteAsync(async (c, tx) =>
         {
-            await InsertCollection(c, tx, scope, name, type, account, lifetimeSeconds, meta);
-            if (children.Count > 0) await Attach(c, tx, scope, name, children, ignoreDuplicate: false);
-            foreach (var rule in rules) await Rules.RuleCatalog.Add(c, tx, rule, clock.GetUtcNow());
+            foreach (var s in specs)
+            {
+                await InsertCollection(c, tx, s.Scope, s.Name, s.Type, s.Account, s.LifetimeSeconds, s.Meta);
+                if (s.Children.Count > 0) await Attach(c, tx, s.Scope, s.Name, s.Children, ignoreDuplicate: false);
+                foreach (var rule in s.Rules) await Rules.RuleCatalog.Add(c, tx, rule, clock.GetUtcNow());
+            }
             return 0;
         });
 

@@ -26,7 +26,9 @@ internal static partial class DidEndpoints
             // Rucio sets no limit; this one keeps a single request's transaction bounded (Rucio's own tests send 1,400).
             if (body.Count > 10_000) throw FerryException.Invalid("At most 10,000 DIDs per request");
             var caller = Caller.Of(ctx);
-            foreach (var item in body) await AddCollection(ctx, caller, Json.AsObject(item, "Each DID"), null, null);
+            var specs = new List<CollectionSpec>();
+            foreach (var item in body) specs.Add(await ParseCollection(ctx, caller, Json.AsObject(item, "Each DID"), null, null));
+            await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionsAsync(specs);
             await Wire.Created(ctx);
         }, "AddDids", "DIDs");
 
@@ -186,7 +188,10 @@ internal static partial class DidEndpoints
         await Wire.WriteJson(ctx, DidMetaView.Of(did, await dids.MetaAsync(p.Scope, p.Name), plugin));
     }
 
-    private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name)
+    private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name) =>
+        await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionsAsync([await ParseCollection(ctx, caller, body, scope, name)]);
+
+    private static async Task<CollectionSpec> ParseCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name)
     {
         scope ??= body.RequiredString("scope");
         name ??= body.RequiredString("name");
@@ -207,7 +212,7 @@ internal static partial class DidEndpoints
                 throw FerryException.Conflict("DataIdentifierAlreadyExists", $"Data identifier '{scope}:{name}' already exists");
             await RegisterNew(ctx, rse, body.OptArray("dids")!);
         }
-        await ctx.RequestServices.GetRequiredService<DidCatalog>().AddCollectionAsync(scope, name, type, account, lifetime, meta, children, rules);
+        return new CollectionSpec(scope, name, type, account, lifetime, meta, children, rules);
     }
 
     private static async Task Attach(HttpContext ctx, string scope, string name, JsonObject body, bool ignoreDuplicate)

@@ -147,11 +147,17 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
             .ToDictionary(a => a.Key, a => a.Value);
     });
 
-    public Task SetAttributeAsync(string name, string key, string value) => db.WriteAsync(async (c, tx) =>
+    /// <summary>Throws a 400 unless the key is 1-255 letters, digits, '.', '_', '-' and the value at most 255 characters.</summary>
+    public static void ValidateAttribute(string key, string value)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 255 || !key.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-'))
             throw FerryException.Invalid($"Invalid RSE attribute key '{Names.Printable(key)}': letters, digits, '.', '_', '-'");
         if (value.Length > 255) throw FerryException.Invalid("RSE attribute values are at most 255 characters");
+    }
+
+    public Task SetAttributeAsync(string name, string key, string value) => db.WriteAsync(async (c, tx) =>
+    {
+        ValidateAttribute(key, value);
         var rse = await Get(c, tx, name);
         if (key == Transfers.StagingCatalog.Attribute) await CheckStagingBuffer(c, tx, rse, value);
         return await c.ExecuteAsync("INSERT INTO rse_attrs(rse_id,key,value) VALUES (@id,@key,@value) ON CONFLICT(rse_id,key) DO UPDATE SET value=excluded.value",

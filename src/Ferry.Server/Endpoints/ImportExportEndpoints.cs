@@ -75,8 +75,7 @@ internal static class ImportExportEndpoints
                 if (parsed.RseType is not (null or "DISK" or "TAPE")) throw FerryException.Invalid($"rse_type of '{name}' must be DISK or TAPE, not '{parsed.RseType}'");
                 foreach (var (key, value) in attributes)
                 {
-                    if (key.Length is 0 or > 255 || !key.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-') || value.Length > 255)
-                        throw FerryException.Invalid($"Invalid attribute '{Names.Printable(key)}' of '{name}': keys are letters, digits, '.', '_', '-' and values at most 255 characters");
+                    RseCatalog.ValidateAttribute(key, value);
                     if (key == Catalog.Transfers.StagingCatalog.Attribute)
                         throw FerryException.Invalid($"Import does not set {key}: use POST /rses/{name}/attr/{key}, which checks the buffer");
                 }

@@ -1,3 +1,4 @@
+using Ferry.Core.Dialect;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Ferry.Cli.Output;
@@ -48,8 +49,8 @@ internal static class RuleCommands
         {
             using var c = Common.Client();
             var rows = pr.GetValue(didFilter) is { } d ? await c.DidRulesAsync(Common.Did(d), ct) : await c.ListRulesAsync(pr.GetValue(ofAccount), ct);
-            if (pr.GetValue(didFilter) is not null && pr.GetValue(ofAccount) is { } a) rows = rows.Where(r => r.Str("account") == a).ToList();
-            Render.List(rows, pr.GetValue(json), Columns);
+            if (pr.GetValue(didFilter) is not null && pr.GetValue(ofAccount) is { } a) rows = rows.Where(r => r.Account == a).ToList();
+            Render.List(rows, DialectJson.Default.RucioRule, pr.GetValue(json), Columns);
             return 0;
         });
 
@@ -58,7 +59,7 @@ internal static class RuleCommands
         show.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.Object(await c.GetRuleAsync(pr.GetValue(id)!, ct), pr.GetValue(json));
+            Render.Object(await c.GetRuleAsync(pr.GetValue(id)!, ct), DialectJson.Default.RucioRule, pr.GetValue(json));
             return 0;
         });
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 
 namespace Ferry.Cli.Output;
@@ -19,6 +20,12 @@ public static class Render
         foreach (var r in rows) table.AddRow(columns.Select(c => Markup.Escape(Cell(r, c))).ToArray());
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Dialect records print under their wire names, exactly as the server sent them.</summary>
+    public static void List<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info, bool json, params string[] columns) =>
+        List(rows.Select(r => JsonSerializer.SerializeToElement(r, info)).ToList(), json, columns);
+
+    public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(JsonSerializer.SerializeToElement(obj, info), json);
 
     public static void Object(JsonElement obj, bool json)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Core.Dialect;
 using System.Text.Json.Nodes;
 
 namespace Ferry.Client.Http;
@@ -55,10 +56,9 @@ public sealed partial class FerryClient
     }
 
     /// <summary>A rule as the dialect shows it, as progress: lock counts only (a Rucio rule keeps no byte counts).</summary>
-    private static RuleProgressInfo FromRule(JsonElement r) =>
-        new(r.Str("id") ?? "", r.Str("account") ?? "", r.Str("scope") ?? "", r.Str("name") ?? "", r.Str("rse_expression") ?? "", (int)(r.Long("copies") ?? 1),
-            r.Str("state") ?? "", r.Str("error"), r.Long("locks_ok_cnt") ?? 0, r.Long("locks_replicating_cnt") ?? 0, r.Long("locks_stuck_cnt") ?? 0, 0, 0, 0, 0,
-            r.Str("expires_at"), r.Str("updated_at"));
+    private static RuleProgressInfo FromRule(RucioRule r) =>
+        new(r.Id, r.Account, r.Scope, r.Name, r.RseExpression, r.Copies, r.State, r.Error, r.LocksOkCnt, r.LocksReplicatingCnt, r.LocksStuckCnt, 0, 0, 0, 0,
+            Ferry.Core.Time.RucioTime.Format(r.ExpiresAt), Ferry.Core.Time.RucioTime.Format(r.UpdatedAt));
 
     public async Task<UsageReport> UsageReportAsync(string account, string? rseExpression, int top, CancellationToken ct = default)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Core.Dialect;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Client.Http;
@@ -26,12 +27,13 @@ public sealed partial class FerryClient
         return (await JsonAsync(HttpMethod.Post, "rules/", body, ct)).EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 
-    public Task<JsonElement> GetRuleAsync(string id, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"rules/{Escape(id)}", ct: ct);
+    public Task<RucioRule> GetRuleAsync(string id, CancellationToken ct = default) => GetAsync(HttpMethod.Get, $"rules/{Escape(id)}", DialectJson.Default.RucioRule, ct: ct);
 
-    public Task<List<JsonElement>> ListRulesAsync(string? account = null, CancellationToken ct = default) =>
-        ListAsync(HttpMethod.Get, account is null ? "rules/" : $"rules/?account={Escape(account)}", ct: ct);
+    public Task<List<RucioRule>> ListRulesAsync(string? account = null, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, account is null ? "rules/" : $"rules/?account={Escape(account)}", DialectJson.Default.RucioRule, ct: ct);
 
-    public Task<List<JsonElement>> DidRulesAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/rules", ct: ct);
+    public Task<List<RucioRule>> DidRulesAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{D(did)}/rules", DialectJson.Default.RucioRule, ct: ct);
 
     public Task<List<JsonElement>> RuleLocksAsync(string id, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"rules/{Escape(id)}/locks", ct: ct);
 

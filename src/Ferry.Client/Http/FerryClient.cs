@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Nodes;
 using Ferry.Client.Settings;
 using Ferry.Core.Errors;
@@ -156,6 +157,33 @@ public sealed partial class FerryClient : IDisposable
     {
         var list = new List<JsonElement>();
         await foreach (var e in StreamAsync(method, path, body, ct)) list.Add(e);
+        return list;
+    }
+
+    /// <summary>One dialect object, read with its record's generated metadata (<see cref="Ferry.Core.Dialect.DialectJson"/>).</summary>
+    public async Task<T> GetAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(method, path, body, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        await using var stream = await resp.Content.ReadAsStreamAsync(ct);
+        return await JsonSerializer.DeserializeAsync(stream, info, ct) ?? throw new FerryApiException("DataIdentifierNotFound", 404, $"{path} answered null");
+    }
+
+    /// <summary>A dialect listing (newline-delimited JSON) as records, read as it arrives.</summary>
+    public async IAsyncEnumerable<T> StreamAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var resp = await SendAsync(method, path, body, ct);
+        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+            if (line.Length > 0) yield return JsonSerializer.Deserialize(line, info)!;
+    }
+
+    public async Task<List<T>> ListAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default)
+    {
+        var list = new List<T>();
+        await foreach (var e in StreamAsync(method, path, info, body, ct)) list.Add(e);
         return list;
     }
 

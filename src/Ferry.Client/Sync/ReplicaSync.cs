@@ -112,8 +112,8 @@ public sealed partial class ReplicaSync(ISyncSource source, FerryClient target, 
             await target.AddRulesAsync(new RuleRequest(chunk, options.Rse, Account: account, Comment: $"ferry sync from {source.Describe}"), ct);
     }
 
-    private async Task<IEnumerable<System.Text.Json.JsonElement>> RulesHereAsync(DidRef did, CancellationToken ct) =>
-        (await target.DidRulesAsync(did, ct)).Where(r => r.Str("rse_expression") == options.Rse);
+    private async Task<IEnumerable<Ferry.Core.Dialect.RucioRule>> RulesHereAsync(DidRef did, CancellationToken ct) =>
+        (await target.DidRulesAsync(did, ct)).Where(r => r.RseExpression == options.Rse);
 
     /// <summary>One call for the chunk; a retry after a lost answer finds some already there, so then one by one, skipping those.</summary>
     private async Task AddReplicasAsync(CatalogueEntry[] chunk, CancellationToken ct)
@@ -161,7 +161,7 @@ public sealed partial class ReplicaSync(ISyncSource source, FerryClient target, 
     private async Task DropRulesAsync(DidRef did, CancellationToken ct)
     {
         foreach (var rule in await RulesHereAsync(did, ct))
-            await SyncRetry.RunAsync(() => Tolerate(() => target.DeleteRuleAsync(rule.Str("id")!, null, immediate: true, ct), "RuleNotFound"), ct);
+            await SyncRetry.RunAsync(() => Tolerate(() => target.DeleteRuleAsync(rule.Id, null, immediate: true, ct), "RuleNotFound"), ct);
     }
 
     private static async Task Tolerate(Func<Task> step, string exceptionClass)

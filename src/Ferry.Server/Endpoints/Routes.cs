@@ -1,13 +1,9 @@
+using Ferry.Core.Dialect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Ferry.Server.Endpoints;
-
-/// <summary>The body of every error answer, with Rucio's spelling of its two keys.</summary>
-public sealed record RucioError(
-    [property: System.Text.Json.Serialization.JsonPropertyName("ExceptionClass")] string ExceptionClass,
-    [property: System.Text.Json.Serialization.JsonPropertyName("ExceptionMessage")] string ExceptionMessage);
 
 /// <summary>The Rucio client spells some routes with a trailing slash and some without; Ferry answers both.</summary>
 internal static class Routes
@@ -26,6 +22,17 @@ internal static class Routes
             .Produces<RucioError>(StatusCodes.Status401Unauthorized, ErrorContentType)
             .Produces<RucioError>(StatusCodes.Status404NotFound, ErrorContentType);
     }
+
+    /// <summary>
+    /// Maps one dialect endpoint whose handler returns a typed result (<see cref="Http.RucioResults"/>): the answer's
+    /// schema comes from the result's type, so no <c>Produces</c> line is needed for the success case.
+    /// </summary>
+    public static RouteHandlerBuilder Map<TResult>(this IEndpointRouteBuilder app, string method, string pattern, Func<HttpContext, Task<TResult>> handler,
+        string name, string tag) where TResult : IResult =>
+        app.MapMethods(pattern.TrimEnd('/'), [method], handler).WithName(name).WithTags(tag)
+            .Produces<RucioError>(StatusCodes.Status400BadRequest, ErrorContentType)
+            .Produces<RucioError>(StatusCodes.Status401Unauthorized, ErrorContentType)
+            .Produces<RucioError>(StatusCodes.Status404NotFound, ErrorContentType);
 
     /// <summary>Rucio's clients read errors from a JSON body sent as octet-stream (and from the ExceptionClass/ExceptionMessage headers).</summary>
     public const string ErrorContentType = "application/octet-stream";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Subscriptions;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Policies;
 using Ferry.Core.Time;

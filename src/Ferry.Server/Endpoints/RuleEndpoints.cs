@@ -41,14 +41,14 @@ internal static class RuleEndpoints
             RuleState? state = ctx.Query("state") is { } s ? EnumNames.ParseRuleState(s) : null;
             var rules = await Rules(ctx).ListAsync(new RuleFilter(ctx.Query("account"), ctx.Query("scope"), ctx.Query("name"), state, ctx.Query("rse_expression"),
                 ctx.Query("subscription_id")));
-            await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
+            return RucioResults.Stream(rules.Select(WireFormat.ListedRule));
         }, "ListRules", "Rules");
 
         app.Map("GET", "/accounts/{account}/rules", async ctx =>
-            await Wire.WriteStream(ctx, (await Rules(ctx).ListAsync(new RuleFilter(Account: ctx.Route("account")))).Select(WireFormat.ListedRule)),
+            RucioResults.Stream((await Rules(ctx).ListAsync(new RuleFilter(Account: ctx.Route("account")))).Select(WireFormat.ListedRule)),
             "ListAccountRules", "Rules");
 
-        app.Map("GET", "/rules/{id}", async ctx => await Wire.WriteJson(ctx, WireFormat.Rule(await Rules(ctx).GetAsync(ctx.Route("id")))), "GetRule", "Rules");
+        app.Map("GET", "/rules/{id}", async ctx => RucioResults.Json(WireFormat.Rule(await Rules(ctx).GetAsync(ctx.Route("id")))), "GetRule", "Rules");
 
         app.Map("GET", "/rules/{id}/locks", async ctx =>
         {

@@ -65,9 +65,13 @@ public static class FerryServerHost
             // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
             k.Limits.MaxResponseBufferSize = 1 << 20;
         });
-        builder.Services.AddOpenApi();
-        // The OpenAPI schemas spell properties as the wire does (snake_case), like Wire.Options.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer<Http.RucioDateSchema>());
+        // The OpenAPI schemas spell properties as the wire does (snake_case), like Wire.Options, and numbers are numbers.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
         builder.Services.AddSingleton(catalog);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -18,6 +20,8 @@ public static class Wire
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // The dialect's records come from the generated context; anything else (Ferry's own answers) by reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(DialectJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static async Task WriteJson(HttpContext ctx, object? value, int status = 200)
@@ -56,7 +60,7 @@ public static class Wire
         ctx.Response.Headers["ExceptionClass"] = cls;
         ctx.Response.Headers["ExceptionMessage"] = SafeHeader(header.Length > 125 ? header[..125] + "..." : header);
         ctx.Response.ContentType = "application/octet-stream";
-        await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["ExceptionClass"] = cls, ["ExceptionMessage"] = message }));
+        await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new RucioError(cls, message), DialectJson.Default.RucioError));
     }
 
     // Kestrel refuses non-ASCII header values; the body keeps the full text.

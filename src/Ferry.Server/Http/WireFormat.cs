@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Core.Dialect;
 using Ferry.Core.Model;
 using Ferry.Core.Time;
 
@@ -8,31 +9,19 @@ namespace Ferry.Server.Http;
 /// <summary>Catalogue objects in the exact shape (key names, enum names, date format) the Rucio client reads.</summary>
 public static class WireFormat
 {
-    public static Dictionary<string, object?> Rule(Rule r)
+    public static RucioRule Rule(Rule r) => new()
     {
-        var d = new Dictionary<string, object?>
-        {
-            ["id"] = r.Id, ["subscription_id"] = r.SubscriptionId, ["account"] = r.Account, ["scope"] = r.Scope, ["name"] = r.Name,
-            ["did_type"] = r.DidType.Wire(), ["state"] = r.State.Wire(), ["error"] = r.Error, ["rse_expression"] = r.RseExpression,
-            ["copies"] = r.Copies, ["expires_at"] = RucioTime.Format(r.ExpiresAt), ["weight"] = r.Weight, ["locked"] = r.Locked,
-            ["locks_ok_cnt"] = r.LocksOkCnt, ["locks_replicating_cnt"] = r.LocksReplicatingCnt, ["locks_stuck_cnt"] = r.LocksStuckCnt,
-            ["source_replica_expression"] = r.SourceReplicaExpression, ["activity"] = r.Activity, ["grouping"] = r.Grouping.Wire(),
-            ["notification"] = r.Notification, ["stuck_at"] = RucioTime.Format(r.StuckAt), ["purge_replicas"] = r.PurgeReplicas,
-            ["ignore_availability"] = r.IgnoreAvailability, ["ignore_account_limit"] = r.IgnoreAccountLimit, ["priority"] = r.Priority,
-            ["comments"] = r.Comments, ["child_rule_id"] = r.ChildRuleId, ["eol_at"] = RucioTime.Format(r.EolAt), ["split_container"] = r.SplitContainer,
-            ["meta"] = r.Meta, ["deleted_at"] = null,
-            ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
-        };
-        return d;
-    }
+        Id = r.Id, SubscriptionId = r.SubscriptionId, Account = r.Account, Scope = r.Scope, Name = r.Name, DidType = r.DidType.Wire(),
+        State = r.State.Wire(), Error = r.Error, RseExpression = r.RseExpression, Copies = r.Copies, ExpiresAt = r.ExpiresAt, Weight = r.Weight,
+        Locked = r.Locked, LocksOkCnt = r.LocksOkCnt, LocksReplicatingCnt = r.LocksReplicatingCnt, LocksStuckCnt = r.LocksStuckCnt,
+        SourceReplicaExpression = r.SourceReplicaExpression, Activity = r.Activity, Grouping = r.Grouping.Wire(), Notification = r.Notification,
+        StuckAt = r.StuckAt, PurgeReplicas = r.PurgeReplicas, IgnoreAvailability = r.IgnoreAvailability, IgnoreAccountLimit = r.IgnoreAccountLimit,
+        Priority = r.Priority, Comments = r.Comments, ChildRuleId = r.ChildRuleId, EolAt = r.EolAt, SplitContainer = r.SplitContainer, Meta = r.Meta,
+        CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt,
+    };
 
     /// <summary>A rule as Rucio's listings give it: every column plus the DID's size as "bytes".</summary>
-    public static Dictionary<string, object?> ListedRule(Rule r)
-    {
-        var d = Rule(r);
-        d["bytes"] = r.DidBytes;
-        return d;
-    }
+    public static RucioRule ListedRule(Rule r) => Rule(r) with { Bytes = r.DidBytes };
 
     public static Dictionary<string, object?> Did(Did d, long? bytes = null, long? length = null) => d.Type == DidType.File
         ? new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = "FILE", ["account"] = d.Account, ["bytes"] = d.Bytes, ["length"] = 1,

@@ -241,7 +241,7 @@ public sealed partial class Uploader
         var existing = await client.DidRulesAsync(ds, ct);
         foreach (var (rse, lifetime) in RuleTargets())
         {
-            if (existing.Any(r => r.Str("rse_expression") == rse && r.Str("account") == account)) continue;
+            if (existing.Any(r => r.RseExpression == rse && r.Account == account)) continue;
             try { await _retry.ExecuteAsync(async t => await client.AddRulesAsync(new RuleRequest([ds], rse, Lifetime: lifetime), t), ct); }
             catch (FerryApiException e) when (rse == _o.Rse && UploadErrors.Classify(e) == ErrorKind.QuotaExceeded)
             {

@@ -235,5 +235,13 @@ public static class Migrations
             PRIMARY KEY (section, opt));
         CREATE INDEX dids_guid ON dids(guid);
         """),
+        // Files packed inside an archive file (Rucio's constituents): the archive's replicas serve them, and a client
+        // extracts them after download. Sizes and checksums are the constituent's own, as given when it was added.
+        (16, """
+        CREATE TABLE archive_contents (
+            scope TEXT NOT NULL, name TEXT NOT NULL, child_scope TEXT NOT NULL, child_name TEXT NOT NULL, created_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, name, child_scope, child_name));
+        CREATE INDEX archive_contents_child ON archive_contents(child_scope, child_name);
+        """),
     ];
 }

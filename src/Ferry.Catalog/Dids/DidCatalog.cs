@@ -122,7 +122,11 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
     internal async Task Attach(DbConnection c, DbTransaction tx, string scope, string name, IReadOnlyList<ChildSpec> children, bool ignoreDuplicate)
     {
         var parent = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
-        if (parent.Type == DidType.File) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is a file: nothing can be attached to it");
+        if (parent.Type == DidType.File)
+        {
+            await AddToArchive(c, tx, parent, children, ignoreDuplicate);
+            return;
+        }
         if (!parent.IsOpen) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is closed: reopen it before attaching");
         var ancestors = parent.Type == DidType.Container ? await Ancestors(c, tx, scope, name) : [];
         var now = clock.GetUtcNow();

@@ -42,7 +42,11 @@ public sealed record DatasetReplica
 }
 
 /// <summary>A file and where it is; what POST /replicas/list returns per file.</summary>
-public sealed record FileReplicas(Did File, IReadOnlyList<ReplicaView> Replicas, IReadOnlyCollection<string> Parents);
+public sealed record FileReplicas(Did File, IReadOnlyList<ReplicaView> Replicas, IReadOnlyCollection<string> Parents)
+{
+    /// <summary>Replicas of archives that hold the file (its Scope/Name are the archive's), when archives were resolved.</summary>
+    public IReadOnlyList<ReplicaView> InArchives { get; init; } = [];
+}
 
 public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids, TimeProvider clock)
 {
@@ -159,8 +163,10 @@ public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids,
     /// </summary>
     /// <param name="readableOnly">Leaves out replicas on RSEs blocked for reads (the dialect's ignore_availability=false).</param>
     /// <param name="skipUnknown">Leaves out DIDs that do not exist, as the dialect's listing does, rather than refusing the request.</param>
+    /// <param name="resolveArchives">Also gives, for a file packed in archives, the archives' replicas (Rucio's resolve_archives).</param>
     public Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
-        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false) => db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
+        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false, bool resolveArchives = false) =>
+        db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
     {
         // Set-based: the requested DIDs and then their files' replicas are read a thousand at a time per scope,
         // so listing 10,000 files is a few dozen queries rather than two per file.
@@ -177,20 +183,35 @@ public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids,
         var replicasOf = (await FetchAll(c, allFiles, (scope, chunk) =>
                 c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name IN @chunk ORDER BY s.name", new { scope, chunk })))
             .ToLookup(r => (r.Scope, r.Name));
+        var archived = resolveArchives ? await ArchiveReplicas(c, allFiles) : null;
+        bool Wanted(ReplicaView r) => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId)) && (!readableOnly || r.AvailabilityRead);
         var result = new List<FileReplicas>();
         var seen = new HashSet<(string, string)>();
         foreach (var (did, files) in plan)
             foreach (var file in files)
             {
                 if (!seen.Add((file.Scope, file.Name))) continue;
-                var replicas = replicasOf[(file.Scope, file.Name)]
-                    .Where(r => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId)) && (!readableOnly || r.AvailabilityRead)).ToList();
-                if (did.Type != DidType.File && replicas.Count == 0) continue;
+                var replicas = replicasOf[(file.Scope, file.Name)].Where(Wanted).ToList();
+                var inArchives = archived?[(file.Scope, file.Name)].Where(Wanted).ToList() ?? [];
+                if (did.Type != DidType.File && replicas.Count == 0 && inArchives.Count == 0) continue;
                 var parents = withParents ? await DidCatalog.Ancestors(c, null, file.Scope, file.Name) : [];
-                result.Add(new FileReplicas(file, replicas, parents));
+                result.Add(new FileReplicas(file, replicas, parents) { InArchives = inArchives });
             }
         return result;
     });
+
+    /// <summary>For each file, the replicas of the archives that hold it, keyed by the file.</summary>
+    private static async Task<ILookup<(string, string), ReplicaView>> ArchiveReplicas(DbConnection c, IReadOnlyList<(string Scope, string Name)> files)
+    {
+        var holders = await FetchAll(c, files, (scope, chunk) => c.QueryAsync<(string Scope, string Name, string ChildScope, string ChildName)>(
+            "SELECT scope, name, child_scope, child_name FROM archive_contents WHERE child_scope=@scope AND child_name IN @chunk", new { scope, chunk }));
+        if (holders.Count == 0) return Array.Empty<ReplicaView>().ToLookup(r => (r.Scope, r.Name));
+        var replicas = (await FetchAll(c, holders.Select(h => (h.Scope, h.Name)).Distinct(), (scope, chunk) =>
+                c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name IN @chunk ORDER BY s.name", new { scope, chunk })))
+            .ToLookup(r => (r.Scope, r.Name));
+        return holders.SelectMany(h => replicas[(h.Scope, h.Name)].Select(r => (Key: (h.ChildScope, h.ChildName), Replica: r)))
+            .ToLookup(x => x.Key, x => x.Replica);
+    }
 
     private static async Task<List<T>> FetchAll<T>(DbConnection c, IEnumerable<(string Scope, string Name)> keys, Func<string, string[], Task<IEnumerable<T>>> query)
     {

@@ -73,6 +73,8 @@ public sealed partial class FerryClient
         {
             ["dids"] = DidArray(dids), ["all_states"] = allStates, ["resolve_parents"] = true, ["rse_expression"] = rseExpression,
             ["ignore_availability"] = false, ["domain"] = null,
+            // Ferry's downloader verifies every file it writes and does not unpack archives, so it asks only for real copies.
+            ["resolve_archives"] = false,
         };
         if (schemes is not null) body["schemes"] = new JsonArray(schemes.Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
         return ListAsync(HttpMethod.Post, "replicas/list", body, ct);

@@ -220,9 +220,15 @@ internal static partial class DidEndpoints
         await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
         // As in Rucio, replicas come with an attachment to a dataset only: to a container or a file the attach is
         // refused below, and nothing must have been registered before that.
-        if (body.OptString("rse") is { } rse && (await ctx.RequestServices.GetRequiredService<DidCatalog>().GetAsync(scope, name)).Type == DidType.Dataset)
+        var children = Children(body);
+        var parentType = (await ctx.RequestServices.GetRequiredService<DidCatalog>().GetAsync(scope, name)).Type;
+        if (body.OptString("rse") is { } rse && parentType == DidType.Dataset)
             await RegisterNew(ctx, rse, body.OptArray("dids") ?? []);
-        await ctx.RequestServices.GetRequiredService<DidCatalog>().AttachAsync(scope, name, Children(body), ignoreDuplicate);
+        // Adding to an archive registers its constituents as new files, so the caller must be able to write in their scopes too.
+        if (parentType == DidType.File)
+            foreach (var childScope in children.Select(x => x.Scope).Distinct())
+                await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), childScope);
+        await ctx.RequestServices.GetRequiredService<DidCatalog>().AttachAsync(scope, name, children, ignoreDuplicate);
     }
 
     private static List<ChildSpec> Children(JsonObject body)

@@ -85,7 +85,7 @@ internal static class ReplicaEndpoints
             // the older 'unavailable' key is given; Rucio's client sends true unless told otherwise, its downloader false.
             var readableOnly = !(body.OptBool("ignore_availability") ?? body.ContainsKey("unavailable"));
             var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
-                body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly);
+                body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly, body.OptBool("resolve_archives") ?? true);
             if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n);
             if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "generic", detailedUrls: true));
             else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
@@ -179,7 +179,7 @@ internal static class ReplicaEndpoints
     }
 
     internal static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents,
-        HashSet<string>? schemes, bool readableOnly = false)
+        HashSet<string>? schemes, bool readableOnly = false, bool resolveArchives = false)
     {
         var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
         IReadOnlySet<string>? rseIds = null;
@@ -188,25 +188,34 @@ internal static class ReplicaEndpoints
             var names = (await rses.EvaluateAsync(rseExpression)).ToHashSet();
             rseIds = (await rses.ListAsync()).Where(r => names.Contains(r.Name)).Select(r => r.Id).ToHashSet();
         }
-        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents, readableOnly, skipUnknown: true);
+        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents, readableOnly, skipUnknown: true, resolveArchives);
         var protocolCache = new Dictionary<string, IReadOnlyList<RseProtocol>>();
         var listed = new List<ListedFile>();
         foreach (var f in files)
         {
-            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, bool Volatile, int Priority)>();
-            foreach (var r in f.Replicas)
+            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, bool Volatile, int Priority, bool Extract)>();
+            async Task AddPfns(ReplicaView r, bool inArchive)
             {
                 if (!protocolCache.TryGetValue(r.RseId, out var protocols)) protocolCache[r.RseId] = protocols = await rses.ProtocolsAsync(r.RseId);
                 foreach (var p in protocols)
                 {
                     if (schemes is not null && !schemes.Contains(p.Scheme)) continue;
                     if (RseStorage.Priority(p, StorageOperation.Read) is not { } prio) continue;
-                    pfns.Add((Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(f.File.Scope, f.File.Name)), r.Rse, r.RseId, r.RseType, r.Volatile, prio));
+                    var pfn = Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(r.Scope, r.Name));
+                    // A file inside an archive is served by the archive's URL: XRootD reads it out of the zip itself,
+                    // every other protocol hands the client the whole archive to extract from (Rucio's client_extract).
+                    var readsInside = inArchive && p.Scheme == "root";
+                    if (readsInside) pfn += $"?xrdcl.unzip={Uri.EscapeDataString(f.File.Name)}";
+                    pfns.Add((pfn, r.Rse, r.RseId, r.RseType, r.Volatile, prio, inArchive && !readsInside));
                 }
             }
-            var ordered = pfns.OrderBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal)
-                .Select((p, i) => new ListedPfn(p.Pfn, p.Rse, p.RseId, p.Type, p.Volatile, "wan", i + 1, false)).ToList();
-            listed.Add(new ListedFile(f.File, ordered, f.Replicas, parents ? f.Parents.Order(StringComparer.Ordinal).ToList() : null));
+            foreach (var r in f.Replicas) await AddPfns(r, inArchive: false);
+            foreach (var r in f.InArchives) await AddPfns(r, inArchive: true);
+            // The file's own copies come first; archives only after them, as extracting costs the whole archive.
+            var ordered = pfns.OrderBy(p => p.Extract).ThenBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal)
+                .Select((p, i) => new ListedPfn(p.Pfn, p.Rse, p.RseId, p.Type, p.Volatile, "wan", i + 1, p.Extract)).ToList();
+            var where = f.Replicas.Concat(f.InArchives).DistinctBy(r => r.RseId).ToList();
+            listed.Add(new ListedFile(f.File, ordered, where, parents ? f.Parents.Order(StringComparer.Ordinal).ToList() : null));
         }
         return listed;
     }

@@ -4,6 +4,7 @@ using Ferry.Agent.Logs;
 using Ferry.Agent.Server;
 using Ferry.Agent.State;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 
@@ -87,12 +88,13 @@ public sealed class Listings(AgentStore store, ServerLink link, AgentLog log, Ti
     private static async Task<DidListing> FetchAsync(FerryClient client, DidRef did, CancellationToken ct)
     {
         var meta = await client.GetDidAsync(did, ct: ct);
-        var kind = meta.Str("type")?.ToUpperInvariant() ?? throw new FormatException($"the server's answer for {did} has no type");
-        if (kind == "FILE")
-            return new DidListing(did.ToString(), "OK", kind, [new ListedFile(did.ToString(), meta.Long("bytes") ?? 0, meta.Long("events"), meta.Str("adler32"))], [], null);
-        var files = (await client.FilesAsync(did, ct)).Select(f => new ListedFile(
-            $"{f.Str("scope") ?? throw new FormatException("a file without scope")}:{f.Str("name") ?? throw new FormatException("a file without name")}",
-            f.Long("bytes") ?? throw new FormatException($"no bytes for {f.Str("name")}"), f.Long("events"), f.Str("adler32"))).ToList();
+        var kind = meta.Type.ToUpperInvariant();
+        // A DID's own answer carries no event count; only the file listing does.
+        if (meta is RucioFileDid file)
+            return new DidListing(did.ToString(), "OK", kind, [new ListedFile(did.ToString(), file.Bytes ?? 0, null, file.Adler32)], [], null);
+        var files = new List<ListedFile>();
+        await foreach (var f in client.StreamFilesAsync(did, ct))
+            files.Add(new ListedFile($"{f.Scope}:{f.Name}", f.Bytes ?? throw new FormatException($"no bytes for {f.Name}"), f.Events, f.Adler32));
         var datasets = new List<string>();
         if (kind == "CONTAINER") await CollectDatasetsAsync(client, did, datasets, [], ct);
         return new DidListing(did.ToString(), "OK", kind, files, datasets, null);
@@ -103,8 +105,8 @@ public sealed class Listings(AgentStore store, ServerLink link, AgentLog log, Ti
         if (!seen.Add(container.ToString())) return;
         foreach (var child in await client.ContentAsync(container, ct))
         {
-            var childDid = new DidRef(Names.Scope(child.Str("scope")), Names.DidName(child.Str("name")));
-            switch (child.Str("type")?.ToUpperInvariant())
+            var childDid = new DidRef(Names.Scope(child.Scope), Names.DidName(child.Name));
+            switch (child.Type.ToUpperInvariant())
             {
                 case "DATASET": datasets.Add(childDid.ToString()); break;
                 case "CONTAINER": await CollectDatasetsAsync(client, childDid, datasets, seen, ct); break;

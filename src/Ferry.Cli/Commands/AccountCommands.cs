@@ -1,3 +1,4 @@
+using Ferry.Core.Dialect;
 using System.CommandLine;
 using Ferry.Cli.Output;
 
@@ -25,7 +26,7 @@ internal static class AccountCommands
         show.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.Object(await c.JsonAsync(HttpMethod.Get, $"accounts/{Uri.EscapeDataString(pr.GetValue(name)!)}", ct: ct), pr.GetValue(json));
+            Render.Object(await c.GetAccountAsync(pr.GetValue(name)!, ct), DialectJson.Default.RucioAccount, pr.GetValue(json));
             return 0;
         });
 
@@ -55,7 +56,7 @@ internal static class AccountCommands
         identityList.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List((await c.IdentitiesAsync(pr.GetValue(name)!, ct)).EnumerateArray().ToList(), pr.GetValue(json), "type", "identity", "email");
+            Render.List(await c.IdentitiesAsync(pr.GetValue(name)!, ct), DialectJson.Default.RucioIdentity, pr.GetValue(json), "type", "identity", "email");
             return 0;
         });
         var removeType = new Option<string>("--type") { Description = "USERPASS, X509 or OIDC", Required = true };
@@ -73,7 +74,7 @@ internal static class AccountCommands
         usage.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.AccountUsageAsync(pr.GetValue(name)!, ct), pr.GetValue(json), "rse", "files", "bytes", "bytes_limit", "bytes_remaining");
+            Render.List(await c.AccountUsageAsync(pr.GetValue(name)!, ct), DialectJson.Default.RucioAccountUsage, pr.GetValue(json), "rse", "files", "bytes", "bytes_limit", "bytes_remaining");
             return 0;
         });
 
@@ -81,7 +82,7 @@ internal static class AccountCommands
         list.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.ListAccountsAsync(ct), pr.GetValue(json), "account", "type", "email");
+            Render.List(await c.ListAccountsAsync(ct), DialectJson.Default.RucioAccountSummary, pr.GetValue(json), "account", "type", "email");
             return 0;
         });
 
@@ -123,16 +124,22 @@ internal static class AccountCommands
         using var c = Common.Client();
         var local = await c.LocalLimitsAsync(account, ct);
         var global = await c.GlobalLimitsAsync(account, ct);
-        if (json) { Render.Json(new { local, global }); return 0; }
+        if (json)
+        {
+            // Under the wire names, as the server sent them.
+            Render.Json(new System.Text.Json.Nodes.JsonObject
+            {
+                ["local"] = System.Text.Json.JsonSerializer.SerializeToNode(local, DialectJson.Default.DictionaryStringInt64),
+                ["global"] = System.Text.Json.JsonSerializer.SerializeToNode(global, DialectJson.Default.DictionaryStringRucioGlobalLimit),
+            });
+            return 0;
+        }
         Console.Out.WriteLine("TARGET\tKIND\tLIMIT");
-        foreach (var l in local.EnumerateObject()) Console.Out.WriteLine($"{l.Name}\tRSE\t{Limit(l.Value)}");
-        foreach (var g in global.EnumerateObject()) Console.Out.WriteLine($"{g.Name}\texpression\t{Limit(g.Value.GetProperty("limit"))}");
+        // An unlimited quota (Ferry's largest long, Rucio's Infinity) prints as "unlimited".
+        foreach (var (rse, bytes) in local) Console.Out.WriteLine($"{rse}\tRSE\t{Sizes.Format(bytes)}");
+        foreach (var (expression, g) in global) Console.Out.WriteLine($"{expression}\texpression\t{Sizes.Format(g.Limit)}");
         return 0;
     }
-
-    /// <summary>A number of bytes, or unlimited: Rucio writes an infinite limit as the bare token Infinity (read as a string).</summary>
-    private static string Limit(System.Text.Json.JsonElement v) =>
-        v.ValueKind == System.Text.Json.JsonValueKind.Number ? Sizes.Format(v.GetInt64()) : v.ToString() is "Infinity" ? "unlimited" : v.ToString();
 
     private static string ReadPassword()
     {

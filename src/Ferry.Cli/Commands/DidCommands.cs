@@ -1,3 +1,4 @@
+using Ferry.Core.Dialect;
 using System.CommandLine;
 using Ferry.Cli.Output;
 using Ferry.Core.Identifiers;
@@ -34,8 +35,8 @@ internal static class DidCommands
             var i = text.IndexOf(':');
             if (i <= 0) throw new UsageException($"'{text}' is not scope:pattern");
             using var c = Common.Client();
-            Render.List(await c.SearchAsync(Names.Scope(text[..i]), text[(i + 1)..].Length == 0 ? "*" : text[(i + 1)..], pr.GetValue(listType)!, ct), pr.GetValue(json),
-                "scope", "name", "did_type", "bytes", "length");
+            Render.List(await c.SearchAsync(Names.Scope(text[..i]), text[(i + 1)..].Length == 0 ? "*" : text[(i + 1)..], pr.GetValue(listType)!, ct),
+                DialectJson.Default.RucioDidSearchResult, pr.GetValue(json), "scope", "name", "did_type", "bytes", "length");
             return 0;
         });
 
@@ -43,7 +44,9 @@ internal static class DidCommands
         show.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.Object(await c.GetDidAsync(Common.Did(pr.GetValue(did)!), "DATASET", ct), pr.GetValue(json));
+            var shown = await c.GetDidAsync(Common.Did(pr.GetValue(did)!), "DATASET", ct);
+            if (shown is RucioFileDid file) Render.Object(file, DialectJson.Default.RucioFileDid, pr.GetValue(json));
+            else Render.Object((RucioCollectionDid)shown, DialectJson.Default.RucioCollectionDid, pr.GetValue(json));
             return 0;
         });
 
@@ -67,14 +70,14 @@ internal static class DidCommands
         content.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.ContentAsync(Common.Did(pr.GetValue(did)!), ct), pr.GetValue(json), "scope", "name", "type", "bytes");
+            Render.List(await c.ContentAsync(Common.Did(pr.GetValue(did)!), ct), DialectJson.Default.RucioDidContent, pr.GetValue(json), "scope", "name", "type", "bytes");
             return 0;
         });
         var files = new Command("files", "List every file under a DID").With(did, json);
         files.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.FilesAsync(Common.Did(pr.GetValue(did)!), ct), pr.GetValue(json), "scope", "name", "bytes", "adler32");
+            Render.List(await c.FilesAsync(Common.Did(pr.GetValue(did)!), ct), DialectJson.Default.RucioDidFile, pr.GetValue(json), "scope", "name", "bytes", "adler32");
             return 0;
         });
         var close = new Command("close", "Close a collection: nothing more can be attached").With(did);

@@ -1,3 +1,4 @@
+using Ferry.Core.Dialect;
 using System.CommandLine;
 using Ferry.Cli.Output;
 
@@ -21,7 +22,7 @@ internal static class MiscCommands
         whoami.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.Object(await c.WhoamiAsync(ct), pr.GetValue(json));
+            Render.Object(await c.WhoamiAsync(ct), DialectJson.Default.RucioAccount, pr.GetValue(json));
             return 0;
         });
         yield return whoami;

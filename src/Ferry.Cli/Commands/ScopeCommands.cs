@@ -1,3 +1,4 @@
+using Ferry.Core.Dialect;
 using System.CommandLine;
 using Ferry.Cli.Output;
 
@@ -23,7 +24,7 @@ internal static class ScopeCommands
         list.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.ScopesWithOwnersAsync(ct), pr.GetValue(json), "scope", "account");
+            Render.List(await c.ScopesWithOwnersAsync(ct), DialectJson.Default.RucioScopeOwner, pr.GetValue(json), "scope", "account");
             return 0;
         });
         return new Command("scope", "Scopes: namespaces for DIDs, owned by accounts").With(add, list);

@@ -31,7 +31,7 @@ internal static class UsageCommands
                 throw new UsageException("choose one of --json, --csv and --html");
             if (pr.GetValue(top) is < 0 or > 1000) throw new UsageException("--top must be between 0 and 1000");
             using var c = Common.Client();
-            var who = pr.GetValue(account) ?? c.Account ?? Render.Cell(await c.WhoamiAsync(ct), "account");
+            var who = pr.GetValue(account) ?? c.Account ?? (await c.WhoamiAsync(ct)).Account;
             UsageReport data;
             try { data = await c.UsageReportAsync(who, pr.GetValue(expr), pr.GetValue(top), ct); }
             catch (FerryApiException e) when (e.ExceptionClass is "AccountNotFound" or "InvalidRSEExpression" or "InvalidObject" or "RSENotFound")

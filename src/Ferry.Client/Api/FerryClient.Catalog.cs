@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Core.Dialect;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Client.Http;
 
-/// <summary>Accounts, scopes, RSEs and DIDs (dialect §1-6). Results are the server's JSON, unchanged.</summary>
+/// <summary>Accounts, scopes, RSEs and DIDs (dialect §1-6). Results are the dialect's records (Ferry.Core.Dialect) where converted, else the server's JSON.</summary>
 public sealed partial class FerryClient
 {
     private static string D(DidRef d) => $"{Escape(d.Scope)}/{Escape(d.Name)}";
@@ -16,13 +17,16 @@ public sealed partial class FerryClient
         return Json.Parse(await resp.Content.ReadAsStringAsync(ct)).Str("version") ?? "?";
     }
 
-    public async Task<JsonElement> WhoamiAsync(CancellationToken ct = default)
+    public async Task<RucioAccount> WhoamiAsync(CancellationToken ct = default)
     {
         using var resp = await SendAsync(HttpMethod.Get, "accounts/whoami", ct: ct);
         if ((int)resp.StatusCode != 303) throw await ErrorFrom(resp);
         var location = resp.Headers.Location?.ToString() ?? Account ?? "root";
-        return await JsonAsync(HttpMethod.Get, $"accounts/{Escape(location.Split('/')[^1])}", ct: ct);
+        return await GetAccountAsync(location.Split('/')[^1], ct);
     }
+
+    public Task<RucioAccount> GetAccountAsync(string account, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"accounts/{Escape(account)}", DialectJson.Default.RucioAccount, ct: ct);
 
     public Task AddAccountAsync(string account, string type, string? email, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}", new JsonObject { ["type"] = type, ["email"] = email }, ct);
@@ -34,7 +38,8 @@ public sealed partial class FerryClient
     public Task SetAccountAttributeAsync(string account, string key, string value, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/attr/{Escape(key)}", new JsonObject { ["value"] = value }, ct);
 
-    public Task<List<JsonElement>> ListAccountsAsync(CancellationToken ct = default) => ListAsync(HttpMethod.Get, "accounts/", ct: ct);
+    public Task<List<RucioAccountSummary>> ListAccountsAsync(CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, "accounts/", DialectJson.Default.RucioAccountSummary, ct: ct);
 
     public Task SetLocalLimitAsync(string account, string rse, long bytes, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/limits/local/{Escape(rse)}", new JsonObject { ["bytes"] = bytes }, ct);
@@ -42,17 +47,24 @@ public sealed partial class FerryClient
     public Task SetGlobalLimitAsync(string account, string expression, long bytes, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/limits/global/{Escape(expression)}", new JsonObject { ["bytes"] = bytes }, ct);
 
-    public Task<JsonElement> LocalLimitsAsync(string account, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/local", ct: ct);
+    // Limits and usage are read through the JsonElement readers, which quote the Infinity a Rucio server may write for
+    // an unlimited quota (RucioLimitJsonConverter reads that as long.MaxValue, what Ferry sends).
 
-    public Task<JsonElement> GlobalLimitsAsync(string account, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/global", ct: ct);
+    /// <summary>Bytes per RSE; an unlimited limit is <see cref="long.MaxValue"/>.</summary>
+    public async Task<Dictionary<string, long>> LocalLimitsAsync(string account, CancellationToken ct = default) =>
+        (await JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/local", ct: ct)).EnumerateObject().ToDictionary(p => p.Name, p => RucioLimitJsonConverter.Of(p.Value));
 
-    public Task<List<JsonElement>> AccountUsageAsync(string account, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"accounts/{Escape(account)}/usage/local", ct: ct);
+    /// <summary>The limits per RSE expression, each with the RSEs it covers.</summary>
+    public async Task<Dictionary<string, RucioGlobalLimit>> GlobalLimitsAsync(string account, CancellationToken ct = default) =>
+        (await JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/global", ct: ct)).Deserialize(DialectJson.Default.DictionaryStringRucioGlobalLimit)!;
 
-    public async Task<List<string>> ScopesAsync(CancellationToken ct = default) =>
-        (await JsonAsync(HttpMethod.Get, "scopes/", ct: ct)).EnumerateArray().Select(s => s.GetString()!).ToList();
+    public async Task<List<RucioAccountUsage>> AccountUsageAsync(string account, CancellationToken ct = default) =>
+        (await ListAsync(HttpMethod.Get, $"accounts/{Escape(account)}/usage/local", ct: ct)).Select(u => u.Deserialize(DialectJson.Default.RucioAccountUsage)!).ToList();
 
-    public async Task<List<JsonElement>> ScopesWithOwnersAsync(CancellationToken ct = default) =>
-        (await JsonAsync(HttpMethod.Get, "scopes/owner", ct: ct)).EnumerateArray().ToList();
+    public Task<List<string>> ScopesAsync(CancellationToken ct = default) => GetAsync(HttpMethod.Get, "scopes/", DialectJson.Default.ListString, ct: ct);
+
+    public Task<List<RucioScopeOwner>> ScopesWithOwnersAsync(CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, "scopes/owner", DialectJson.Default.ListRucioScopeOwner, ct: ct);
 
     public Task AddScopeAsync(string account, string scope, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/scopes/{Escape(scope)}", ct: ct);
@@ -103,11 +115,22 @@ public sealed partial class FerryClient
     public Task AddCollectionAsync(DidRef did, string type, long? lifetime = null, JsonArray? rules = null, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"dids/{D(did)}", new JsonObject { ["type"] = type.ToUpperInvariant(), ["lifetime"] = lifetime, ["rules"] = rules }, ct);
 
-    public Task<JsonElement> GetDidAsync(DidRef did, string? dynamicDepth = null, CancellationToken ct = default) =>
-        JsonAsync(HttpMethod.Get, $"dids/{D(did)}" + (dynamicDepth is null ? "" : $"?dynamic_depth={dynamicDepth}"), ct: ct);
+    /// <summary>A file (<see cref="RucioFileDid"/>) or a collection (<see cref="RucioCollectionDid"/>), told apart by its type.</summary>
+    public async Task<IRucioDid> GetDidAsync(DidRef did, string? dynamicDepth = null, CancellationToken ct = default)
+    {
+        var answer = await JsonAsync(HttpMethod.Get, $"dids/{D(did)}" + (dynamicDepth is null ? "" : $"?dynamic_depth={dynamicDepth}"), ct: ct);
+        return answer.Str("type") is "FILE"
+            ? answer.Deserialize(DialectJson.Default.RucioFileDid)!
+            : answer.Deserialize(DialectJson.Default.RucioCollectionDid)!;
+    }
 
-    public Task<JsonElement> MetadataAsync(DidRef did, string plugin = "DID_COLUMN", CancellationToken ct = default) =>
-        JsonAsync(HttpMethod.Get, $"dids/{D(did)}/meta?plugin={plugin}", ct: ct);
+    /// <summary>The DID_COLUMN view of a DID's metadata: Rucio's DID columns, with those set as metadata.</summary>
+    public Task<RucioDidColumns> DidColumnsAsync(DidRef did, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"dids/{D(did)}/meta?plugin=DID_COLUMN", DialectJson.Default.RucioDidColumns, ct: ct);
+
+    /// <summary>The JSON view (free-form keys) or the ALL view (columns and free-form keys) of a DID's metadata.</summary>
+    public Task<Dictionary<string, JsonElement>> MetadataAsync(DidRef did, string plugin = "JSON", CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"dids/{D(did)}/meta?plugin={plugin}", DialectJson.Default.DictionaryStringJsonElement, ct: ct);
 
     public Task AttachAsync(DidRef parent, IEnumerable<DidRef> children, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"dids/{D(parent)}/dids", new JsonObject { ["dids"] = DidArray(children) }, ct);
@@ -115,16 +138,23 @@ public sealed partial class FerryClient
     public Task DetachAsync(DidRef parent, IEnumerable<DidRef> children, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Delete, $"dids/{D(parent)}/dids", new JsonObject { ["dids"] = DidArray(children) }, ct);
 
-    public Task<List<JsonElement>> ContentAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/dids", ct: ct);
+    public Task<List<RucioDidContent>> ContentAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{D(did)}/dids", DialectJson.Default.RucioDidContent, ct: ct);
 
-    public Task<List<JsonElement>> FilesAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/files", ct: ct);
+    public Task<List<RucioDidFile>> FilesAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{D(did)}/files", DialectJson.Default.RucioDidFile, ct: ct);
+
+    /// <summary>The files below a DID as they arrive: a container of millions of files need not be held in memory.</summary>
+    public IAsyncEnumerable<RucioDidFile> StreamFilesAsync(DidRef did, CancellationToken ct = default) =>
+        StreamAsync(HttpMethod.Get, $"dids/{D(did)}/files", DialectJson.Default.RucioDidFile, ct: ct);
 
     /// <summary>A dataset's replicas per RSE: length and available_length (complete when equal).</summary>
     public Task<List<JsonElement>> DatasetReplicasAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"replicas/{D(did)}/datasets", ct: ct);
 
     /// <summary>Name search in a scope; the filters parameter is a Python literal, as the Rucio client sends it.</summary>
-    public Task<List<JsonElement>> SearchAsync(string scope, string pattern, string type = "collection", CancellationToken ct = default) =>
-        ListAsync(HttpMethod.Get, $"dids/{Escape(scope)}/dids/search?type={type}&filters={Escape($"[{{'name': '{pattern}'}}]")}&long=True", ct: ct);
+    public Task<List<RucioDidSearchResult>> SearchAsync(string scope, string pattern, string type = "collection", CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{Escape(scope)}/dids/search?type={type}&filters={Escape($"[{{'name': '{pattern}'}}]")}&long=True",
+            DialectJson.Default.RucioDidSearchResult, ct: ct);
 
     public Task CloseAsync(DidRef did, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, $"dids/{D(did)}/status", new JsonObject { ["open"] = false }, ct);

@@ -11,8 +11,14 @@ public sealed partial class FerryClient
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/identities",
             new JsonObject { ["identity"] = identity, ["authtype"] = type, ["email"] = email }, ct);
 
-    public Task<JsonElement> IdentitiesAsync(string account, CancellationToken ct = default) =>
-        JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/identities", ct: ct);
+    /// <summary>Read as a list or as lines (JsonAsync takes either): Ferry streams an account's identities, Rucio's servers have answered both ways.</summary>
+    public async Task<List<Ferry.Core.Dialect.RucioIdentity>> IdentitiesAsync(string account, CancellationToken ct = default)
+    {
+        var answer = await JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/identities", ct: ct);
+        // One line of a stream parses as a single object.
+        var items = answer.ValueKind switch { JsonValueKind.Array => answer.EnumerateArray().ToList(), JsonValueKind.Object => [answer], _ => [] };
+        return items.Select(i => i.Deserialize(Ferry.Core.Dialect.DialectJson.Default.RucioIdentity)!).ToList();
+    }
 
     public Task DeleteIdentityAsync(string account, string identity, string type, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Delete, $"accounts/{Escape(account)}/identities", new JsonObject { ["identity"] = identity, ["authtype"] = type }, ct);

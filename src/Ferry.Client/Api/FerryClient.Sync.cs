@@ -37,7 +37,8 @@ public sealed partial class FerryClient
     public Task DeleteProtocolAsync(string rse, string scheme, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Delete, $"rses/{Escape(rse)}/protocols/{Escape(scheme)}", ct: ct);
 
-    public Task<List<JsonElement>> ParentsAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"dids/{D(did)}/parents", ct: ct);
+    public Task<List<Ferry.Core.Dialect.RucioTypedDid>> ParentsAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"dids/{D(did)}/parents", Ferry.Core.Dialect.DialectJson.Default.RucioTypedDid, ct: ct);
 
     /// <summary>Attaches children to parents in one call; children already attached are left as they are.</summary>
     public Task AttachManyAsync(IEnumerable<(DidRef Parent, IReadOnlyList<DidRef> Children)> attachments, CancellationToken ct = default) =>

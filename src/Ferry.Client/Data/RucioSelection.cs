@@ -43,21 +43,21 @@ public static class RucioSelection
         foreach (var scope in scopes)
         {
             var path = $"dids/{FerryClient.Escape(scope)}/dids/search?type={SearchType(s.Type)}&long=True&filters={FerryClient.Escape(Filters(s))}";
-            foreach (var d in await client.ListAsync(HttpMethod.Get, path, ct: ct))
+            foreach (var d in await client.ListAsync(HttpMethod.Get, path, Ferry.Core.Dialect.DialectJson.Default.RucioDidSearchResult, ct: ct))
             {
-                var name = d.Str("name")!;
+                var name = d.Name;
                 if (pattern is not null && !pattern.IsMatch(name)) continue;
                 if (wanted is not null && !wanted.Contains(new DidRef(scope, name))) continue;
-                long? bytes = d.Long("bytes"), length = d.Long("length");
+                long? bytes = d.Bytes, length = d.Length;
                 if (bytes is null || length is null)
                 {
                     // An open dataset's size is not kept by Rucio; the DID itself, resolved to its files, has it.
                     var full = await client.GetDidAsync(new DidRef(scope, name), "FILE", ct);
-                    (bytes, length) = (full.Long("bytes") ?? bytes, full.Long("length") ?? length);
+                    (bytes, length) = (full.Bytes ?? bytes, full.Length ?? length);
                 }
                 yield return new SelectedItem
                 {
-                    Scope = scope, Name = name, Type = (d.Str("did_type") ?? d.Str("type") ?? "").ToUpperInvariant(), Length = length ?? 0, Bytes = bytes ?? 0,
+                    Scope = scope, Name = name, Type = d.DidType.ToUpperInvariant(), Length = length ?? 0, Bytes = bytes ?? 0,
                 };
             }
         }

@@ -29,7 +29,7 @@ internal sealed class ProcessingTask(FerryClient client, TimeSpan interval, Proc
     {
         var taken = (await client.ListTasksAsync(new TaskSelectionRequest(), ct)).Select(t => t.Str("input")).ToHashSet(StringComparer.Ordinal);
         IEnumerable<string> names = dids is null
-            ? (await client.SearchAsync(filter.Scope, "*", "dataset", ct)).Select(d => d.Str("name")!)
+            ? (await client.SearchAsync(filter.Scope, "*", "dataset", ct)).Select(d => d.Name)
             : dids.Where(d => d.Scope == filter.Scope).Select(d => d.Name);
         var submitted = new List<string>();
         int incomplete = 0, already = 0;

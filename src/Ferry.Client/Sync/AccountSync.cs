@@ -21,7 +21,7 @@ public sealed class AccountSync(FerryClient target, SyncFilter filter, bool dryR
     public async Task<SyncReport> RunAsync(CancellationToken ct)
     {
         var report = new SyncReport { DryRun = dryRun };
-        var existing = (await target.ListAccountsAsync(ct)).Select(a => a.Str("account")).ToHashSet();
+        var existing = (await target.ListAccountsAsync(ct)).Select(a => a.Account).ToHashSet();
         foreach (var rse in (await target.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal))
         {
             var account = AccountFor(rse);
@@ -33,7 +33,7 @@ public sealed class AccountSync(FerryClient target, SyncFilter filter, bool dryR
                 await target.SetAccountAttributeAsync(account, "sync_rse", rse, ct);
             }
             // Rules of a non-admin account need quota; the RSE's own account has no limit on its RSE.
-            if ((await target.LocalLimitsAsync(account, ct)).TryGetProperty(rse, out _)) continue;
+            if ((await target.LocalLimitsAsync(account, ct)).ContainsKey(rse)) continue;
             report.Change($"{rse}: account {account} may use all of {rse}");
             if (!dryRun) await target.SetLocalLimitAsync(account, rse, long.MaxValue, ct);
         }

@@ -61,7 +61,7 @@ public sealed partial class ReplicaSync(ISyncSource source, FerryClient target, 
     private async Task<string?> DefaultAccountAsync(CancellationToken ct)
     {
         var wanted = AccountSync.AccountFor(options.Rse);
-        return (await target.ListAccountsAsync(ct)).Any(a => a.Str("account") == wanted) ? wanted : null;
+        return (await target.ListAccountsAsync(ct)).Any(a => a.Account == wanted) ? wanted : null;
     }
 
     private async Task EnsureScopesAsync(RseDiff diff, CancellationToken ct)
@@ -133,12 +133,12 @@ public sealed partial class ReplicaSync(ISyncSource source, FerryClient target, 
     private async Task CopyContainersAsync(DidRef dataset, CancellationToken ct)
     {
         if (source.Server is not { } server) return;
-        List<System.Text.Json.JsonElement> parents;
+        List<Ferry.Core.Dialect.RucioTypedDid> parents;
         try { parents = await server.ParentsAsync(dataset, ct); }
         catch (FerryApiException) { return; }                   // a source without the parents call: datasets only
-        foreach (var p in parents.Where(p => p.Str("type") == "CONTAINER"))
+        foreach (var p in parents.Where(p => p.Type == "CONTAINER"))
         {
-            var container = new DidRef(p.Str("scope")!, p.Str("name")!);
+            var container = new DidRef(p.Scope, p.Name);
             await Tolerate(() => target.AddScopeAsync(target.Account ?? "root", container.Scope, ct), "Duplicate");
             await Tolerate(() => target.AddCollectionAsync(container, "CONTAINER", ct: ct), "DataIdentifierAlreadyExists");
             await target.AttachManyAsync([(container, [dataset])], ct);

@@ -35,7 +35,7 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
         foreach (var did in dids)
         {
             var meta = await client.GetDidAsync(did, ct: ct);
-            var isFile = meta.Str("type") == "FILE";
+            var isFile = meta is Ferry.Core.Dialect.RucioFileDid;
             foreach (var r in await client.ListReplicasAsync([did], ct: ct))
             {
                 var file = new DidRef(r.Str("scope")!, r.Str("name")!);

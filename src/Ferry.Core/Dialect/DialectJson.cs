@@ -14,7 +14,26 @@ namespace Ferry.Core.Dialect;
 [JsonSerializable(typeof(RucioRule))]
 // RSEs, protocols, distances, RSE usage and limits
 // accounts, identities, scopes, account limits and usage
+[JsonSerializable(typeof(RucioAccount))]
+[JsonSerializable(typeof(RucioAccountSummary))]
+[JsonSerializable(typeof(RucioIdentity))]
+[JsonSerializable(typeof(List<RucioScopeOwner>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(RucioAccountUsage))]
+[JsonSerializable(typeof(RucioAccountGlobalUsage))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(Dictionary<string, long?>))]
+[JsonSerializable(typeof(Dictionary<string, RucioGlobalLimit>))]
 // DIDs, files, metadata
+[JsonSerializable(typeof(RucioFileDid))]
+[JsonSerializable(typeof(RucioCollectionDid))]
+[JsonSerializable(typeof(RucioDidContent))]
+[JsonSerializable(typeof(RucioDidFile))]
+[JsonSerializable(typeof(RucioTypedDid))]
+[JsonSerializable(typeof(RucioDidSearchResult))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(RucioDidColumns))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 public sealed partial class DialectJson : JsonSerializerContext;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Ferry.Catalog.Accounts;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -65,16 +66,15 @@ internal static class AccountEndpoints
         }, "Whoami", "Accounts");
 
         app.Map("GET", "/accounts", async ctx =>
-            await Wire.WriteStream(ctx, (await Catalog(ctx).ListAsync(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()))).Select(a => new Dictionary<string, object?>
-                { ["account"] = a.Name, ["type"] = a.Type.Wire(), ["email"] = a.Email })), "ListAccounts", "Accounts");
+            RucioResults.Stream((await Catalog(ctx).ListAsync(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString())))
+                .Select(a => new RucioAccountSummary { Account = a.Name, Type = a.Type.Wire(), Email = a.Email })), "ListAccounts", "Accounts");
 
         app.Map("GET", "/accounts/{account}", async ctx =>
         {
             var a = await Catalog(ctx).GetAsync(ctx.Route("account"));
-            await Wire.WriteJson(ctx, new Dictionary<string, object?>
+            return RucioResults.Json(new RucioAccount
             {
-                ["account"] = a.Name, ["account_type"] = a.Type.Wire(), ["status"] = a.Status, ["email"] = a.Email, ["suspended_at"] = null,
-                ["deleted_at"] = null, ["created_at"] = RucioTime.FormatIso(a.CreatedAt), ["updated_at"] = RucioTime.FormatIso(a.UpdatedAt),
+                Account = a.Name, AccountType = a.Type.Wire(), Status = a.Status, Email = a.Email, CreatedAt = a.CreatedAt, UpdatedAt = a.UpdatedAt,
             });
         }, "GetAccount", "Accounts");
 
@@ -151,7 +151,7 @@ internal static class AccountEndpoints
             await Catalog(ctx).GetAsync(ctx.Route("account"));
             var scopes = await Catalog(ctx).ScopesAsync(ctx.Route("account"));
             if (scopes.Count == 0) throw FerryException.NotFound("ScopeNotFound", $"No scopes found for account {ctx.Route("account")}");
-            await Wire.WriteJson(ctx, scopes.Select(s => s.Scope));
+            return RucioResults.Json(scopes.Select(s => s.Scope).ToList());
         }, "ListAccountScopes", "Scopes");
 
         RequestDelegate addScope = async ctx =>
@@ -164,9 +164,9 @@ internal static class AccountEndpoints
         app.Map("POST", "/accounts/{account}/scopes/{scope}", addScope, "AddScope", "Scopes");
         app.Map("POST", "/scopes/{account}/{scope}", addScope, "AddScopeLegacy", "Scopes");
 
-        app.Map("GET", "/scopes", async ctx => await Wire.WriteJson(ctx, (await Catalog(ctx).ScopesAsync()).Select(s => s.Scope)), "ListScopes", "Scopes");
+        app.Map("GET", "/scopes", async ctx => RucioResults.Json((await Catalog(ctx).ScopesAsync()).Select(s => s.Scope).ToList()), "ListScopes", "Scopes");
         app.Map("GET", "/scopes/owner", async ctx =>
-            await Wire.WriteJson(ctx, (await Catalog(ctx).ScopesAsync()).Select(s => new Dictionary<string, string> { ["scope"] = s.Scope, ["account"] = s.Account })),
+            RucioResults.Json((await Catalog(ctx).ScopesAsync()).Select(s => new RucioScopeOwner { Scope = s.Scope, Account = s.Account }).ToList()),
             "ListScopesWithOwner", "Scopes");
 
         app.Map("GET", "/accounts/{account}/usage/local", async ctx =>
@@ -178,19 +178,20 @@ internal static class AccountEndpoints
             var rows = usage.Select(u => (u.RseId, u.Rse, u.Bytes, u.Files)).ToList();
             foreach (var l in await Quotas(ctx).LocalAsync(account))
                 if (rows.All(r => r.RseId != l.RseId)) rows.Add((l.RseId, l.Rse, 0, 0));
-            await Wire.WriteStream(ctx, rows.OrderBy(r => r.Rse, StringComparer.Ordinal)
+            return RucioResults.Stream(rows.OrderBy(r => r.Rse, StringComparer.Ordinal)
                 .Select(u => AccountUsageEndpoints.Local(u.RseId, u.Rse, u.Bytes, u.Files, limits.TryGetValue(u.RseId, out var b) ? b : null)));
         }, "AccountUsage", "Accounts");
 
-        RequestDelegate localLimits = async ctx =>
-            await Wire.WriteJson(ctx, (await Quotas(ctx).LocalAsync(ctx.Route("account"))).ToDictionary(l => l.Rse, l => Limit(l.Bytes)));
+        // A map from RSE to limit, as Rucio's; an unlimited limit is the largest long (AccountUsageEndpoints.Limit).
+        Func<HttpContext, Task<RucioJson<Dictionary<string, long>>>> localLimits = async ctx =>
+            RucioResults.Json((await Quotas(ctx).LocalAsync(ctx.Route("account"))).ToDictionary(l => l.Rse, l => Limit(l.Bytes)));
         app.Map("GET", "/accounts/{account}/limits", localLimits, "AccountLimits", "Quotas");
         app.Map("GET", "/accounts/{account}/limits/local", localLimits, "AccountLocalLimits", "Quotas");
         app.Map("GET", "/accounts/{account}/limits/local/{rse}", async ctx =>
         {
             var rse = ctx.Route("rse");
             var l = (await Quotas(ctx).LocalAsync(ctx.Route("account"))).FirstOrDefault(x => x.Rse == rse);
-            await Wire.WriteJson(ctx, new Dictionary<string, object?> { [rse] = l is null ? null : Limit(l.Bytes) });
+            return RucioResults.Json(new Dictionary<string, long?> { [rse] = l is null ? null : Limit(l.Bytes) });
         }, "AccountLocalLimit", "Quotas");
         app.Map("POST", "/accounts/{account}/limits/local/{rse}", async ctx =>
         {
@@ -208,8 +209,8 @@ internal static class AccountEndpoints
         app.Map("GET", "/accounts/{account}/limits/global", async ctx =>
         {
             var ids = (await ctx.RequestServices.GetRequiredService<Ferry.Catalog.Rses.RseCatalog>().ListAsync()).ToDictionary(r => r.Name, r => r.Id);
-            await Wire.WriteJson(ctx, (await Quotas(ctx).GlobalAsync(ctx.Route("account"))).ToDictionary(g => g.RseExpression, g => new Dictionary<string, object?>
-                { ["resolved_rses"] = g.Rses, ["resolved_rse_ids"] = g.Rses.Select(n => ids.GetValueOrDefault(n)).ToList(), ["limit"] = Limit(g.Bytes) }));
+            return RucioResults.Json((await Quotas(ctx).GlobalAsync(ctx.Route("account"))).ToDictionary(g => g.RseExpression, g => new RucioGlobalLimit
+                { ResolvedRses = g.Rses.ToList(), ResolvedRseIds = g.Rses.Select(n => ids.GetValueOrDefault(n)).ToList(), Limit = Limit(g.Bytes) }));
         }, "AccountGlobalLimits", "Quotas");
         app.MapAccountUsage();
         app.Map("POST", "/accounts/{account}/limits/global/{expression}", async ctx =>

@@ -1,5 +1,6 @@
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Dialect;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,33 +19,31 @@ internal static class AccountUsageEndpoints
             var rse = await ctx.RequestServices.GetRequiredService<RseCatalog>().GetAsync(ctx.Route("rse"));
             var usage = (await Accounts(ctx).UsageAsync(account)).FirstOrDefault(u => u.RseId == rse.Id);
             var limit = (await Quotas(ctx).LocalAsync(account)).FirstOrDefault(l => l.RseId == rse.Id);
-            await Wire.WriteStream(ctx, [Local(rse.Id, rse.Name, usage?.Bytes ?? 0, usage?.Files ?? 0, limit?.Bytes)]);
+            return RucioResults.Stream([Local(rse.Id, rse.Name, usage?.Bytes ?? 0, usage?.Files ?? 0, limit?.Bytes)]);
         }, "AccountUsageOnRse", "Accounts");
 
-        app.Map("GET", "/accounts/{account}/usage/global", async ctx => await WriteGlobal(ctx, null), "AccountGlobalUsage", "Accounts");
-        app.Map("GET", "/accounts/{account}/usage/global/{expression}", async ctx => await WriteGlobal(ctx, ctx.Route("expression")),
+        app.Map("GET", "/accounts/{account}/usage/global", ctx => Global(ctx, null), "AccountGlobalUsage", "Accounts");
+        app.Map("GET", "/accounts/{account}/usage/global/{expression}", ctx => Global(ctx, ctx.Route("expression")),
             "AccountGlobalUsageOfExpression", "Accounts");
 
         app.Map("GET", "/accounts/{account}/limits/global/{expression}", async ctx =>
         {
             var expression = ctx.Route("expression");
             var limit = (await Quotas(ctx).GlobalAsync(ctx.Route("account"))).FirstOrDefault(g => g.RseExpression == expression);
-            await Wire.WriteJson(ctx, new Dictionary<string, object?> { [expression] = limit is null ? null : Limit(limit.Bytes) });
+            return RucioResults.Json(new Dictionary<string, long?> { [expression] = limit is null ? null : Limit(limit.Bytes) });
         }, "AccountGlobalLimit", "Quotas");
     }
 
     /// <summary>One line of local usage; a missing limit is a limit of 0, as in Rucio, and an unlimited one the largest long.</summary>
-    public static Dictionary<string, object?> Local(string rseId, string rse, long bytes, long files, long? limitBytes)
+    public static RucioAccountUsage Local(string rseId, string rse, long bytes, long files, long? limitBytes)
     {
         var limit = limitBytes is { } l ? Limit(l) : 0;
-        return new()
-        {
-            ["rse_id"] = rseId, ["rse"] = rse, ["bytes"] = bytes, ["files"] = files, ["bytes_limit"] = limit,
-            ["bytes_remaining"] = limit == long.MaxValue ? long.MaxValue : limit - bytes,
-        };
+        return new() { RseId = rseId, Rse = rse, Bytes = bytes, Files = files, BytesLimit = limit, BytesRemaining = Remaining(limit, bytes) };
     }
 
-    private static async Task WriteGlobal(HttpContext ctx, string? only)
+    private static long Remaining(long limit, long bytes) => limit == long.MaxValue ? long.MaxValue : limit - bytes;
+
+    private static async Task<RucioStream<RucioAccountGlobalUsage>> Global(HttpContext ctx, string? only)
     {
         var account = ctx.Route("account");
         var usage = await Accounts(ctx).UsageAsync(account);
@@ -52,13 +51,10 @@ internal static class AccountUsageEndpoints
         {
             var covered = usage.Where(u => g.Rses.Contains(u.Rse)).ToList();
             long bytes = covered.Sum(u => u.Bytes), limit = Limit(g.Bytes);
-            return new Dictionary<string, object?>
-            {
-                ["rse_expression"] = g.RseExpression, ["bytes"] = bytes, ["files"] = covered.Sum(u => u.Files), ["bytes_limit"] = limit,
-                ["bytes_remaining"] = limit == long.MaxValue ? long.MaxValue : limit - bytes,
-            };
+            return new RucioAccountGlobalUsage
+                { RseExpression = g.RseExpression, Bytes = bytes, Files = covered.Sum(u => u.Files), BytesLimit = limit, BytesRemaining = Remaining(limit, bytes) };
         });
-        await Wire.WriteStream(ctx, rows);
+        return RucioResults.Stream(rows);
     }
 
     /// <summary>Rucio answers an unlimited quota with Python's Infinity, which is not JSON; Ferry uses the largest long, which every client reads.</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Dids;
 using Ferry.Catalog.Rules;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Time;
 using Ferry.Core.Identifiers;
@@ -73,9 +74,12 @@ internal static partial class DidEndpoints
             var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
             var found = await catalog.FindManyAsync(keys);
             var meta = await catalog.MetaManyAsync(keys);
-            var rows = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>()
-                .Select(d => DidMetaView.Bulk(d, meta.GetValueOrDefault((d.Scope, d.Name)) ?? [], plugin)).ToList();
-            await Wire.WriteStream(ctx, rows);
+            var dids = keys.Distinct().Select(k => found.GetValueOrDefault(k)).OfType<Core.Model.Did>().ToList();
+            IReadOnlyDictionary<string, System.Text.Json.JsonElement> Of(Core.Model.Did d) => meta.GetValueOrDefault((d.Scope, d.Name)) ?? [];
+            // The DID_COLUMN view has fixed columns; the others carry the user's keys, so they are maps.
+            return plugin == "DID_COLUMN"
+                ? (IResult)RucioResults.Stream(dids.Select(d => DidMetaView.Columns(d, Of(d))))
+                : RucioResults.Stream(dids.Select(d => DidMetaView.Bulk(d, Of(d), plugin)));
         }, "BulkMeta", "DIDs");
 
         app.Map("POST", "/dids/sample", CreateSample, "CreateDidSample", "DIDs");
@@ -101,12 +105,13 @@ internal static partial class DidEndpoints
         {
             case ("GET", null):
                 var did = await dids.GetAsync(p.Scope, p.Name);
-                if (did.Type != DidType.File && ctx.Query("dynamic_depth") is "FILE" or "DATASET")
+                if (did.Type == DidType.File) await RucioResults.Json(WireFormat.FileDid(did)).ExecuteAsync(ctx);
+                else if (ctx.Query("dynamic_depth") is "FILE" or "DATASET")
                 {
                     var (bytes, length) = await dids.DeepSizeAsync(p.Scope, p.Name);
-                    await Wire.WriteJson(ctx, WireFormat.Did(did, bytes, length));
+                    await RucioResults.Json(WireFormat.CollectionDid(did, bytes, length)).ExecuteAsync(ctx);
                 }
-                else await Wire.WriteJson(ctx, WireFormat.Did(did));
+                else await RucioResults.Json(WireFormat.CollectionDid(did)).ExecuteAsync(ctx);
                 return;
             case ("POST", null):
                 await AddCollection(ctx, Caller.Of(ctx), await Wire.ReadObject(ctx), p.Scope, p.Name);
@@ -124,23 +129,19 @@ internal static partial class DidEndpoints
                 await Wire.Ok(ctx);
                 return;
             case ("GET", "dids"):
-                await Wire.WriteStream(ctx, (await dids.ContentAsync(p.Scope, p.Name)).Select(c => new Dictionary<string, object?>
-                    { ["scope"] = c.Scope, ["name"] = c.Name, ["type"] = c.Type.Wire(), ["bytes"] = c.Bytes, ["adler32"] = c.Adler32, ["md5"] = c.Md5 }));
+                await RucioResults.Stream((await dids.ContentAsync(p.Scope, p.Name)).Select(c => new RucioDidContent
+                    { Scope = c.Scope, Name = c.Name, Type = c.Type.Wire(), Bytes = c.Bytes, Adler32 = c.Adler32, Md5 = c.Md5 })).ExecuteAsync(ctx);
                 return;
             case ("GET", "files"):
-                var longForm = ctx.QueryBool("long");
-                await Wire.WriteStream(ctx, (await dids.FilesAsync(p.Scope, p.Name)).Select(f =>
-                {
-                    var line = new Dictionary<string, object?>
-                        { ["scope"] = f.Scope, ["name"] = f.Name, ["bytes"] = f.Bytes, ["adler32"] = f.Adler32, ["guid"] = f.Guid?.ToUpperInvariant(), ["events"] = f.Events };
-                    // Ferry keeps no luminosity blocks; the long form carries the key as Rucio's does, empty.
-                    if (longForm) line["lumiblocknr"] = null;
-                    return line;
-                }));
+                // Ferry keeps no luminosity blocks; the long form carries the key as Rucio's does, empty.
+                System.Text.Json.JsonElement? lumi = ctx.QueryBool("long") ? RucioDidFile.NoLumiBlock : null;
+                await RucioResults.Stream((await dids.FilesAsync(p.Scope, p.Name)).Select(f => new RucioDidFile
+                    { Scope = f.Scope, Name = f.Name, Bytes = f.Bytes, Adler32 = f.Adler32, Guid = f.Guid?.ToUpperInvariant(), Events = f.Events, Lumiblocknr = lumi }))
+                    .ExecuteAsync(ctx);
                 return;
             case ("GET", "parents"):
-                await Wire.WriteStream(ctx, (await dids.ParentsAsync(p.Scope, p.Name)).Select(d => new Dictionary<string, object?>
-                    { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire() }));
+                await RucioResults.Stream((await dids.ParentsAsync(p.Scope, p.Name)).Select(d => new RucioTypedDid
+                    { Scope = d.Scope, Name = d.Name, Type = d.Type.Wire() })).ExecuteAsync(ctx);
                 return;
             case ("PUT", "status"):
                 await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), p.Scope);
@@ -185,7 +186,9 @@ internal static partial class DidEndpoints
     {
         var plugin = DidMetaView.Plugin(ctx.Query("plugin"));
         var did = await dids.GetAsync(p.Scope, p.Name);
-        await Wire.WriteJson(ctx, DidMetaView.Of(did, await dids.MetaAsync(p.Scope, p.Name), plugin));
+        var meta = await dids.MetaAsync(p.Scope, p.Name);
+        if (plugin == "DID_COLUMN") await RucioResults.Json(DidMetaView.Columns(did, meta)).ExecuteAsync(ctx);
+        else await RucioResults.Json(DidMetaView.Map(did, meta, plugin)).ExecuteAsync(ctx);
     }
 
     private static async Task AddCollection(HttpContext ctx, Caller caller, JsonObject body, string? scope, string? name) =>
@@ -299,9 +302,9 @@ internal static partial class DidEndpoints
             ? await SearchRecursive(catalog, Names.Scope(scope), pattern, types, limit, 0)
             : await catalog.SearchAsync(Names.Scope(scope), pattern, types, limit, equals);
         if (ctx.QueryBool("long"))
-            await Wire.WriteStream(ctx, found.Select(d => new Dictionary<string, object?>
-                { ["scope"] = d.Scope, ["name"] = d.Name, ["did_type"] = d.Type.Wire(), ["bytes"] = d.Bytes, ["length"] = d.Length }));
-        else await Wire.WriteStream(ctx, found.Select(d => d.Name));
+            await RucioResults.Stream(found.Select(d => new RucioDidSearchResult
+                { Scope = d.Scope, Name = d.Name, DidType = d.Type.Wire(), Bytes = d.Bytes, Length = d.Length })).ExecuteAsync(ctx);
+        else await RucioResults.Stream(found.Select(d => d.Name)).ExecuteAsync(ctx);
     }
 
     /// <summary>

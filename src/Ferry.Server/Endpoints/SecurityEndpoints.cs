@@ -1,5 +1,6 @@
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Audit;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Time;
 using Ferry.Server.Http;
@@ -41,8 +42,8 @@ internal static class SecurityEndpoints
 
         // One identity per line, as Rucio streams them (application/x-json-stream).
         app.Map("GET", "/accounts/{account}/identities", async ctx =>
-            await Wire.WriteStream(ctx, (await Identities(ctx).ListAsync(ctx.Route("account"))).Select(i => new Dictionary<string, object?>
-                { ["type"] = i.Authtype, ["identity"] = i.Identity, ["email"] = i.Email })), "ListIdentities", "Accounts");
+            RucioResults.Stream((await Identities(ctx).ListAsync(ctx.Route("account")))
+                .Select(i => new RucioIdentity { Type = i.Authtype, Identity = i.Identity, Email = i.Email })), "ListIdentities", "Accounts");
 
         app.Map("DELETE", "/accounts/{account}/identities", async ctx =>
         {

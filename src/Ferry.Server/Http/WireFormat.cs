@@ -23,24 +23,30 @@ public static class WireFormat
     /// <summary>A rule as Rucio's listings give it: every column plus the DID's size as "bytes".</summary>
     public static RucioRule ListedRule(Rule r) => Rule(r) with { Bytes = r.DidBytes };
 
-    public static Dictionary<string, object?> Did(Did d, long? bytes = null, long? length = null) => d.Type == DidType.File
-        ? new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = "FILE", ["account"] = d.Account, ["bytes"] = d.Bytes, ["length"] = 1,
-            ["md5"] = d.Md5, ["adler32"] = d.Adler32 }
-        : new() { ["scope"] = d.Scope, ["name"] = d.Name, ["type"] = d.Type.Wire(), ["account"] = d.Account, ["open"] = d.IsOpen,
-            ["monotonic"] = d.Monotonic, ["expired_at"] = RucioTime.Format(d.ExpiredAt), ["length"] = length ?? d.Length, ["bytes"] = bytes ?? d.Bytes };
+    public static RucioFileDid FileDid(Did d) => new()
+        { Scope = d.Scope, Name = d.Name, Type = "FILE", Account = d.Account, Bytes = d.Bytes, Length = 1, Md5 = d.Md5, Adler32 = d.Adler32 };
 
-    /// <summary>The DID_COLUMN metadata plugin: every DID column, Rucio's names.</summary>
-    public static Dictionary<string, object?> DidColumns(Did d) => new()
+    /// <summary>A dataset or container; <paramref name="bytes"/> and <paramref name="length"/> replace its counters when summed over its files.</summary>
+    public static RucioCollectionDid CollectionDid(Did d, long? bytes = null, long? length = null) => new()
     {
-        ["scope"] = d.Scope, ["name"] = d.Name, ["account"] = d.Account, ["did_type"] = d.Type.Wire(), ["is_open"] = d.Type == DidType.File ? null : d.IsOpen,
-        ["monotonic"] = d.Monotonic, ["hidden"] = false, ["obsolete"] = false, ["complete"] = null, ["is_new"] = true, ["availability"] = "AVAILABLE",
-        ["suppressed"] = false, ["bytes"] = d.Bytes, ["length"] = d.Length, ["md5"] = d.Md5, ["adler32"] = d.Adler32,
-        ["expired_at"] = RucioTime.Format(d.ExpiredAt), ["purge_replicas"] = true, ["deleted_at"] = null, ["events"] = d.Events,
-        ["guid"] = d.Guid, ["project"] = null, ["datatype"] = null, ["run_number"] = null, ["stream_name"] = null, ["prod_step"] = null,
-        ["version"] = null, ["campaign"] = null, ["task_id"] = null, ["panda_id"] = null, ["lumiblocknr"] = null, ["provenance"] = null,
-        ["phys_group"] = null, ["transient"] = false, ["accessed_at"] = null, ["closed_at"] = null, ["eol_at"] = null, ["is_archive"] = null,
-        ["constituent"] = null, ["access_cnt"] = null, ["created_at"] = RucioTime.Format(d.CreatedAt), ["updated_at"] = RucioTime.Format(d.UpdatedAt),
+        Scope = d.Scope, Name = d.Name, Type = d.Type.Wire(), Account = d.Account, Open = d.IsOpen, Monotonic = d.Monotonic, ExpiredAt = d.ExpiredAt,
+        Length = length ?? d.Length, Bytes = bytes ?? d.Bytes,
     };
+
+    /// <summary>
+    /// The DID_COLUMN metadata plugin: every DID column, Rucio's names. Ferry has no hidden, obsolete, archived or
+    /// suppressed DIDs and tracks no accesses, so those columns hold what a new Rucio DID holds.
+    /// </summary>
+    public static RucioDidColumns DidColumns(Did d) => new()
+    {
+        Scope = d.Scope, Name = d.Name, Account = d.Account, DidType = d.Type.Wire(), IsOpen = d.Type == DidType.File ? null : d.IsOpen,
+        Monotonic = d.Monotonic, Hidden = False, IsNew = True, Availability = "AVAILABLE", Bytes = d.Bytes, Length = d.Length, Md5 = d.Md5,
+        Adler32 = d.Adler32, ExpiredAt = d.ExpiredAt, PurgeReplicas = True, Events = d.Events, Guid = d.Guid, Transient = False,
+        CreatedAt = d.CreatedAt, UpdatedAt = d.UpdatedAt,
+    };
+
+    private static readonly JsonElement True = JsonSerializer.SerializeToElement(true, DialectJson.Default.Boolean);
+    private static readonly JsonElement False = JsonSerializer.SerializeToElement(false, DialectJson.Default.Boolean);
 
     public static Dictionary<string, object?> Rse(Rse r) => new()
     {

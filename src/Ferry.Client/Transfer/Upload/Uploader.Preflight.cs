@@ -41,7 +41,7 @@ public sealed partial class Uploader
     private async Task<bool> PreflightScopeAsync(List<FileOutcome> outcomes, string scope, string account, bool admin, CancellationToken ct)
     {
         var owners = await client.ScopesWithOwnersAsync(ct);
-        var owner = owners.FirstOrDefault(s => s.Str("scope") == scope).Str("account");
+        var owner = owners.FirstOrDefault(s => s.Scope == scope)?.Account;
         string? error = owner is null ? $"ScopeNotFound: scope {scope} does not exist"
             : owner != account && !admin ? $"AccessDenied: account {account} can not write in scope {scope}, which belongs to {owner}" : null;
         if (error is null) return true;
@@ -65,16 +65,14 @@ public sealed partial class Uploader
             {
                 var attrs = await client.RseAttributesAsync(rse, ct);
                 if (attrs.ValueKind == JsonValueKind.Object && attrs.TryGetProperty("mock", out var m) && (m.ValueKind == JsonValueKind.True || m.ToString() is "true" or "True")) continue;
-                var row = usage.FirstOrDefault(u => u.Str("rse") == rse);
-                long? remaining = row.ValueKind == JsonValueKind.Undefined ? 0 : row.Long("bytes_remaining") is { } r && r != long.MaxValue ? r : null;
-                if (globals.ValueKind == JsonValueKind.Object)
-                    foreach (var g in globals.EnumerateObject())
-                    {
-                        var covered = g.Value.TryGetProperty("resolved_rses", out var rr) ? rr.EnumerateArray().Select(x => x.GetString()).ToHashSet() : [];
-                        if (!covered.Contains(rse) || g.Value.Long("limit") is not { } limit || limit == long.MaxValue) continue;
-                        var used = usage.Where(u => covered.Contains(u.Str("rse"))).Sum(u => u.Long("bytes") ?? 0);
-                        remaining = Math.Min(remaining ?? long.MaxValue, limit - used);
-                    }
+                var row = usage.FirstOrDefault(u => u.Rse == rse);
+                long? remaining = row is null ? 0 : row.BytesRemaining != long.MaxValue ? row.BytesRemaining : null;
+                foreach (var g in globals.Values)
+                {
+                    if (!g.ResolvedRses.Contains(rse) || g.Limit == long.MaxValue) continue;
+                    var used = usage.Where(u => g.ResolvedRses.Contains(u.Rse)).Sum(u => u.Bytes);
+                    remaining = Math.Min(remaining ?? long.MaxValue, g.Limit - used);
+                }
                 if (remaining is { } x) left = Math.Min(left ?? long.MaxValue, x);
             }
         }

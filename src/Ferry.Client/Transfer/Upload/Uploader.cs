@@ -69,7 +69,7 @@ public sealed partial class Uploader(FerryClient client)
         var timing = _timing;
         var scope = outcomes[0].Entry.Did.Scope;
         if (!await PreflightRseAsync(outcomes, ct)) return;
-        var account = client.Account ?? (await client.WhoamiAsync(ct)).Str("account")!;
+        var account = client.Account ?? (await client.WhoamiAsync(ct)).Account;
         var admin = await IsAdminAsync(account, ct);
         if (!await PreflightScopeAsync(outcomes, scope, account, admin, ct)) return;
 
@@ -194,8 +194,8 @@ public sealed partial class Uploader(FerryClient client)
         foreach (var chunk in dids.Chunk(_o.BatchSize))
         {
             var body = new System.Text.Json.Nodes.JsonObject { ["dids"] = FerryClient.DidArray(chunk), ["inherit"] = false, ["plugin"] = "DID_COLUMN" };
-            var found = (await _retry.ExecuteAsync(async t => await client.ListAsync(HttpMethod.Post, "dids/bulkmeta", body.DeepClone(), t), ct))
-                .Select(m => new DidRef(m.Str("scope")!, m.Str("name")!)).ToList();
+            var found = (await _retry.ExecuteAsync(async t => await client.ListAsync(HttpMethod.Post, "dids/bulkmeta", Ferry.Core.Dialect.DialectJson.Default.RucioDidColumns, body.DeepClone(), t), ct))
+                .Select(m => new DidRef(m.Scope, m.Name)).ToList();
             if (found.Count == 0) continue;
             foreach (var r in await _retry.ExecuteAsync(async t => await client.ListReplicasAsync(found, allStates: true, ct: t), ct))
             {

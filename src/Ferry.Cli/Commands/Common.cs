@@ -14,6 +14,9 @@ internal static class Common
 
     public static FerryClient Client() => new(ClientSettings.FromEnvironment());
 
+    /// <summary>The CLI's one clock (the banned-API list keeps DateTime.Now and friends out of the code).</summary>
+    public static TimeProvider Clock { get; } = TimeProvider.System;
+
     public static DidRef Did(string text)
     {
         try { return DidRef.Parse(text); }

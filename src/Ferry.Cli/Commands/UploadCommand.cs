@@ -80,7 +80,7 @@ internal static class UploadCommand
                 JournalPath = journalPath,
             };
             var label = options.DryRun ? "Checking" : $"Uploading to {options.WriteRse}";
-            var report = await TransferCommands.WithProgress(label, entries.Count, total, quiet, p => new Uploader(c).RunAsync(entries, options, p, ct));
+            var report = await TransferCommands.WithProgress(label, entries.Count, total, quiet, p => new Uploader(c, Common.Clock).RunAsync(entries, options, p, ct));
             var context = new SummaryContext(s, options.Rse, options.TempRse, ds?.ToString(), cont?.ToString(), options.JournalPath, options.DryRun);
             if (summaryPath is not null) UploadSummary.Write(summaryPath, report, context);
             Finish(report, quiet, total, sw.Elapsed, summaryPath, context);

@@ -133,7 +133,7 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
         var gap = req.ChecksPerSecond > 0 ? TimeSpan.FromSeconds(1 / req.ChecksPerSecond) : TimeSpan.Zero;
         foreach (var r in sample)
         {
-            var started = DateTime.UtcNow;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var pfn = endpoint.Pfn(r.Path);
             var expected = (endpoint.Backend as IServerSideChecksum)?.Algorithm == "md5" ? r.Md5 : r.Adler32;
             var inspected = await Try(async () => await VerifiedCopy.InspectAsync(endpoint.Backend, pfn, withChecksum: expected is not null, ct), r.Path, errors);
@@ -145,7 +145,8 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
                         ? $"{checksum.Algorithm} {checksum.Value} on storage, {expected} in the catalogue" : null;
                 if (problem is not null) mismatched.Add(new CheckedFile(r.Path, $"{r.Scope}:{r.Name}", problem));
             }
-            var wait = gap - (DateTime.UtcNow - started);
+            // Paced on the monotonic clock: a wall-clock step must not stall or rush the checks.
+            var wait = gap - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
         }
         return (mismatched, sample.Count);

@@ -23,7 +23,7 @@ internal sealed class ActionRunner
 
     public async Task<int> RunAsync(ParseResult pr, string verb, Selection selection, FerryClient client, BulkAction action, CancellationToken ct)
     {
-        var started = DateTimeOffset.UtcNow;
+        var started = Common.Clock.GetUtcNow();
         List<DataResult> plan;
         try { plan = await action.PlanAsync(selection.DidsAsync(client, ct), ct); }
         catch (FerryApiException e) when (e.Status == 400) { throw new UsageException($"{e.ExceptionClass}: {e.Message}"); }
@@ -54,7 +54,7 @@ internal sealed class ActionRunner
 
     private async Task<int> Finish(ParseResult pr, string verb, bool submitted, IReadOnlyList<DataResult> results, DateTimeOffset started)
     {
-        var summary = DataSummary.Of(verb, submitted, results, started, DateTimeOffset.UtcNow);
+        var summary = DataSummary.Of(verb, submitted, results, started, Common.Clock.GetUtcNow());
         if (pr.GetValue(_summary) is { } path) await summary.WriteAsync(path);
         return summary.ExitCode;
     }

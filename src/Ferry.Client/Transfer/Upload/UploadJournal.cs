@@ -9,7 +9,8 @@ namespace Ferry.Client.Transfer.Upload;
 public sealed record JournalRecord
 {
     [JsonPropertyName("event")] public required string Event { get; init; }
-    [JsonPropertyName("at")] public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>When the record was written: stamped by <see cref="UploadJournal.Append(JournalRecord)"/> from its clock.</summary>
+    [JsonPropertyName("at")] public DateTimeOffset At { get; init; }
     [JsonPropertyName("path")] public string? Path { get; init; }
     [JsonPropertyName("scope")] public string? Scope { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -39,10 +40,11 @@ public sealed class UploadJournal : IDisposable
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly FileStream _stream;
     private readonly object _gate = new();
+    private readonly TimeProvider _clock;
 
-    private UploadJournal(FileStream stream) => _stream = stream;
+    private UploadJournal(FileStream stream, TimeProvider clock) => (_stream, _clock) = (stream, clock);
 
-    public static UploadJournal Open(string path)
+    public static UploadJournal Open(string path, TimeProvider clock)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
@@ -54,7 +56,7 @@ public sealed class UploadJournal : IDisposable
             stream.Seek(0, SeekOrigin.End);
             if (last != '\n') stream.WriteByte((byte)'\n');
         }
-        return new UploadJournal(stream);
+        return new UploadJournal(stream, clock);
     }
 
     /// <summary>The last record per local path, from every earlier run.</summary>
@@ -79,7 +81,8 @@ public sealed class UploadJournal : IDisposable
     public void Append(IEnumerable<JournalRecord> records)
     {
         var text = new StringBuilder();
-        foreach (var r in records) text.Append(JsonSerializer.Serialize(r, Options)).Append('\n');
+        var now = _clock.GetUtcNow();
+        foreach (var r in records) text.Append(JsonSerializer.Serialize(r with { At = now }, Options)).Append('\n');
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         lock (_gate)
         {

@@ -19,8 +19,10 @@ namespace Ferry.Client.Transfer.Upload;
 /// replica are adopted when their checksum matches (or rewritten), and a file the catalogue knows with other
 /// checksums fails rather than being overwritten.
 /// </summary>
-public sealed partial class Uploader(FerryClient client)
+/// <param name="clock">Stamps the journal and the report; the system clock unless a test gives its own.</param>
+public sealed partial class Uploader(FerryClient client, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private sealed record Known(long? Bytes, string? Adler32, IReadOnlyDictionary<string, string> States);
 
     /// <summary>A file whose bytes are on the RSE (or were already registered), waiting for registration and attachment.</summary>
@@ -43,7 +45,7 @@ public sealed partial class Uploader(FerryClient client)
 
     public async Task<UploadReport> RunAsync(IReadOnlyList<CatalogueEntry> entries, UploadOptions options, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
-        var started = DateTimeOffset.UtcNow;
+        var started = _clock.GetUtcNow();
         var outcomes = entries.Select(e => new FileOutcome(e)).ToList();
         _o = options with { BatchSize = Math.Clamp(options.BatchSize, 1, 1000), Parallel = Math.Max(1, options.Parallel) };
         _progress = progress;
@@ -59,7 +61,7 @@ public sealed partial class Uploader(FerryClient client)
             _errors.Add($"the upload stopped: {UploadErrors.Describe(e)}");
         }
         finally { _journal?.Dispose(); }
-        return new UploadReport(outcomes, started, DateTimeOffset.UtcNow, interrupted, _warnings, _errors);
+        return new UploadReport(outcomes, started, _clock.GetUtcNow(), interrupted, _warnings, _errors);
     }
 
     private readonly PhaseTimer _timing = new();
@@ -114,7 +116,7 @@ public sealed partial class Uploader(FerryClient client)
             return;
         }
 
-        _journal = UploadJournal.Open(_o.JournalPath ?? throw new InvalidOperationException("a journal path is required"));
+        _journal = UploadJournal.Open(_o.JournalPath ?? throw new InvalidOperationException("a journal path is required"), _clock);
         _journal.Append(new JournalRecord { Event = "run", Rse = _o.WriteRse, Scope = scope });
         await CleanUpStraysAsync(strays.Concat(toCopy.Where(f => f.Status == UploadStatus.Failed).Select(f => previous.GetValueOrDefault(f.Entry.LocalPath))
             .Where(r => r is { Event: "copying" or "copied" } && r.Rse == _o.WriteRse).Select(r => r!)), known, ct);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ferry.Core.Dialect;
 using Ferry.Functional.Tests.Infrastructure;
 
@@ -85,5 +87,31 @@ public sealed class ReplicaContractTests(ServerFixture f) : IClassFixture<Server
         foreach (var path in new[] { "/subscriptions/root", "/subscriptions", "/subscriptions/name/ct-sub" })
             Assert.Contains(named, Contract.HoldEach<RucioSubscription>(await f.Api.StreamAsync("GET", path), $"GET {path}"));
         Contract.HoldEach<RucioRule>(await f.Api.StreamAsync("GET", "/subscriptions/root/ct-sub/rules"), "GET /subscriptions/{account}/{name}/rules");
+    }
+
+    /// <summary>The SDK reads the same records, and the CLI's --json prints them under their wire names, as the server sent them.</summary>
+    [Fact]
+    public async Task The_cli_reads_the_records_and_prints_wire_names()
+    {
+        var prefix = await Site.AddPosixRseAsync(f.Api, "CT-CLI");
+        var file = Site.MakeFiles("user.root", "ct_cli", 1, _ => 20)[0];
+        await Site.UploadAsync(f.Api, "CT-CLI", prefix, "ct_cli_ds", [file]);
+        var id = await Site.AddRuleAsync(f.Api, "user.root", "ct_cli_ds", "CT-CLI");
+
+        var server = await f.Api.StreamAsync("GET", $"/rules/{id}/locks");
+        var printed = JsonDocument.Parse(await Infrastructure.Cli.OkAsync(f.Server, "rule", "locks", id, "--json")).RootElement;
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(server), JsonNode.Parse(printed.GetRawText())), printed.GetRawText());
+        server = await f.Api.StreamAsync("GET", "/rules/user.root/ct_cli_ds/history");
+        printed = JsonDocument.Parse(await Infrastructure.Cli.OkAsync(f.Server, "rule", "history", "user.root:ct_cli_ds", "--json")).RootElement;
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(server), JsonNode.Parse(printed.GetRawText())), printed.GetRawText());
+
+        var replicas = JsonDocument.Parse(await Infrastructure.Cli.OkAsync(f.Server, "replica", "list", "user.root:ct_cli_ds", "--json")).RootElement;
+        var replica = Assert.Single(replicas.EnumerateArray());
+        Assert.Equal("AVAILABLE", replica.GetProperty("states").GetProperty("CT-CLI").GetString());
+        Assert.Equal(["user.root:ct_cli_ds"], replica.GetProperty("parents").EnumerateArray().Select(p => p.GetString()));
+
+        var bad = await Infrastructure.Cli.RunAsync(f.Server, "replica", "declare-bad", "user.root:ct_cli_none", "--rse", "CT-CLI", "--reason", "lost", "--json");
+        Assert.Equal(0, bad.ExitCode);
+        Assert.Single(JsonDocument.Parse(bad.Stdout).RootElement.GetProperty("CT-CLI").EnumerateArray());
     }
 }

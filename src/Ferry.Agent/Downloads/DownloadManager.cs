@@ -154,7 +154,7 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
         if (pending.Count > 0) log.Info($"downloading {pending.Count} of {rows.Count} files, {needed} bytes to fetch", key);
 
         var replicas = pending.Count == 0 ? [] : (await link.CallAsync((c, t) => c.ListReplicasAsync([did], ct: t), ct))
-            .GroupBy(r => $"{r.Str("scope")}:{r.Str("name")}").ToDictionary(g => g.Key, g => g.First());
+            .GroupBy(r => $"{r.Scope}:{r.Name}").ToDictionary(g => g.Key, g => g.First());
         var errors = new ConcurrentBag<string>();
         try
         {
@@ -189,10 +189,10 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
     }
 
     /// <summary>Fetches one file from the first source that works; null on success, else why not.</summary>
-    private async Task<string?> FetchAsync(string dataset, FileRow f, JsonElement? replica, DatasetJob job, CancellationToken ct)
+    private async Task<string?> FetchAsync(string dataset, FileRow f, Ferry.Core.Dialect.RucioReplica? replica, DatasetJob job, CancellationToken ct)
     {
         if (f.Adler32 is null) return "the catalogue has no adler32 for it, so it cannot be verified";
-        var sources = replica is { } r ? ReplicaSources.Of(r) : [];
+        var sources = replica?.Sources().ToList() ?? [];
         if (sources.Count == 0) return "no AVAILABLE replica";
         var error = "no replica with a protocol the agent can read";
         foreach (var (pfn, rse) in sources)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ferry.Cli.Output;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 
 namespace Ferry.Cli.Commands;
 
@@ -17,10 +18,10 @@ internal static class ReplicaCommands
         {
             using var c = Common.Client();
             var rows = await c.ListReplicasAsync(pr.GetValue(dids)!.Select(Common.Did), pr.GetValue(all), pr.GetValue(rse), ct);
-            if (pr.GetValue(json)) { Render.Json(rows); return 0; }
-            var flat = rows.SelectMany(r => r.TryGetProperty("states", out var s)
-                ? s.EnumerateObject().Select(x => $"{r.Str("scope")}:{r.Str("name")}\t{x.Name}\t{x.Value.GetString()}\t{r.Long("bytes")}\t{r.Str("adler32")}")
-                : [$"{r.Str("scope")}:{r.Str("name")}\t-\t(no replica)\t{r.Long("bytes")}\t{r.Str("adler32")}"]);
+            if (pr.GetValue(json)) { Render.Json(rows, DialectJson.Default.RucioReplica); return 0; }
+            var flat = rows.SelectMany(r => r.States is { } states
+                ? states.Select(x => $"{r.Scope}:{r.Name}\t{x.Key}\t{x.Value}\t{r.Bytes}\t{r.Adler32}")
+                : [$"{r.Scope}:{r.Name}\t-\t(no replica)\t{r.Bytes}\t{r.Adler32}"]);
             Console.Out.WriteLine("DID\tRSE\tSTATE\tBYTES\tADLER32");
             foreach (var line in flat) Console.Out.WriteLine(line);
             return 0;
@@ -34,7 +35,7 @@ internal static class ReplicaCommands
             using var c = Common.Client();
             var failures = await c.DeclareBadAsync(pr.GetValue(files)!.Select(f => (Common.Did(f), pr.GetValue(badRse)!)), pr.GetValue(reason)!, ct);
             if (pr.GetValue(json)) { Render.Json(failures); return 0; }
-            var problems = failures.EnumerateObject().SelectMany(r => r.Value.EnumerateArray().Select(v => $"{r.Name}: {v.GetString()}")).ToList();
+            var problems = failures.SelectMany(r => r.Value.Select(v => $"{r.Key}: {v}")).ToList();
             foreach (var p in problems) Console.Error.WriteLine($"ferry: {p}");
             return problems.Count == 0 ? 0 : 1;
         });

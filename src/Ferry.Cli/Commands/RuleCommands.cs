@@ -67,7 +67,7 @@ internal static class RuleCommands
         locks.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.RuleLocksAsync(pr.GetValue(id)!, ct), pr.GetValue(json), "scope", "name", "rse", "state");
+            Render.List(await c.RuleLocksAsync(pr.GetValue(id)!, ct), DialectJson.Default.RucioLock, pr.GetValue(json), "scope", "name", "rse", "state");
             return 0;
         });
 
@@ -115,7 +115,7 @@ internal static class RuleCommands
         history.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.RuleHistoryAsync(Common.Did(pr.GetValue(historyDid)!), ct), pr.GetValue(json), "rule_id", "account", "rse_expression", "rses", "state", "created_at", "updated_at");
+            Render.List(await c.RuleHistoryAsync(Common.Did(pr.GetValue(historyDid)!), ct), DialectJson.Default.RucioRuleHistory, pr.GetValue(json), "rule_id", "account", "rse_expression", "rses", "state", "created_at", "updated_at");
             return 0;
         });
         return new Command("rule", "Replication rules").With(add, list, show, locks, update, move, delete, history, Watch.RuleWatchCommand.Build());

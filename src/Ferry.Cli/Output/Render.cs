@@ -22,8 +22,12 @@ public static class Render
     }
 
     /// <summary>Dialect records print under their wire names, exactly as the server sent them.</summary>
-    public static void List<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info, bool json, params string[] columns) =>
-        List(rows.Select(r => JsonSerializer.SerializeToElement(r, info)).ToList(), json, columns);
+    public static void List<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info, bool json, params string[] columns) => List(Elements(rows, info), json, columns);
+
+    /// <summary>Dialect records as a JSON array under their wire names (for --json output a table cannot show).</summary>
+    public static void Json<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info) => Json(Elements(rows, info));
+
+    private static List<JsonElement> Elements<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info) => rows.Select(r => JsonSerializer.SerializeToElement(r, info)).ToList();
 
     public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(JsonSerializer.SerializeToElement(obj, info), json);
 

@@ -149,7 +149,8 @@ public sealed partial class FerryClient
         StreamAsync(HttpMethod.Get, $"dids/{D(did)}/files", DialectJson.Default.RucioDidFile, ct: ct);
 
     /// <summary>A dataset's replicas per RSE: length and available_length (complete when equal).</summary>
-    public Task<List<JsonElement>> DatasetReplicasAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"replicas/{D(did)}/datasets", ct: ct);
+    public Task<List<Ferry.Core.Dialect.RucioDatasetReplica>> DatasetReplicasAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"replicas/{D(did)}/datasets", Ferry.Core.Dialect.DialectJson.Default.RucioDatasetReplica, ct: ct);
 
     /// <summary>Name search in a scope; the filters parameter is a Python literal, as the Rucio client sends it.</summary>
     public Task<List<RucioDidSearchResult>> SearchAsync(string scope, string pattern, string type = "collection", CancellationToken ct = default) =>

@@ -35,9 +35,11 @@ public sealed partial class FerryClient
     public Task<List<RucioRule>> DidRulesAsync(DidRef did, CancellationToken ct = default) =>
         ListAsync(HttpMethod.Get, $"dids/{D(did)}/rules", DialectJson.Default.RucioRule, ct: ct);
 
-    public Task<List<JsonElement>> RuleLocksAsync(string id, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"rules/{Escape(id)}/locks", ct: ct);
+    public Task<List<RucioLock>> RuleLocksAsync(string id, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"rules/{Escape(id)}/locks", DialectJson.Default.RucioLock, ct: ct);
 
-    public Task<List<JsonElement>> RuleHistoryAsync(DidRef did, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"rules/{D(did)}/history", ct: ct);
+    public Task<List<RucioRuleHistory>> RuleHistoryAsync(DidRef did, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"rules/{D(did)}/history", DialectJson.Default.RucioRuleHistory, ct: ct);
 
     public Task UpdateRuleAsync(string id, JsonObject options, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, $"rules/{Escape(id)}", new JsonObject { ["options"] = options }, ct);
@@ -53,8 +55,9 @@ public sealed partial class FerryClient
         return (answer.ValueKind == JsonValueKind.Array ? answer[0] : answer).GetString()!;
     }
 
-    public Task<JsonElement> DeclareBadAsync(IEnumerable<(DidRef Did, string Rse)> replicas, string reason, CancellationToken ct = default) =>
-        JsonAsync(HttpMethod.Post, "replicas/bad", new JsonObject
+    /// <summary>Per RSE, the replicas that could not be declared bad and why; empty when all were.</summary>
+    public Task<Dictionary<string, List<string>>> DeclareBadAsync(IEnumerable<(DidRef Did, string Rse)> replicas, string reason, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Post, "replicas/bad", DialectJson.Default.DictionaryStringListString, new JsonObject
         {
             ["replicas"] = new JsonArray(replicas.Select(r => (JsonNode)new JsonObject { ["scope"] = r.Did.Scope, ["name"] = r.Did.Name, ["rse"] = r.Rse }).ToArray()),
             ["reason"] = reason,
@@ -66,7 +69,7 @@ public sealed partial class FerryClient
     public Task UpdateReplicasAsync(string rse, JsonArray files, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, "replicas", new JsonObject { ["rse"] = rse, ["files"] = files }, ct);
 
-    public Task<List<JsonElement>> ListReplicasAsync(IEnumerable<DidRef> dids, bool allStates = false, string? rseExpression = null, CancellationToken ct = default,
+    public Task<List<RucioReplica>> ListReplicasAsync(IEnumerable<DidRef> dids, bool allStates = false, string? rseExpression = null, CancellationToken ct = default,
         IReadOnlyCollection<string>? schemes = null)
     {
         var body = new JsonObject
@@ -77,6 +80,6 @@ public sealed partial class FerryClient
             ["resolve_archives"] = false,
         };
         if (schemes is not null) body["schemes"] = new JsonArray(schemes.Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
-        return ListAsync(HttpMethod.Post, "replicas/list", body, ct);
+        return ListAsync(HttpMethod.Post, "replicas/list", DialectJson.Default.RucioReplica, body, ct);
     }
 }

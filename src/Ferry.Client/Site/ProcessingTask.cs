@@ -45,11 +45,7 @@ internal sealed class ProcessingTask(FerryClient client, TimeSpan interval, Proc
         return $"{submitted.Count} submitted{(submitted.Count > 0 ? $" ({string.Join(", ", submitted)})" : "")}, {already} already had a task, {incomplete} not complete on {filter.Rse}";
     }
 
-    private bool Complete(JsonElement r)
-    {
-        var length = r.Long("length") ?? 0;
-        return r.Str("rse") == filter.Rse && length > 0 && r.Long("available_length") == length;
-    }
+    private bool Complete(Ferry.Core.Dialect.RucioDatasetReplica r) => r.Rse == filter.Rse && r.Length > 0 && r.AvailableLength == r.Length;
 
     private JsonObject Instantiate(DidRef did)
     {

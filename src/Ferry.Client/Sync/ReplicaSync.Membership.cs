@@ -51,7 +51,7 @@ public sealed partial class ReplicaSync
             foreach (var (holder, files) in byHolder.Where(g => !g.Value.IsSubsetOf(held)))
                 foreach (var rule in await RulesHereAsync(DidRef.Parse(holder), ct))
                     foreach (var l in await target.RuleLocksAsync(rule.Id, ct))
-                        if (l.Str("rse") == options.Rse && files.Contains($"{l.Str("scope")}:{l.Str("name")}")) held.Add($"{l.Str("scope")}:{l.Str("name")}");
+                        if (l.Rse == options.Rse && files.Contains($"{l.Scope}:{l.Name}")) held.Add($"{l.Scope}:{l.Name}");
             if (held.Count == moves.Count || poll >= HoldPolls) return held;
             await Task.Delay(HoldPoll, ct);
         }

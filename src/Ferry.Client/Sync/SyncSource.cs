@@ -105,10 +105,7 @@ public sealed class ServerSource(FerryClient client, string url) : ISyncSource
             var dataset = new DidRef(ds.Str("scope")!, ds.Str("name")!);
             foreach (var r in await client.ListReplicasAsync([dataset], rseExpression: rse, ct: ct))
             {
-                var did = new DidRef(r.Str("scope")!, r.Str("name")!);
-                var available = r.TryGetProperty("states", out var states) && states.ValueKind == JsonValueKind.Object
-                    && states.TryGetProperty(rse, out var st) && st.GetString() == "AVAILABLE";
-                if (available) list.Add(new CatalogueEntry(did.Scope, did.Name, r.Long("bytes") ?? 0, r.Str("adler32"), dataset.ToString()));
+                if (r.StateOn(rse) == "AVAILABLE") list.Add(new CatalogueEntry(r.Scope, r.Name, r.Bytes ?? 0, r.Adler32, dataset.ToString()));
             }
         }
         return list;

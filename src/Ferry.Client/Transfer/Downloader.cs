@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Storage.Posix;
@@ -31,21 +32,21 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
     {
         var root = Path.GetFullPath(directory);
         Directory.CreateDirectory(root);
-        var planned = new List<(DidRef File, string Dest, JsonElement Replica)>();
+        var planned = new List<(DidRef File, string Dest, RucioReplica Replica)>();
         foreach (var did in dids)
         {
             var meta = await client.GetDidAsync(did, ct: ct);
             var isFile = meta is Ferry.Core.Dialect.RucioFileDid;
             foreach (var r in await client.ListReplicasAsync([did], ct: ct))
             {
-                var file = new DidRef(r.Str("scope")!, r.Str("name")!);
+                var file = new DidRef(r.Scope, r.Name);
                 var relative = isFile ? DownloadPaths.OfFile(file) : DownloadPaths.OfMember(did, file);
                 planned.Add((file, DownloadPaths.Under(root, relative), r));
             }
         }
         var results = new ConcurrentBag<DownloadResult>();
         // The same file asked for twice is fetched once; two files bound for one path fail rather than overwrite each other.
-        var jobs = new List<(DidRef File, string Dest, JsonElement Replica)>();
+        var jobs = new List<(DidRef File, string Dest, RucioReplica Replica)>();
         foreach (var atPath in planned.GroupBy(j => j.Dest, StringComparer.Ordinal))
         {
             var files = atPath.Select(j => j.File).Distinct().ToList();
@@ -58,7 +59,7 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
         long bytes = 0;
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = ct }, async (job, token) =>
         {
-            var expected = new ExpectedChecksums(job.Replica.Long("bytes"), job.Replica.Str("adler32"), job.Replica.Str("md5"));
+            var expected = new ExpectedChecksums(job.Replica.Bytes, job.Replica.Adler32, job.Replica.Md5);
             var localPfn = "file://localhost" + localRoot.LocalPath(job.Dest);
             try
             {
@@ -70,7 +71,7 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
                 if (expected.Adler32 is null && expected.Md5 is null)
                     throw new FerryException("FileConsistencyMismatch", 412, $"{job.File} has no checksum in the catalogue, so it cannot be verified");
                 var error = "no replica with a protocol this client can read";
-                foreach (var (pfn, rse) in Sources(job.Replica))
+                foreach (var (pfn, rse) in job.Replica.Sources())
                 {
                     try
                     {
@@ -107,14 +108,6 @@ public sealed class Downloader(FerryClient client, TimeProvider? clock = null)
             }
         });
         return results.OrderBy(r => r.LocalPath, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>PFNs in the server's preference order, with the RSE each belongs to.</summary>
-    private static IEnumerable<(string Pfn, string Rse)> Sources(JsonElement replica)
-    {
-        if (!replica.TryGetProperty("pfns", out var pfns) || pfns.ValueKind != JsonValueKind.Object) yield break;
-        foreach (var p in pfns.EnumerateObject().OrderBy(p => p.Value.Long("priority") ?? long.MaxValue))
-            yield return (p.Name, p.Value.Str("rse") ?? "");
     }
 
     private static async Task<bool> MatchesAsync(string path, ExpectedChecksums expected, CancellationToken ct)

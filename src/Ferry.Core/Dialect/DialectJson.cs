@@ -12,6 +12,13 @@ namespace Ferry.Core.Dialect;
 [JsonSerializable(typeof(RucioError))]
 // rules, locks, requests, replicas, subscriptions
 [JsonSerializable(typeof(RucioRule))]
+[JsonSerializable(typeof(RucioLock))]
+[JsonSerializable(typeof(RucioRuleHistory))]
+[JsonSerializable(typeof(RucioReplica))]
+[JsonSerializable(typeof(RucioDatasetReplica))]
+[JsonSerializable(typeof(RucioSubscription))]
+// The answer of POST /replicas/bad: per RSE, the replicas that could not be declared and why.
+[JsonSerializable(typeof(Dictionary<string, List<string>>))]
 // RSEs, protocols, distances, RSE usage and limits
 // accounts, identities, scopes, account limits and usage
 [JsonSerializable(typeof(RucioAccount))]

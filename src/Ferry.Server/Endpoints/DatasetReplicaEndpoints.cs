@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Ferry.Catalog.Dids;
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -26,7 +27,7 @@ internal static class DatasetReplicaEndpoints
                     ? (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))
                     : throw FerryException.Invalid($"Cannot validate DIDs: each needs a 'scope' and a 'name', got {d?.ToJsonString() ?? "null"}"))
                 .Distinct().ToList();
-            var lines = new List<Dictionary<string, object?>>();
+            var lines = new List<RucioDatasetReplica>();
             foreach (var (scope, name) in wanted)
             {
                 // Unknown DIDs have no dataset replicas; the listing leaves them out rather than refusing.
@@ -35,7 +36,7 @@ internal static class DatasetReplicaEndpoints
                 catch (FerryException e) when (e.ExceptionClass == "DataIdentifierNotFound") { continue; }
                 lines.AddRange(rows.Select(r => Line(scope, name, r)));
             }
-            await Wire.WriteStream(ctx, lines);
+            return RucioResults.Stream(lines);
         }, "ListDatasetReplicasBulk", "Replicas");
     }
 
@@ -71,12 +72,12 @@ internal static class DatasetReplicaEndpoints
         return rows.OrderBy(r => r.Rse, StringComparer.Ordinal).ToList();
     }
 
-    public static Dictionary<string, object?> Line(string scope, string name, DatasetReplica r) => new()
+    public static RucioDatasetReplica Line(string scope, string name, DatasetReplica r) => new()
     {
-        ["scope"] = scope, ["name"] = name, ["rse"] = r.Rse, ["rse_id"] = r.RseId, ["bytes"] = r.Bytes, ["length"] = r.Length,
-        ["available_bytes"] = r.AvailableBytes, ["available_length"] = r.AvailableLength,
+        Scope = scope, Name = name, Rse = r.Rse, RseId = r.RseId, Bytes = r.Bytes, Length = r.Length, AvailableBytes = r.AvailableBytes,
+        AvailableLength = r.AvailableLength,
         // An empty dataset's replica is UNAVAILABLE, as Rucio makes it: there is nothing there to read.
-        ["state"] = (r.Length > 0 && r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
-        ["created_at"] = Core.Time.RucioTime.Format(r.CreatedAt), ["updated_at"] = Core.Time.RucioTime.Format(r.UpdatedAt), ["accessed_at"] = null,
+        State = (r.Length > 0 && r.AvailableLength == r.Length ? ReplicaState.Available : ReplicaState.Unavailable).Wire(),
+        CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, AccessedAt = null,
     };
 }

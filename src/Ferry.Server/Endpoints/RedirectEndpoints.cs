@@ -50,7 +50,7 @@ internal static class RedirectEndpoints
             try { files = await ReplicaEndpoints.List(ctx, [(scope, name)], false, null, false, Schemes(ctx, MetalinkSchemes).ToHashSet()); }
             catch (FerryException e) when (e.ExceptionClass is "DataIdentifierNotFound" or "ScopeNotFound") { files = []; }
             if (files.Count == 0) { await NotFound(ctx, "no redirection possible - cannot find the DID"); return; }
-            await ReplicaEndpoints.WriteMetalink(ctx, ReplicaListing.Metalink(files, "atlas", detailedUrls: false));
+            await new MetalinkResult(ReplicaListing.Metalink(files, "atlas", detailedUrls: false)).ExecuteAsync(ctx);
         }, "RedirectToMetalink", "Replicas");
     }
 

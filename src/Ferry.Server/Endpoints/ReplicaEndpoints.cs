@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -11,7 +12,9 @@ using Ferry.Engine.Storage;
 using Ferry.Server.Http;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,9 +76,9 @@ internal static class ReplicaEndpoints
             foreach (var scope in targets.Select(t => t.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
             var failures = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeclareBadAsync(targets, reason);
             await Wire.WriteJson(ctx, failures, 201);
-        }, "DeclareBadReplicas", "Replicas");
+        }, "DeclareBadReplicas", "Replicas").Produces<Dictionary<string, List<string>>>(StatusCodes.Status201Created, Wire.Json);
 
-        app.Map("POST", "/replicas/list", async ctx =>
+        app.Map("POST", "/replicas/list", async Task<Results<RucioStream<RucioReplica>, MetalinkResult>> (HttpContext ctx) =>
         {
             var body = await Wire.ReadObject(ctx);
             var dids = (body.OptArray("dids") ?? []).Select(d => Json.AsObject(d, "Each DID"))
@@ -87,25 +90,25 @@ internal static class ReplicaEndpoints
             var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
                 body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly, body.OptBool("resolve_archives") ?? true);
             if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n);
-            if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "generic", detailedUrls: true));
-            else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
+            if (metalink) return new MetalinkResult(ReplicaListing.Metalink(files, "generic", detailedUrls: true));
+            return RucioResults.Stream(files.Select(ReplicaListing.Json));
         }, "ListReplicas", "Replicas");
 
         app.Map("GET", "/replicas/{scope}/{name}/datasets", async ctx =>
         {
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
             var rows = await DatasetReplicaEndpoints.ListAsync(ctx.RequestServices, scope, name);
-            await Wire.WriteStream(ctx, rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
+            return RucioResults.Stream(rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
         }, "ListDatasetReplicas", "Replicas");
 
-        app.Map("GET", "/replicas/{scope}/{name}", async ctx =>
+        app.Map("GET", "/replicas/{scope}/{name}", async Task<Results<RucioStream<RucioReplica>, MetalinkResult>> (HttpContext ctx) =>
         {
             var metalink = ReplicaListing.WantsMetalink(ctx.Request);
             var files = await List(ctx, [(Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")))], false, null, false,
                 ctx.Query("schemes") is { } s ? [s] : null);
             // Rucio's older single-DID form names the atlas schema and leaves domain and client_extract off the urls.
-            if (metalink) await WriteMetalink(ctx, ReplicaListing.Metalink(files, "atlas", detailedUrls: false));
-            else await Wire.WriteStream(ctx, files.Select(ReplicaListing.Json));
+            if (metalink) return new MetalinkResult(ReplicaListing.Metalink(files, "atlas", detailedUrls: false));
+            return RucioResults.Stream(files.Select(ReplicaListing.Json));
         }, "ListReplicasOfDid", "Replicas");
     }
 
@@ -169,13 +172,6 @@ internal static class ReplicaEndpoints
             if (actual is not null && expected is not null && !string.Equals(actual.Value, expected, StringComparison.OrdinalIgnoreCase))
                 throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has {actual.Algorithm} {actual.Value}, expected {expected}");
         });
-    }
-
-    internal static async Task WriteMetalink(HttpContext ctx, string xml)
-    {
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = ReplicaListing.MetalinkType;
-        await ctx.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(xml));
     }
 
     internal static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents,

@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text;
 using Ferry.Catalog.Replicas;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Server.Http;
@@ -56,23 +57,18 @@ internal static class ReplicaListing
     private static bool MatchesMediaType(this MediaTypeHeaderValue accepted, string type) =>
         accepted.MatchesAllTypes || new MediaTypeHeaderValue(type).IsSubsetOf(accepted);
 
-    public static Dictionary<string, object?> Json(ListedFile f)
+    public static RucioReplica Json(ListedFile f) => new()
     {
-        var line = new Dictionary<string, object?>
+        Scope = f.File.Scope, Name = f.File.Name, Bytes = f.File.Bytes, Md5 = f.File.Md5, Adler32 = f.File.Adler32,
+        // Two RSEs (or two protocols) can resolve to the same URL when they point at one storage; the first, preferred one is kept.
+        Pfns = f.Pfns.DistinctBy(p => p.Pfn).ToDictionary(p => p.Pfn, p => new RucioPfn
         {
-            ["scope"] = f.File.Scope, ["name"] = f.File.Name, ["bytes"] = f.File.Bytes, ["md5"] = f.File.Md5, ["adler32"] = f.File.Adler32,
-            // Two RSEs (or two protocols) can resolve to the same URL when they point at one storage; the first, preferred one is kept.
-            ["pfns"] = f.Pfns.DistinctBy(p => p.Pfn).ToDictionary(p => p.Pfn, p => (object?)new Dictionary<string, object?>
-            {
-                ["rse_id"] = p.RseId, ["rse"] = p.Rse, ["type"] = p.Type, ["volatile"] = p.Volatile, ["domain"] = p.Domain,
-                ["priority"] = p.Priority, ["client_extract"] = p.ClientExtract,
-            }),
-            ["rses"] = f.Replicas.ToDictionary(r => r.Rse, r => f.Pfns.Where(p => p.RseId == r.RseId).Select(p => p.Pfn).ToList()),
-        };
-        if (f.Replicas.Count > 0) line["states"] = f.Replicas.ToDictionary(r => r.Rse, r => r.State.Wire());
-        if (f.Parents is not null) line["parents"] = f.Parents;
-        return line;
-    }
+            RseId = p.RseId, Rse = p.Rse, Type = p.Type, Volatile = p.Volatile, Domain = p.Domain, Priority = p.Priority, ClientExtract = p.ClientExtract,
+        }),
+        Rses = f.Replicas.ToDictionary(r => r.Rse, IReadOnlyList<string> (r) => f.Pfns.Where(p => p.RseId == r.RseId).Select(p => p.Pfn).ToList()),
+        States = f.Replicas.Count > 0 ? f.Replicas.ToDictionary(r => r.Rse, r => r.State.Wire()) : null,
+        Parents = f.Parents,
+    };
 
     /// <param name="policySchema">The glfn namespace: Rucio's policy schema, "generic" for POST; the older GET form says "atlas".</param>
     /// <param name="detailedUrls">POST gives each url its domain and client_extract as well; the older GET form only location and priority.</param>
@@ -102,5 +98,16 @@ internal static class ReplicaListing
             sb.Append(" </file>\n");
         }
         return sb.Append("</metalink>\n").ToString();
+    }
+}
+
+/// <summary>A replica listing as Metalink 4, for the clients that ask for it in Accept (<see cref="ReplicaListing.WantsMetalink"/>).</summary>
+internal sealed class MetalinkResult(string xml) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = ReplicaListing.MetalinkType;
+        await httpContext.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(xml), httpContext.RequestAborted);
     }
 }

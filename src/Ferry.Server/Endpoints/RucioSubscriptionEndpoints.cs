@@ -21,18 +21,6 @@ internal sealed record RucioSubscriptionRequest(RucioSubscriptionOptions Options
 internal sealed record RucioSubscriptionOptions(
     JsonElement? Filter, JsonElement? ReplicationRules, string? Comments, long? Lifetime, bool? Retroactive, bool? DryRun, int? Priority, string? State);
 
-/// <summary>One subscription as Rucio's server lists it: filter and rules as JSON text, dates in RFC 1123.</summary>
-internal sealed record RucioSubscriptionView(
-    string Id, string Name, string Account, string Filter, string ReplicationRules, int Policyid, string State,
-    string? Comments, string? Lifetime, bool Retroactive, string? ExpiredAt, string LastProcessed, string CreatedAt, string UpdatedAt)
-{
-    public static RucioSubscriptionView Of(Subscription s) => new(
-        s.Id, s.Name, s.Account,
-        JsonSerializer.Serialize(RucioSubscriptions.FilterView(s.Filter)), JsonSerializer.Serialize(RucioSubscriptions.RulesView(s.Rules)),
-        s.Priority, s.State, s.Comments, RucioTime.Format(s.ExpiresAt), s.SinceAt.ToUnixTimeMilliseconds() == 0, null,
-        RucioTime.Format(s.CursorAt), RucioTime.Format(s.CreatedAt), RucioTime.Format(s.UpdatedAt));
-}
-
 /// <summary>
 /// Rucio's <c>/subscriptions</c> API over Ferry's subscriptions (the same catalogue as <c>/ferry/subscriptions</c>):
 /// what Rucio's client and CLI call. Names are unique per server in Ferry, per account in Rucio; a name is looked up
@@ -67,39 +55,46 @@ internal static class RucioSubscriptionEndpoints
             await Wire.Created(ctx);
         }, "UpdateRucioSubscription", Tag).Accepts<RucioSubscriptionRequest>(Wire.Json).Produces<string>(StatusCodes.Status201Created, "text/html");
 
+        // Rucio answers one named subscription as a one-line stream, as its listings.
         app.Map("GET", "/subscriptions/{account}/{name}", async ctx =>
-            await Wire.WriteStream(ctx, [RucioSubscriptionView.Of(await Find(ctx, ctx.Route("account"), ctx.Route("name")))]),
-            "GetRucioSubscription", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
+            RucioResults.Stream([View(await Find(ctx, ctx.Route("account"), ctx.Route("name")))]), "GetRucioSubscription", Tag);
 
-        app.Map("GET", "/subscriptions/{account}", async ctx => await List(ctx, ctx.Route("account"), null), "ListRucioSubscriptionsOfAccount", Tag)
-            .Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
-        app.Map("GET", "/subscriptions", async ctx => await List(ctx, null, null), "ListRucioSubscriptions", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
-        app.Map("GET", "/subscriptions/name/{name}", async ctx => await List(ctx, null, ctx.Route("name")), "ListRucioSubscriptionsByName", Tag)
-            .Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Stream);
+        app.Map("GET", "/subscriptions/{account}", ctx => List(ctx, ctx.Route("account"), null), "ListRucioSubscriptionsOfAccount", Tag);
+        app.Map("GET", "/subscriptions", ctx => List(ctx, null, null), "ListRucioSubscriptions", Tag);
+        app.Map("GET", "/subscriptions/name/{name}", ctx => List(ctx, null, ctx.Route("name")), "ListRucioSubscriptionsByName", Tag);
 
         app.Map("GET", "/subscriptions/id/{id}", async ctx =>
         {
             var id = ctx.Route("id");
             var s = (await Subs(ctx).ListAsync(null)).FirstOrDefault(x => x.Id == id)
                 ?? throw FerryException.NotFound("SubscriptionNotFound", $"No subscription with id '{id}'");
-            await Wire.WriteJson(ctx, RucioSubscriptionView.Of(s));
-        }, "GetRucioSubscriptionById", Tag).Produces<RucioSubscriptionView>(StatusCodes.Status200OK, Wire.Json);
+            return RucioResults.Json(View(s));
+        }, "GetRucioSubscriptionById", Tag);
 
         app.Map("GET", "/subscriptions/{account}/{name}/rules", async ctx =>
         {
             var s = await Find(ctx, ctx.Route("account"), ctx.Route("name"));
             var rules = await ctx.RequestServices.GetRequiredService<RuleCatalog>().ListAsync(new RuleFilter(SubscriptionId: s.Id));
-            await Wire.WriteStream(ctx, rules.Select(WireFormat.ListedRule));
+            return RucioResults.Stream(rules.Select(WireFormat.ListedRule));
         }, "ListRucioSubscriptionRules", Tag);
     }
 
-    private static async Task List(HttpContext ctx, string? account, string? name)
+    /// <summary>A subscription as Rucio shows it; a retroactive one is one that looks at DIDs from the epoch on.</summary>
+    private static RucioSubscription View(Subscription s) => new()
+    {
+        Id = s.Id, Name = s.Name, Account = s.Account,
+        Filter = JsonSerializer.Serialize(RucioSubscriptions.FilterView(s.Filter)), ReplicationRules = JsonSerializer.Serialize(RucioSubscriptions.RulesView(s.Rules)),
+        Policyid = s.Priority, State = s.State, Comments = s.Comments, Lifetime = s.ExpiresAt, Retroactive = s.SinceAt.ToUnixTimeMilliseconds() == 0,
+        ExpiredAt = null, LastProcessed = s.CursorAt, CreatedAt = s.CreatedAt, UpdatedAt = s.UpdatedAt,
+    };
+
+    private static async Task<RucioStream<RucioSubscription>> List(HttpContext ctx, string? account, string? name)
     {
         var found = (await Subs(ctx).ListAsync(account)).Where(s => name is null || s.Name == name).ToList();
         // Rucio answers an empty selection with 404, not an empty list.
         if (found.Count == 0)
             throw FerryException.NotFound("SubscriptionNotFound", name is null ? $"No subscriptions for account '{account}'" : $"No subscription named '{name}'");
-        await Wire.WriteStream(ctx, found.Select(RucioSubscriptionView.Of));
+        return RucioResults.Stream(found.Select(View));
     }
 
     private static async Task<Subscription> Find(HttpContext ctx, string account, string name)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ferry.Catalog.Rules;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -55,17 +56,16 @@ internal static class RuleEndpoints
             var rule = await Rules(ctx).GetAsync(ctx.Route("id"));
             var rses = ctx.RequestServices.GetRequiredService<Ferry.Catalog.Rses.RseCatalog>();
             var names = (await rses.ListAsync()).ToDictionary(r => r.Id, r => r.Name);
-            await Wire.WriteStream(ctx, (await Rules(ctx).LocksAsync(rule.Id)).Select(l => new Dictionary<string, object?>
-                { ["scope"] = l.Scope, ["name"] = l.Name, ["rse_id"] = l.RseId, ["rse"] = names.GetValueOrDefault(l.RseId), ["state"] = l.State.Wire(), ["rule_id"] = l.RuleId }));
+            return RucioResults.Stream((await Rules(ctx).LocksAsync(rule.Id)).Select(l => new RucioLock
+                { Scope = l.Scope, Name = l.Name, RseId = l.RseId, Rse = names.GetValueOrDefault(l.RseId), State = l.State.Wire(), RuleId = l.RuleId }));
         }, "ListRuleLocks", "Rules");
 
         app.Map("GET", "/rules/{scope}/{name}/history", async ctx =>
-            await Wire.WriteStream(ctx, (await Rules(ctx).HistoryAsync(ctx.Route("scope"), ctx.Route("name"))).Select(h => new Dictionary<string, object?>
+            RucioResults.Stream((await Rules(ctx).HistoryAsync(ctx.Route("scope"), ctx.Route("name"))).Select(h => new RucioRuleHistory
             {
-                ["rule_id"] = h.RuleId, ["created_at"] = RucioTime.Format(h.CreatedAt), ["updated_at"] = RucioTime.Format(h.UpdatedAt),
-                ["rse_expression"] = h.RseExpression, ["state"] = h.State.Wire(), ["account"] = h.Account, ["locks_ok_cnt"] = h.LocksOkCnt,
-                ["rses"] = (h.Rses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
-                ["locks_stuck_cnt"] = h.LocksStuckCnt, ["locks_replicating_cnt"] = h.LocksReplicatingCnt,
+                RuleId = h.RuleId, CreatedAt = h.CreatedAt, UpdatedAt = h.UpdatedAt, RseExpression = h.RseExpression, State = h.State.Wire(),
+                Account = h.Account, LocksOkCnt = h.LocksOkCnt, Rses = (h.Rses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+                LocksStuckCnt = h.LocksStuckCnt, LocksReplicatingCnt = h.LocksReplicatingCnt,
             })), "RuleHistory", "Rules");
 
         app.Map("PUT", "/rules/{id}", async ctx =>

@@ -37,7 +37,7 @@ public sealed class OpenApiDocumentTests(ServerFixture f) : IClassFixture<Server
         var doc = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!;
         var schemas = doc["components"]!["schemas"]!.AsObject();
         Assert.Equal(["ExceptionClass", "ExceptionMessage"], schemas["RucioError"]!["properties"]!.AsObject().Select(p => p.Key).Order());
-        var view = schemas["RucioSubscriptionView"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        var view = schemas["RucioSubscription"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("replication_rules", view);
         Assert.Contains("last_processed", view);
         var post = doc["paths"]!["/subscriptions/{account}/{name}"]!["post"]!;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ferry.Cli.Output;
 using Ferry.Client.Data;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Cli.Commands.Data;
@@ -103,17 +104,16 @@ internal static class FindCommands
         return cmd;
     }
 
-    private static IEnumerable<(string Pfn, string Rse)> Pfns(JsonElement replica) =>
-        replica.TryGetProperty("pfns", out var pfns) && pfns.ValueKind == JsonValueKind.Object
-            ? pfns.EnumerateObject().Select(p => (p.Name, p.Value.Str("rse") ?? "")) : [];
+    /// <summary>The file's PFNs in the order the server listed them (its order of preference).</summary>
+    private static IEnumerable<(string Pfn, string Rse)> Pfns(RucioReplica replica) => replica.Pfns.Select(p => (p.Key, p.Value.Rse));
 
-    private static void WriteFile(Utf8JsonWriter w, JsonElement replica, IReadOnlyList<(string Pfn, string Rse)> pfns)
+    private static void WriteFile(Utf8JsonWriter w, RucioReplica replica, IReadOnlyList<(string Pfn, string Rse)> pfns)
     {
         w.WriteStartObject();
-        w.WriteString("scope", replica.Str("scope"));
-        w.WriteString("name", replica.Str("name"));
-        if (replica.Long("bytes") is { } b) w.WriteNumber("bytes", b); else w.WriteNull("bytes");
-        w.WriteString("adler32", replica.Str("adler32"));
+        w.WriteString("scope", replica.Scope);
+        w.WriteString("name", replica.Name);
+        if (replica.Bytes is { } b) w.WriteNumber("bytes", b); else w.WriteNull("bytes");
+        w.WriteString("adler32", replica.Adler32);
         w.WriteStartArray("pfns");
         foreach (var (pfn, rse) in pfns)
         {

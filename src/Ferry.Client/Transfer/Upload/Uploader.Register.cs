@@ -119,11 +119,11 @@ public sealed partial class Uploader
 
     private async Task<bool> RegisteredAsAsync(FileOutcome f, CancellationToken ct)
     {
-        List<System.Text.Json.JsonElement> replicas;
+        List<Ferry.Core.Dialect.RucioReplica> replicas;
         try { replicas = await _retry.ExecuteAsync(async t => await client.ListReplicasAsync([f.Entry.Did], allStates: true, ct: t), ct); }
         catch (Exception e) when (e is FerryException or HttpRequestException) { return false; }
-        return replicas.Any(r => string.Equals(r.Str("adler32"), f.Adler32, StringComparison.OrdinalIgnoreCase) && r.Long("bytes") == f.Entry.Bytes
-            && r.TryGetProperty("states", out var s) && s.TryGetProperty(_o.WriteRse, out var st) && st.GetString() == "AVAILABLE");
+        return replicas.Any(r => string.Equals(r.Adler32, f.Adler32, StringComparison.OrdinalIgnoreCase) && r.Bytes == f.Entry.Bytes
+            && r.StateOn(_o.WriteRse) == "AVAILABLE");
     }
 
     /// <summary>

@@ -200,12 +200,7 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
                 .Select(m => new DidRef(m.Scope, m.Name)).ToList();
             if (found.Count == 0) continue;
             foreach (var r in await _retry.ExecuteAsync(async t => await client.ListReplicasAsync(found, allStates: true, ct: t), ct))
-            {
-                var states = r.TryGetProperty("states", out var s) && s.ValueKind == JsonValueKind.Object
-                    ? s.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
-                    : new Dictionary<string, string>();
-                known[new DidRef(r.Str("scope")!, r.Str("name")!)] = new Known(r.Long("bytes"), r.Str("adler32"), states);
-            }
+                known[new DidRef(r.Scope, r.Name)] = new Known(r.Bytes, r.Adler32, r.States ?? new Dictionary<string, string>());
         }
         return known;
     }

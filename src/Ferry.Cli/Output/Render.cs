@@ -25,7 +25,10 @@ public static class Render
     public static void List<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info, bool json, params string[] columns) =>
         List(rows.Select(r => JsonSerializer.SerializeToElement(r, info)).ToList(), json, columns);
 
-    public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(JsonSerializer.SerializeToElement(obj, info), json);
+    public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(Element(obj, info), json);
+
+    /// <summary>A dialect record as the JSON the server sent, for output that combines several answers.</summary>
+    public static JsonElement Element<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToElement(value, info);
 
     public static void Object(JsonElement obj, bool json)
     {

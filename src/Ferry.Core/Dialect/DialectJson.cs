@@ -13,6 +13,16 @@ namespace Ferry.Core.Dialect;
 // rules, locks, requests, replicas, subscriptions
 [JsonSerializable(typeof(RucioRule))]
 // RSEs, protocols, distances, RSE usage and limits
+[JsonSerializable(typeof(RucioRse))]
+[JsonSerializable(typeof(RucioRseName))]
+[JsonSerializable(typeof(RucioRseInfo))]
+[JsonSerializable(typeof(List<RucioProtocol>))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(List<RucioDistance>))]
+[JsonSerializable(typeof(RucioRseUsage))]
+[JsonSerializable(typeof(RucioRseAccountUsage))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(RucioExport))]
 // accounts, identities, scopes, account limits and usage
 // DIDs, files, metadata
 public sealed partial class DialectJson : JsonSerializerContext;

@@ -17,13 +17,14 @@ internal static class RseEndpoints
 {
     public static void MapRses(this IEndpointRouteBuilder app)
     {
-        app.Map("GET", "/rses", async Task<Results<RucioStream<RucioRse>, RucioStream<RucioRseName>>> (HttpContext ctx) =>
+        // Both answers are 200 with one content type, and the OpenAPI document keeps the last one declared: the full rows.
+        app.Map("GET", "/rses", async Task<Results<RucioStream<RucioRseName>, RucioStream<RucioRse>>> (HttpContext ctx) =>
         {
             var rses = Catalog(ctx);
             // As Rucio, an expression answers the names it selects only.
             if (ctx.Query("expression") is { } expr) return RucioResults.Stream((await rses.EvaluateAsync(expr)).Select(n => new RucioRseName(n)));
             return RucioResults.Stream((await rses.ListAsync()).Select(WireFormat.Rse));
-        }, "ListRses", "RSEs");
+        }, "ListRses", "RSEs").WithDescription("Every RSE's row; with ?expression= only the names it selects, one {\"rse\": name} per line.");
 
         app.Map("POST", "/rses/{rse}", async ctx =>
         {

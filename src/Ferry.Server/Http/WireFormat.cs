@@ -53,13 +53,8 @@ public static class WireFormat
     };
 
     /// <summary>Rucio's RSE info: the row, the settings a client builds PFNs with (from the attributes), and the protocols.</summary>
-    public static RucioRseInfo RseInfo(Rse r, IReadOnlyDictionary<string, string> attrs, IEnumerable<RseProtocol> protocols) => new()
+    public static RucioRseInfo RseInfo(Rse r, IReadOnlyDictionary<string, string> attrs, IEnumerable<RseProtocol> protocols) => new(Rse(r))
     {
-        Id = r.Id, Rse = r.Name, RseType = r.RseType, Deterministic = r.Deterministic, Volatile = r.Volatile, StagingArea = r.StagingArea,
-        City = r.City, RegionCode = r.RegionCode, CountryName = r.CountryName, Continent = r.Continent, TimeZone = r.TimeZone, Isp = r.Isp,
-        Asn = r.Asn, Longitude = r.Longitude, Latitude = r.Latitude, Availability = r.Availability, AvailabilityRead = r.AvailabilityRead,
-        AvailabilityWrite = r.AvailabilityWrite, AvailabilityDelete = r.AvailabilityDelete, QosClass = r.QosClass, CreatedAt = r.CreatedAt,
-        UpdatedAt = r.UpdatedAt,
         Lfn2PfnAlgorithm = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash", SignUrl = attrs.GetValueOrDefault("sign_url"),
         VerifyChecksum = attrs.GetValueOrDefault("verify_checksum") != "false", Protocols = protocols.Select(Protocol).ToList(),
     };

@@ -39,7 +39,7 @@ internal static class RseCheckCommand
             };
             if (pr.GetValue(dump) is { } file)
             {
-                var prefixes = (await c.GetRseAsync(rse, ct)).GetProperty("protocols").EnumerateArray().Select(p => p.Str("prefix") ?? "/").ToList();
+                var prefixes = (await c.GetRseAsync(rse, ct)).Protocols.Select(p => p.Prefix).ToList();
                 using var reader = new StreamReader(file);
                 body["dump"] = new JsonArray(StorageDump.Read(reader, prefixes, $"the dump {file}").Select(p => (JsonNode)p).ToArray());
             }

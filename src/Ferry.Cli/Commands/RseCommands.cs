@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Ferry.Cli.Output;
+using Ferry.Core.Dialect;
+using Ferry.Core.Time;
 
 namespace Ferry.Cli.Commands;
 
@@ -32,7 +34,8 @@ internal static class RseCommands
         list.SetAction(async (pr, ct) =>
         {
             using var c = Common.Client();
-            Render.List(await c.ListRsesAsync(pr.GetValue(expression), ct), pr.GetValue(json), "rse");
+            if (pr.GetValue(expression) is { } e) Render.List(await c.ResolveRsesAsync(e, ct), DialectJson.Default.RucioRseName, pr.GetValue(json), "rse");
+            else Render.List(await c.ListRsesAsync(ct), DialectJson.Default.RucioRse, pr.GetValue(json), "rse");
             return 0;
         });
 
@@ -43,14 +46,20 @@ internal static class RseCommands
             var rse = await c.GetRseAsync(pr.GetValue(name)!, ct);
             var attrs = await c.RseAttributesAsync(pr.GetValue(name)!, ct);
             var usage = await c.RseUsageAsync(pr.GetValue(name)!, ct);
-            if (pr.GetValue(json)) { Render.Json(new { rse, attributes = attrs, usage }); return 0; }
-            Render.Object(rse, false);
+            var shownRse = Render.Element(rse, DialectJson.Default.RucioRseInfo);
+            var shownAttrs = Render.Element(attrs, DialectJson.Default.DictionaryStringJsonElement);
+            if (pr.GetValue(json))
+            {
+                Render.Json(new { rse = shownRse, attributes = shownAttrs, usage = usage.Select(u => Render.Element(u, DialectJson.Default.RucioRseUsage)).ToList() });
+                return 0;
+            }
+            Render.Object(shownRse, false);
             Console.Out.WriteLine("Attributes:");
-            foreach (var a in attrs.EnumerateObject()) Console.Out.WriteLine($"  {a.Name} = {Render.Cell(attrs, a.Name)}");
+            foreach (var a in attrs.Keys) Console.Out.WriteLine($"  {a} = {Render.Cell(shownAttrs, a)}");
             foreach (var u in usage)
-                Console.Out.WriteLine(u.GetProperty("source").GetString() == "storage"
-                    ? $"Storage: {Render.Bytes(u.GetProperty("free").GetInt64())} free (as of {Render.Cell(u, "updated_at")})"
-                    : $"Usage: {Render.Cell(u, "files")} files, {Render.Bytes(u.GetProperty("used").GetInt64())}");
+                Console.Out.WriteLine(u.Source == "storage"
+                    ? $"Storage: {Render.Bytes(u.Free ?? 0)} free (as of {RucioTime.Format(u.UpdatedAt)})"
+                    : $"Usage: {u.Files} files, {Render.Bytes(u.Used ?? 0)}");
             return 0;
         });
 

@@ -29,7 +29,10 @@ public static class Render
 
     private static List<JsonElement> Elements<T>(IReadOnlyList<T> rows, JsonTypeInfo<T> info) => rows.Select(r => JsonSerializer.SerializeToElement(r, info)).ToList();
 
-    public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(JsonSerializer.SerializeToElement(obj, info), json);
+    public static void Object<T>(T obj, JsonTypeInfo<T> info, bool json) => Object(Element(obj, info), json);
+
+    /// <summary>A dialect record as the JSON the server sent, for output that combines several answers.</summary>
+    public static JsonElement Element<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToElement(value, info);
 
     public static void Object(JsonElement obj, bool json)
     {

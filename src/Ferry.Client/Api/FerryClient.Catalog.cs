@@ -69,10 +69,13 @@ public sealed partial class FerryClient
     public Task AddScopeAsync(string account, string scope, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"accounts/{Escape(account)}/scopes/{Escape(scope)}", ct: ct);
 
-    public Task<List<JsonElement>> ListRsesAsync(string? expression = null, CancellationToken ct = default) =>
-        ListAsync(HttpMethod.Get, expression is null ? "rses/" : $"rses/?expression={Escape(expression)}", ct: ct);
+    public Task<List<RucioRse>> ListRsesAsync(CancellationToken ct = default) => ListAsync(HttpMethod.Get, "rses/", DialectJson.Default.RucioRse, ct: ct);
 
-    public Task<JsonElement> GetRseAsync(string rse, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}", ct: ct);
+    /// <summary>The RSEs an RSE expression selects; the server answers their names only.</summary>
+    public Task<List<RucioRseName>> ResolveRsesAsync(string expression, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"rses/?expression={Escape(expression)}", DialectJson.Default.RucioRseName, ct: ct);
+
+    public Task<RucioRseInfo> GetRseAsync(string rse, CancellationToken ct = default) => GetAsync(HttpMethod.Get, $"rses/{Escape(rse)}", DialectJson.Default.RucioRseInfo, ct: ct);
 
     public Task AddRseAsync(string rse, JsonObject? properties = null, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}", properties, ct);
@@ -82,7 +85,16 @@ public sealed partial class FerryClient
 
     public Task DeleteRseAsync(string rse, CancellationToken ct = default) => NoContentAsync(HttpMethod.Delete, $"rses/{Escape(rse)}", ct: ct);
 
-    public Task<JsonElement> RseAttributesAsync(string rse, CancellationToken ct = default) => JsonAsync(HttpMethod.Get, $"rses/{Escape(rse)}/attr/", ct: ct);
+    /// <summary>An RSE's attributes: true/false as JSON booleans, other values as the server gives them (strings, from Ferry).</summary>
+    public Task<Dictionary<string, JsonElement>> RseAttributesAsync(string rse, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"rses/{Escape(rse)}/attr/", DialectJson.Default.DictionaryStringJsonElement, ct: ct);
+
+    public Task<List<RucioProtocol>> RseProtocolsAsync(string rse, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"rses/{Escape(rse)}/protocols", DialectJson.Default.ListRucioProtocol, ct: ct);
+
+    /// <summary>An RSE's limits by name (MinFreeSpace, MaxBeingDeletedFiles, or a site's own).</summary>
+    public Task<Dictionary<string, long>> RseLimitsAsync(string rse, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"rses/{Escape(rse)}/limits", DialectJson.Default.DictionaryStringInt64, ct: ct);
 
     public Task SetRseAttributeAsync(string rse, string key, string value, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}/attr/{Escape(key)}", new JsonObject { ["value"] = value }, ct);
@@ -90,7 +102,8 @@ public sealed partial class FerryClient
     public Task AddProtocolAsync(string rse, string scheme, JsonObject protocol, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"rses/{Escape(rse)}/protocols/{Escape(scheme)}", protocol, ct);
 
-    public Task<List<JsonElement>> RseUsageAsync(string rse, CancellationToken ct = default) => ListAsync(HttpMethod.Get, $"rses/{Escape(rse)}/usage", ct: ct);
+    public Task<List<RucioRseUsage>> RseUsageAsync(string rse, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"rses/{Escape(rse)}/usage", DialectJson.Default.RucioRseUsage, ct: ct);
 
     public Task SetDistanceAsync(string source, string destination, int distance, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Post, $"rses/{Escape(source)}/distances/{Escape(destination)}", new JsonObject { ["distance"] = distance }, ct);

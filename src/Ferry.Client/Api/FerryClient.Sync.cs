@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Core.Dialect;
 using Ferry.Core.Identifiers;
 
 namespace Ferry.Client.Http;
@@ -25,11 +26,12 @@ public sealed partial class FerryClient
     }
 
     /// <summary>The distance from one RSE to another, or null when there is no link.</summary>
-    public async Task<int?> DistanceAsync(string source, string destination, CancellationToken ct = default)
-    {
-        var list = await JsonAsync(HttpMethod.Get, $"rses/{Escape(source)}/distances/{Escape(destination)}", ct: ct);
-        return list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0 ? (int?)list[0].Long("distance") : null;
-    }
+    public async Task<int?> DistanceAsync(string source, string destination, CancellationToken ct = default) =>
+        (await DistancesAsync(source, destination, ct)).FirstOrDefault()?.Distance;
+
+    /// <summary>The link from one RSE to another as a list of at most one row, as the dialect answers it.</summary>
+    public Task<List<RucioDistance>> DistancesAsync(string source, string destination, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"rses/{Escape(source)}/distances/{Escape(destination)}", DialectJson.Default.ListRucioDistance, ct: ct);
 
     public Task UpdateDistanceAsync(string source, string destination, int distance, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, $"rses/{Escape(source)}/distances/{Escape(destination)}", new JsonObject { ["distance"] = distance }, ct);

@@ -22,7 +22,7 @@ public sealed class AccountSync(FerryClient target, SyncFilter filter, bool dryR
     {
         var report = new SyncReport { DryRun = dryRun };
         var existing = (await target.ListAccountsAsync(ct)).Select(a => a.Account).ToHashSet();
-        foreach (var rse in (await target.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal))
+        foreach (var rse in (await target.ListRsesAsync(ct)).Select(r => r.Rse).Where(filter.Takes).Order(StringComparer.Ordinal))
         {
             var account = AccountFor(rse);
             if (!existing.Contains(account))

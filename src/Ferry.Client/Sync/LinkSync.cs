@@ -13,7 +13,7 @@ public sealed class LinkSync(FerryClient target, FerryClient? source, SyncFilter
     public async Task<SyncReport> RunAsync(CancellationToken ct)
     {
         var report = new SyncReport { DryRun = dryRun };
-        var rses = (await target.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal).ToList();
+        var rses = (await target.ListRsesAsync(ct)).Select(r => r.Rse).Where(filter.Takes).Order(StringComparer.Ordinal).ToList();
         var attrs = new Dictionary<string, Dictionary<string, string>>();
         foreach (var rse in rses) attrs[rse] = RseSync.Strings(await target.RseAttributesAsync(rse, ct));
         foreach (var a in rses)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -18,13 +20,11 @@ namespace Ferry.Client.Sync;
 public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter filter, bool dryRun, bool allowRepoint = false)
 {
     public static readonly IReadOnlyList<DidRef> SampleLfns = [new("user.sync", "probe_0001.dat"), new("data", "run1/file.root"), new("group.phys", "ntuple.root")];
-    private static readonly string[] CopiedSettings = ["deterministic", "volatile", "rse_type", "staging_area"];
-    private static readonly string[] Availability = ["availability_read", "availability_write", "availability_delete"];
 
     public async Task<SyncReport> RunAsync(CancellationToken ct)
     {
         var report = new SyncReport { DryRun = dryRun };
-        var names = (await source.ListRsesAsync(null, ct)).Select(r => r.Str("rse")!).Where(filter.Takes).Order(StringComparer.Ordinal).ToList();
+        var names = (await source.ListRsesAsync(ct)).Select(r => r.Rse).Where(filter.Takes).Order(StringComparer.Ordinal).ToList();
         if (names.Count == 0) report.Notes.Add("the source has no RSE the filters take");
         foreach (var name in names) await SyncOneAsync(name, report, ct);
         return report;
@@ -36,24 +36,24 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
         var attrs = Strings(await source.RseAttributesAsync(name, ct));
         if (await MappingProblemAsync(name, rse, attrs, ct) is { } problem) { report.Refused.Add($"{name}: {problem}"); return; }
 
-        JsonElement? existing = null;
+        RucioRseInfo? existing = null;
         try { existing = await target.GetRseAsync(name, ct); }
         catch (FerryApiException e) when (e.ExceptionClass == "RSENotFound") { }
         if (existing is null)
         {
-            var props = new JsonObject();
-            foreach (var key in CopiedSettings.Concat(Availability))
-                if (rse.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.String)
-                    props[key] = key == "rse_type" ? v.GetString() : Flag(rse, key);
+            var props = new JsonObject
+            {
+                ["deterministic"] = rse.Deterministic, ["volatile"] = rse.Volatile, ["rse_type"] = rse.RseType, ["staging_area"] = rse.StagingArea,
+            };
+            foreach (var (key, value) in Availability(rse)) props[key] = value;
             report.Change($"{name}: created");
             if (!dryRun) await target.AddRseAsync(name, props, ct);
         }
         else
         {
             var flags = new JsonObject();
-            foreach (var key in Availability)
-                if (rse.TryGetProperty(key, out _) && Flag(existing.Value, key) != Flag(rse, key))
-                    flags[key] = Flag(rse, key);
+            foreach (var ((key, wanted), (_, current)) in Availability(rse).Zip(Availability(existing)))
+                if (wanted != current) flags[key] = wanted;
             if (flags.Count > 0)
             {
                 report.Change($"{name}: {string.Join(", ", flags.Select(f => $"{f.Key}={f.Value}"))}");
@@ -70,19 +70,19 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
         await SyncProtocolsAsync(name, rse, existing, report, ct);
     }
 
-    private async Task SyncProtocolsAsync(string name, JsonElement rse, JsonElement? existing, SyncReport report, CancellationToken ct)
+    private async Task SyncProtocolsAsync(string name, RucioRseInfo rse, RucioRseInfo? existing, SyncReport report, CancellationToken ct)
     {
-        var theirs = existing is { } e && e.TryGetProperty("protocols", out var tp) ? tp.EnumerateArray().ToList() : [];
+        var theirs = existing?.Protocols ?? [];
         var bySchemeDone = new HashSet<string>();
-        var changes = new List<(JsonElement Protocol, string Line, bool Replace)>();
-        foreach (var p in rse.GetProperty("protocols").EnumerateArray())
+        var changes = new List<(RucioProtocol Protocol, string Line, bool Replace)>();
+        foreach (var p in rse.Protocols)
         {
-            var scheme = p.Str("scheme")!;
+            var scheme = p.Scheme;
             if (theirs.Any(t => Same(t, p))) continue;
             // Ferry keeps one protocol per scheme and host; a changed one is replaced.
-            var old = theirs.FirstOrDefault(t => t.Str("scheme") == scheme);
-            var replace = old.ValueKind == JsonValueKind.Object && bySchemeDone.Add(scheme);
-            changes.Add((p, replace ? $"{name}: protocol {scheme} replaced: {Location(old)} -> {Location(p)}" : $"{name}: protocol {Location(p)} added", replace));
+            var old = theirs.FirstOrDefault(t => t.Scheme == scheme);
+            var replace = old is not null && bySchemeDone.Add(scheme);
+            changes.Add((p, replace ? $"{name}: protocol {scheme} replaced: {Location(old!)} -> {Location(p)}" : $"{name}: protocol {Location(p)} added", replace));
         }
         if (changes.Count == 0) return;
         var held = existing is null ? 0 : await ReplicaCountAsync(name, ct);
@@ -97,19 +97,18 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
         {
             report.Change(held > 0 ? $"{line} (repoints {held} replica(s), --allow-repoint)" : line);
             if (dryRun) continue;
-            var scheme = p.Str("scheme")!;
-            if (replace) await target.DeleteProtocolAsync(name, scheme, ct);
+            if (replace) await target.DeleteProtocolAsync(name, p.Scheme, ct);
             var body = new JsonObject
             {
-                ["hostname"] = p.Str("hostname"), ["port"] = p.Long("port") ?? 0, ["prefix"] = p.Str("prefix"), ["impl"] = p.Str("impl"),
-                ["domains"] = p.TryGetProperty("domains", out var d) ? JsonNode.Parse(d.GetRawText()) : null,
-                ["extended_attributes"] = p.TryGetProperty("extended_attributes", out var x) && x.ValueKind == JsonValueKind.Object ? JsonNode.Parse(x.GetRawText()) : null,
+                ["hostname"] = p.Hostname, ["port"] = p.Port, ["prefix"] = p.Prefix, ["impl"] = p.Impl,
+                ["domains"] = JsonSerializer.SerializeToNode(p.Domains, DomainsInfo),
+                ["extended_attributes"] = p.ExtendedAttributes is { ValueKind: JsonValueKind.Object } x ? JsonObject.Create(x) : null,
             };
-            await target.AddProtocolAsync(name, scheme, body, ct);
+            await target.AddProtocolAsync(name, p.Scheme, body, ct);
         }
     }
 
-    private static string Location(JsonElement p) => $"{p.Str("scheme")}://{p.Str("hostname")}:{p.Long("port")}{p.Str("prefix")}";
+    private static string Location(RucioProtocol p) => $"{p.Scheme}://{p.Hostname}:{p.Port}{p.Prefix}";
 
     /// <summary>Replicas of the RSE on the target in any state (a copy in flight would land in the old place too).</summary>
     private async Task<int> ReplicaCountAsync(string name, CancellationToken ct)
@@ -120,23 +119,23 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
     }
 
     /// <summary>Null when the source maps the sample LFNs as Ferry does; otherwise what differs.</summary>
-    private async Task<string?> MappingProblemAsync(string name, JsonElement rse, IReadOnlyDictionary<string, string> attrs, CancellationToken ct)
+    private async Task<string?> MappingProblemAsync(string name, RucioRseInfo rse, IReadOnlyDictionary<string, string> attrs, CancellationToken ct)
     {
-        var algorithm = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? rse.Str("lfn2pfn_algorithm") ?? "hash";
-        if (rse.TryGetProperty("deterministic", out _) && !Flag(rse, "deterministic"))
+        var algorithm = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? rse.Lfn2PfnAlgorithm;
+        if (!rse.Deterministic)
             return "the source RSE is not deterministic: its paths cannot be computed from names, refused";
         if (algorithm is not ("hash" or "default"))
             return $"lfn2pfn self-check failed: the source maps names with '{algorithm}', Ferry with 'hash' (e.g. {SampleLfns[0].Scope}:{SampleLfns[0].Name} -> " +
                    $"{Lfn2Pfn.Path(algorithm, SampleLfns[0].Scope, SampleLfns[0].Name)} there, {Lfn2Pfn.Hash(SampleLfns[0].Scope, SampleLfns[0].Name)} here), refused";
-        foreach (var p in rse.GetProperty("protocols").EnumerateArray())
+        foreach (var p in rse.Protocols)
         {
-            var scheme = p.Str("scheme")!;
+            var scheme = p.Scheme;
             Dictionary<string, string> theirs;
             try { theirs = await source.Lfns2PfnsAsync(name, SampleLfns, scheme, ct); }
             catch (FerryApiException) { continue; }           // a protocol the source cannot map for reading: nothing to compare
             foreach (var lfn in SampleLfns)
             {
-                var ours = Lfn2Pfn.Pfn(scheme, p.Str("hostname") ?? "localhost", (int)(p.Long("port") ?? 0), p.Str("prefix") ?? "/", Lfn2Pfn.Hash(lfn.Scope, lfn.Name));
+                var ours = Lfn2Pfn.Pfn(scheme, p.Hostname, p.Port, p.Prefix, Lfn2Pfn.Hash(lfn.Scope, lfn.Name));
                 if (theirs.TryGetValue($"{lfn.Scope}:{lfn.Name}", out var pfn) && !SamePfn(pfn, ours))
                     return $"lfn2pfn self-check failed for {lfn.Scope}:{lfn.Name} over {scheme}: the source says {pfn}, Ferry computes {ours}, refused";
             }
@@ -149,17 +148,20 @@ public sealed class RseSync(FerryClient source, FerryClient target, SyncFilter f
 
     private static string StripPort(string pfn) => System.Text.RegularExpressions.Regex.Replace(pfn, @"^([a-z0-9+.-]+://[^/:]+):\d+", "$1");
 
-    private static bool Same(JsonElement a, JsonElement b) =>
-        a.Str("scheme") == b.Str("scheme") && a.Str("hostname") == b.Str("hostname") && (a.Long("port") ?? 0) == (b.Long("port") ?? 0)
-        && Lfn2Pfn.NormalisePrefix(a.Str("prefix") ?? "") == Lfn2Pfn.NormalisePrefix(b.Str("prefix") ?? "") && Domains(a) == Domains(b);
+    private static bool Same(RucioProtocol a, RucioProtocol b) =>
+        a.Scheme == b.Scheme && a.Hostname == b.Hostname && a.Port == b.Port
+        && Lfn2Pfn.NormalisePrefix(a.Prefix) == Lfn2Pfn.NormalisePrefix(b.Prefix) && Domains(a) == Domains(b);
 
-    private static string Domains(JsonElement p) => p.TryGetProperty("domains", out var d) ? JsonSerializer.Serialize(d) : "";
+    private static JsonTypeInfo<Dictionary<string, Dictionary<string, int?>>?> DomainsInfo => DialectJson.Default.DictionaryStringDictionaryStringNullableInt32!;
 
-    private static bool Flag(JsonElement rse, string key) =>
-        rse.TryGetProperty(key, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));
+    private static string Domains(RucioProtocol p) => JsonSerializer.Serialize(p.Domains, DomainsInfo);
 
-    public static Dictionary<string, string> Strings(JsonElement attrs) =>
-        attrs.EnumerateObject().ToDictionary(a => a.Name, a => a.Value.ValueKind switch
+    /// <summary>The availability flags as the dialect names them, in one order (read, write, delete).</summary>
+    private static (string Key, bool Value)[] Availability(RucioRseInfo rse) =>
+        [("availability_read", rse.AvailabilityRead), ("availability_write", rse.AvailabilityWrite), ("availability_delete", rse.AvailabilityDelete)];
+
+    public static Dictionary<string, string> Strings(IReadOnlyDictionary<string, JsonElement> attrs) =>
+        attrs.ToDictionary(a => a.Key, a => a.Value.ValueKind switch
         {
             JsonValueKind.String => a.Value.GetString()!, JsonValueKind.True => "true", JsonValueKind.False => "false", _ => a.Value.GetRawText(),
         });

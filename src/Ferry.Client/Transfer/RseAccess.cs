@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Ferry.Client.Http;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Client.Settings;
@@ -24,19 +24,18 @@ public static class RseAccess
     /// Storage secrets come from the client's rse-credentials.json; storage served by the Ferry server the client talks
     /// to needs none, as the client's own token is accepted there.
     /// </summary>
-    public static ClientEndpoint Choose(JsonElement rse, string operation, FerryClient? client = null)
+    public static ClientEndpoint Choose(RucioRseInfo rse, string operation, FerryClient? client = null)
     {
-        var name = rse.Str("rse") ?? "?";
-        var best = rse.GetProperty("protocols").EnumerateArray()
-            .Where(p => Usable(p.Str("scheme") ?? "", p.Str("prefix") ?? ""))
-            .Select(p => (p, prio: Priority(p, operation)))
+        var name = rse.Rse;
+        var best = rse.Protocols
+            .Where(p => Usable(p.Scheme, p.Prefix))
+            .Select(p => (p, prio: ProtocolPriority.Of(p.Domains, operation)))
             .Where(x => x.prio is not null)
             .OrderBy(x => x.prio)
             .Select(x => x.p)
-            .FirstOrDefault();
-        if (best.ValueKind == JsonValueKind.Undefined)
-            throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {name} offers no protocol this client can {operation} with");
-        var spec = new ProtocolSpec(best.Str("scheme")!, best.Str("hostname") ?? "localhost", (int)(best.Long("port") ?? 0), best.Str("prefix") ?? "/");
+            .FirstOrDefault()
+            ?? throw new FerryException("RSEProtocolNotSupported", 404, $"RSE {name} offers no protocol this client can {operation} with");
+        var spec = new ProtocolSpec(best.Scheme, best.Hostname, best.Port, best.Prefix);
         var credentials = FileCredentials.Value.For(name);
         if (credentials is null && client?.CurrentToken is { } token && ServedBy(client, spec))
             credentials = new Dictionary<string, string> { ["token"] = token };
@@ -60,7 +59,4 @@ public static class RseAccess
         return spec.Scheme is "http" or "https" or "dav" or "davs" && server.Port == spec.Port
                && string.Equals(server.Host, spec.Hostname, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static int? Priority(JsonElement protocol, string operation) =>
-        ProtocolPriority.Of(protocol.TryGetProperty("domains", out var domains) ? domains : default, operation);
 }

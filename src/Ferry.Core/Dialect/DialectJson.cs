@@ -20,6 +20,16 @@ namespace Ferry.Core.Dialect;
 // The answer of POST /replicas/bad: per RSE, the replicas that could not be declared and why.
 [JsonSerializable(typeof(Dictionary<string, List<string>>))]
 // RSEs, protocols, distances, RSE usage and limits
+[JsonSerializable(typeof(RucioRse))]
+[JsonSerializable(typeof(RucioRseName))]
+[JsonSerializable(typeof(RucioRseInfo))]
+[JsonSerializable(typeof(List<RucioProtocol>))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(List<RucioDistance>))]
+[JsonSerializable(typeof(RucioRseUsage))]
+[JsonSerializable(typeof(RucioRseAccountUsage))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(RucioExport))]
 // accounts, identities, scopes, account limits and usage
 [JsonSerializable(typeof(RucioAccount))]
 [JsonSerializable(typeof(RucioAccountSummary))]

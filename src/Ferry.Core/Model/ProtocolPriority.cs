@@ -23,6 +23,17 @@ public static class ProtocolPriority
         return best;
     }
 
+    /// <summary>The same ranking over a typed domains object (a dialect protocol as read by the SDK); null domains offer everything at 1.</summary>
+    public static int? Of(IReadOnlyDictionary<string, Dictionary<string, int?>>? domains, string operation)
+    {
+        if (domains is null) return 1;
+        int? best = null;
+        foreach (var ops in domains.Values)
+            if (ops?.GetValueOrDefault(operation) is >= 0 and var priority)
+                best = best is null ? priority : Math.Min(best.Value, priority);
+        return best;
+    }
+
     /// <summary>Why a protocol's "domains" cannot be used, or null: an object of domains (lan, wan) whose operations have whole-number priorities.</summary>
     public static string? Problem(JsonElement domains)
     {

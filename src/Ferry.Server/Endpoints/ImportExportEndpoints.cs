@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Paths;
-using Ferry.Core.Time;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -31,22 +31,14 @@ internal static class ImportExportEndpoints
         app.Map("GET", "/export", async ctx =>
         {
             var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
-            var exported = new Dictionary<string, object?>();
+            var exported = new Dictionary<string, RucioRseInfo>();
             foreach (var rse in await rses.ListAsync())
-            {
-                var info = await RseEndpoints.RseInfo(ctx, rse.Name);
-                info["attributes"] = WireFormat.Attributes(await rses.AttributesAsync(rse.Name));
-                exported[rse.Name] = info;
-            }
-            var answer = new Dictionary<string, object?> { ["rses"] = exported };
-            if (!string.Equals(ctx.Query("distance"), "false", StringComparison.OrdinalIgnoreCase))
-                answer["distances"] = (await rses.AllDistancesAsync()).GroupBy(d => d.SrcRse).ToDictionary(g => g.Key, g => g.ToDictionary(d => d.DestRse,
-                    d => new Dictionary<string, object?>
-                    {
-                        ["src_rse_id"] = d.SrcRseId, ["dest_rse_id"] = d.DestRseId, ["distance"] = d.Distance,
-                        ["created_at"] = RucioTime.Format(d.CreatedAt), ["updated_at"] = RucioTime.Format(d.UpdatedAt),
-                    }));
-            await Wire.WriteJson(ctx, answer);
+                exported[rse.Name] = await RseEndpoints.RseInfo(ctx, rse.Name) with { Attributes = WireFormat.Attributes(await rses.AttributesAsync(rse.Name)) };
+            // Export's distances are the bare rows: no names (they are the keys) and no ranking.
+            var distances = string.Equals(ctx.Query("distance"), "false", StringComparison.OrdinalIgnoreCase) ? null
+                : (await rses.AllDistancesAsync()).GroupBy(d => d.SrcRse).ToDictionary(g => g.Key, g => g.ToDictionary(d => d.DestRse,
+                    d => WireFormat.Distance(d) with { SrcRse = null, DestRse = null, Ranking = null }));
+            return RucioResults.Json(new RucioExport { Rses = exported, Distances = distances });
         }, "Export", Tag);
 
         app.Map("POST", "/import", async ctx =>

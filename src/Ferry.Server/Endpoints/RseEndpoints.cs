@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Expressions;
 using Ferry.Core.Model;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,17 +17,14 @@ internal static class RseEndpoints
 {
     public static void MapRses(this IEndpointRouteBuilder app)
     {
-        app.Map("GET", "/rses", async ctx =>
+        // Both answers are 200 with one content type, and the OpenAPI document keeps the last one declared: the full rows.
+        app.Map("GET", "/rses", async Task<Results<RucioStream<RucioRseName>, RucioStream<RucioRse>>> (HttpContext ctx) =>
         {
             var rses = Catalog(ctx);
-            if (ctx.Query("expression") is { } expr)
-            {
-                var names = await rses.EvaluateAsync(expr);
-                await Wire.WriteStream(ctx, names.Select(n => new Dictionary<string, string> { ["rse"] = n }));
-                return;
-            }
-            await Wire.WriteStream(ctx, (await rses.ListAsync()).Select(WireFormat.Rse));
-        }, "ListRses", "RSEs");
+            // As Rucio, an expression answers the names it selects only.
+            if (ctx.Query("expression") is { } expr) return RucioResults.Stream((await rses.EvaluateAsync(expr)).Select(n => new RucioRseName(n)));
+            return RucioResults.Stream((await rses.ListAsync()).Select(WireFormat.Rse));
+        }, "ListRses", "RSEs").WithDescription("Every RSE's row; with ?expression= only the names it selects, one {\"rse\": name} per line.");
 
         app.Map("POST", "/rses/{rse}", async ctx =>
         {
@@ -48,10 +47,10 @@ internal static class RseEndpoints
             await Wire.Ok(ctx);
         }, "DeleteRse", "RSEs");
 
-        app.Map("GET", "/rses/{rse}", ctx => WriteRseInfo(ctx, ctx.Route("rse")), "GetRse", "RSEs");
+        app.Map("GET", "/rses/{rse}", async ctx => RucioResults.Json(await RseInfo(ctx, ctx.Route("rse"))), "GetRse", "RSEs");
 
         app.Map("GET", "/rses/{rse}/attr", async ctx =>
-            await Wire.WriteJson(ctx, WireFormat.Attributes(await Catalog(ctx).AttributesAsync(ctx.Route("rse")))), "ListRseAttributes", "RSEs");
+            RucioResults.Json(WireFormat.Attributes(await Catalog(ctx).AttributesAsync(ctx.Route("rse")))), "ListRseAttributes", "RSEs");
 
         app.Map("POST", "/rses/{rse}/attr/{key}", async ctx =>
         {
@@ -73,7 +72,7 @@ internal static class RseEndpoints
         app.Map("GET", "/rses/{rse}/limits", async ctx =>
         {
             var rse = await Catalog(ctx).GetAsync(ctx.Route("rse"));
-            await Wire.WriteJson(ctx, await Catalog(ctx).LimitsAsync(rse.Id));
+            return RucioResults.Json((await Catalog(ctx).LimitsAsync(rse.Id)).ToDictionary());
         }, "RseLimits", "RSEs");
         app.Map("PUT", "/rses/{rse}/limits", async ctx =>
         {
@@ -92,12 +91,7 @@ internal static class RseEndpoints
         app.Map("GET", "/rses/{src}/distances/{dst}", async ctx =>
         {
             var list = await Catalog(ctx).DistancesAsync(ctx.Route("src"), ctx.Route("dst"));
-            await Wire.WriteJson(ctx, list.Select(d => new Dictionary<string, object?>
-            {
-                ["src_rse_id"] = d.SrcRseId, ["dest_rse_id"] = d.DestRseId, ["src_rse"] = d.SrcRse, ["dest_rse"] = d.DestRse,
-                ["distance"] = d.Distance, ["ranking"] = d.Distance, ["created_at"] = Ferry.Core.Time.RucioTime.Format(d.CreatedAt),
-                ["updated_at"] = Ferry.Core.Time.RucioTime.Format(d.UpdatedAt),
-            }));
+            return RucioResults.Json(list.Select(WireFormat.Distance).ToList());
         }, "GetDistance", "RSEs");
 
         app.Map("POST", "/rses/{src}/distances/{dst}", ctx => SetDistance(ctx, mustBeNew: true, 201), "AddDistance", "RSEs");
@@ -105,21 +99,11 @@ internal static class RseEndpoints
     }
 
     /// <summary>An RSE with its protocols and the settings a client needs to build PFNs (Rucio's "RSE info").</summary>
-    internal static async Task WriteRseInfo(HttpContext ctx, string name) => await Wire.WriteJson(ctx, await RseInfo(ctx, name));
-
-    internal static async Task<Dictionary<string, object?>> RseInfo(HttpContext ctx, string name)
+    internal static async Task<RucioRseInfo> RseInfo(HttpContext ctx, string name)
     {
         var rses = Catalog(ctx);
         var rse = await rses.GetAsync(name);
-        var attrs = await rses.AttributesAsync(rse.Name);
-        var d = WireFormat.Rse(rse);
-        d["credentials"] = null;
-        d["domain"] = new[] { "lan", "wan" };
-        d["lfn2pfn_algorithm"] = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash";
-        d["sign_url"] = attrs.GetValueOrDefault("sign_url");
-        d["verify_checksum"] = attrs.GetValueOrDefault("verify_checksum") != "false";
-        d["protocols"] = (await rses.ProtocolsAsync(rse.Id)).Select(WireFormat.Protocol).ToList();
-        return d;
+        return WireFormat.RseInfo(rse, await rses.AttributesAsync(rse.Name), await rses.ProtocolsAsync(rse.Id));
     }
 
     private static async Task SetDistance(HttpContext ctx, bool mustBeNew, int status)

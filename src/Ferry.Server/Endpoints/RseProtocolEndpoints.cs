@@ -22,11 +22,11 @@ internal static class RseProtocolEndpoints
             var rse = await RseEndpoints.Catalog(ctx).GetAsync(ctx.Route("rse"));
             var protocols = await RseEndpoints.Catalog(ctx).ProtocolsAsync(rse.Id);
             if (protocols.Count == 0) throw FerryException.NotFound("RSEProtocolNotSupported", $"No protocols found for RSE {rse.Name}");
-            await Wire.WriteJson(ctx, protocols.Select(WireFormat.Protocol));
+            return RucioResults.Json(protocols.Select(WireFormat.Protocol).ToList());
         }, "ListRseProtocols", "RSEs");
 
         // As Rucio, the scheme does not narrow the answer: it is the RSE's info with all its protocols.
-        app.Map("GET", "/rses/{rse}/protocols/{scheme}", ctx => RseEndpoints.WriteRseInfo(ctx, ctx.Route("rse")), "GetRseProtocolInfo", "RSEs");
+        app.Map("GET", "/rses/{rse}/protocols/{scheme}", async ctx => RucioResults.Json(await RseEndpoints.RseInfo(ctx, ctx.Route("rse"))), "GetRseProtocolInfo", "RSEs");
 
         app.Map("POST", "/rses/{rse}/protocols/{scheme}", async ctx =>
         {

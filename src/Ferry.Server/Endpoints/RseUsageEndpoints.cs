@@ -1,6 +1,6 @@
 using Ferry.Catalog.Rses;
 using Ferry.Core.Errors;
-using Ferry.Core.Time;
+using Ferry.Core.Dialect;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +24,7 @@ internal static class RseUsageEndpoints
             var rses = RseEndpoints.Catalog(ctx);
             var source = ctx.Query("source");
             var u = await rses.UsageAsync(ctx.Route("rse"));
-            var rows = new List<Dictionary<string, object?>>();
+            var rows = new List<RucioRseUsage>();
             if (source is null or "rucio")
                 rows.Add(Row(u, "rucio", u.Used, null, u.Used, u.Files, ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
             // As Rucio, what the storage itself reports is a row with source "storage".
@@ -32,7 +32,7 @@ internal static class RseUsageEndpoints
                 rows.Add(Row(u, "storage", null, space.FreeBytes, null, null, space.UpdatedAt));
             foreach (var r in await rses.ReportedUsageAsync(u.RseId, source))
                 rows.Add(Row(u, r.Source, r.Used, r.Free, (r.Used ?? 0) + (r.Free ?? 0), r.Files, r.UpdatedAt));
-            await Wire.WriteStream(ctx, rows);
+            return RucioResults.Stream(rows);
         }, "RseUsage", "RSEs");
 
         app.Map("PUT", "/rses/{rse}/usage", async ctx =>
@@ -52,24 +52,23 @@ internal static class RseUsageEndpoints
             var rse = await rses.GetAsync(ctx.Route("rse"));
             var u = new RseUsage(rse.Id, rse.Name, 0, 0);
             var history = await rses.UsageHistoryAsync(rse.Id, ctx.Query("source"));
-            await Wire.WriteStream(ctx, history.Select(r => Row(u, r.Source, r.Used ?? 0, r.Free ?? 0, (r.Used ?? 0) + (r.Free ?? 0), r.Files, r.UpdatedAt)));
+            return RucioResults.Stream(history.Select(r => Row(u, r.Source, r.Used ?? 0, r.Free ?? 0, (r.Used ?? 0) + (r.Free ?? 0), r.Files, r.UpdatedAt)));
         }, "RseUsageHistory", "RSEs");
 
         app.Map("GET", "/rses/{rse}/accounts/usage", async ctx =>
         {
             var rse = await RseEndpoints.Catalog(ctx).GetAsync(ctx.Route("rse"));
             var usage = await RseEndpoints.Catalog(ctx).AccountUsageAsync(rse.Id);
-            await Wire.WriteStream(ctx, usage.Select(a => new Dictionary<string, object?>
+            return RucioResults.Stream(usage.Select(a => new RucioRseAccountUsage
             {
-                ["rse_id"] = rse.Id, ["rse"] = rse.Name, ["account"] = a.Account, ["used_files"] = a.Files, ["used_bytes"] = a.Bytes, ["quota_bytes"] = a.Quota,
+                RseId = rse.Id, Rse = rse.Name, Account = a.Account, UsedFiles = a.Files, UsedBytes = a.Bytes, QuotaBytes = a.Quota,
             }));
         }, "RseAccountUsage", "RSEs");
     }
 
-    private static Dictionary<string, object?> Row(RseUsage u, string source, long? used, long? free, long? total, long? files, DateTimeOffset at) => new()
+    private static RucioRseUsage Row(RseUsage u, string source, long? used, long? free, long? total, long? files, DateTimeOffset at) => new()
     {
-        ["rse_id"] = u.RseId, ["rse"] = u.Rse, ["source"] = source, ["used"] = used, ["free"] = free, ["total"] = total,
-        ["files"] = files, ["updated_at"] = RucioTime.Format(at),
+        RseId = u.RseId, Rse = u.Rse, Source = source, Used = used, Free = free, Total = total, Files = files, UpdatedAt = at,
     };
 
     private static long? Amount(System.Text.Json.Nodes.JsonObject body, string key) =>

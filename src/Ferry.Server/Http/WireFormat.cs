@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Catalog.Rses;
 using Ferry.Core.Dialect;
 using Ferry.Core.Model;
 using Ferry.Core.Time;
@@ -48,25 +49,47 @@ public static class WireFormat
     private static readonly JsonElement True = JsonSerializer.SerializeToElement(true, DialectJson.Default.Boolean);
     private static readonly JsonElement False = JsonSerializer.SerializeToElement(false, DialectJson.Default.Boolean);
 
-    public static Dictionary<string, object?> Rse(Rse r) => new()
+    public static RucioRse Rse(Rse r) => new()
     {
-        ["id"] = r.Id, ["rse"] = r.Name, ["vo"] = "def", ["rse_type"] = r.RseType, ["deterministic"] = r.Deterministic, ["volatile"] = r.Volatile,
-        ["staging_area"] = r.StagingArea, ["city"] = r.City, ["region_code"] = r.RegionCode, ["country_name"] = r.CountryName, ["continent"] = r.Continent,
-        ["time_zone"] = r.TimeZone, ["ISP"] = r.Isp, ["ASN"] = r.Asn, ["longitude"] = r.Longitude, ["latitude"] = r.Latitude, ["availability"] = r.Availability,
-        ["availability_read"] = r.AvailabilityRead, ["availability_write"] = r.AvailabilityWrite, ["availability_delete"] = r.AvailabilityDelete,
-        ["qos_class"] = r.QosClass, ["deleted"] = false, ["deleted_at"] = null, ["created_at"] = RucioTime.Format(r.CreatedAt), ["updated_at"] = RucioTime.Format(r.UpdatedAt),
+        Id = r.Id, Rse = r.Name, RseType = r.RseType, Deterministic = r.Deterministic, Volatile = r.Volatile, StagingArea = r.StagingArea,
+        City = r.City, RegionCode = r.RegionCode, CountryName = r.CountryName, Continent = r.Continent, TimeZone = r.TimeZone, Isp = r.Isp,
+        Asn = r.Asn, Longitude = r.Longitude, Latitude = r.Latitude, Availability = r.Availability, AvailabilityRead = r.AvailabilityRead,
+        AvailabilityWrite = r.AvailabilityWrite, AvailabilityDelete = r.AvailabilityDelete, QosClass = r.QosClass, CreatedAt = r.CreatedAt,
+        UpdatedAt = r.UpdatedAt,
     };
 
-    public static Dictionary<string, object?> Protocol(RseProtocol p) => new()
+    /// <summary>Rucio's RSE info: the row, the settings a client builds PFNs with (from the attributes), and the protocols.</summary>
+    public static RucioRseInfo RseInfo(Rse r, IReadOnlyDictionary<string, string> attrs, IEnumerable<RseProtocol> protocols) => new(Rse(r))
     {
-        ["hostname"] = p.Hostname, ["scheme"] = p.Scheme, ["port"] = p.Port, ["prefix"] = p.Prefix, ["impl"] = p.Impl,
-        ["domains"] = ProtocolDomains.Show(p.Domains),
-        ["extended_attributes"] = p.ExtendedAttributes is null ? null : JsonNode.Parse(p.ExtendedAttributes),
+        Lfn2PfnAlgorithm = attrs.GetValueOrDefault("lfn2pfn_algorithm") ?? "hash", SignUrl = attrs.GetValueOrDefault("sign_url"),
+        VerifyChecksum = attrs.GetValueOrDefault("verify_checksum") != "false", Protocols = protocols.Select(Protocol).ToList(),
     };
+
+    public static RucioProtocol Protocol(RseProtocol p) => new()
+    {
+        Hostname = p.Hostname, Scheme = p.Scheme, Port = p.Port, Prefix = p.Prefix, Impl = p.Impl,
+        Domains = ProtocolDomains.Show(p.Domains).ToDictionary(d => d.Key, d => d.Value!.AsObject().ToDictionary(o => o.Key, o => Priority(o.Value))),
+        ExtendedAttributes = p.ExtendedAttributes is null ? null : JsonElement.Parse(p.ExtendedAttributes),
+    };
+
+    /// <summary>
+    /// A stored priority: a whole number (input is checked), else null, which is how the priority rule reads anything
+    /// else (<see cref="ProtocolPriority"/>), so a value stored before input was checked still shows what it means.
+    /// </summary>
+    private static int? Priority(JsonNode? value) => value is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
 
     /// <summary>Attribute values come back as JSON booleans for true/false and strings otherwise, as Rucio does.</summary>
-    public static Dictionary<string, object?> Attributes(IReadOnlyDictionary<string, string> attrs) =>
-        attrs.ToDictionary(a => a.Key, a => a.Value switch { "true" => (object?)true, "false" => false, _ => a.Value });
+    public static Dictionary<string, JsonElement> Attributes(IReadOnlyDictionary<string, string> attrs) =>
+        attrs.ToDictionary(a => a.Key, a => a.Value switch
+        {
+            "true" => True, "false" => False, _ => JsonSerializer.SerializeToElement(a.Value, DialectJson.Default.String),
+        });
+
+    public static RucioDistance Distance(RseDistance d) => new()
+    {
+        SrcRseId = d.SrcRseId, DestRseId = d.DestRseId, SrcRse = d.SrcRse, DestRse = d.DestRse, Distance = d.Distance, Ranking = d.Distance,
+        CreatedAt = d.CreatedAt, UpdatedAt = d.UpdatedAt,
+    };
 
     public static JsonElement Element(object? o) => JsonSerializer.SerializeToElement(o, Wire.Options);
 }

@@ -14,7 +14,7 @@ public sealed partial class Uploader
         {
             if (_o.TempRse is not null) await client.GetRseAsync(_o.Rse, ct);
             var rse = await client.GetRseAsync(_o.WriteRse, ct);
-            if (rse.TryGetProperty("availability_write", out var w) && w.ValueKind == JsonValueKind.False)
+            if (!rse.AvailabilityWrite)
                 throw new FerryException("RSEWriteBlocked", 503, $"RSE {_o.WriteRse} is blocked for writes");
             _endpoint = RseAccess.Choose(rse, "write", client);
             return true;
@@ -64,7 +64,7 @@ public sealed partial class Uploader
             foreach (var rse in new[] { _o.Rse, _o.TempRse }.OfType<string>().Distinct())
             {
                 var attrs = await client.RseAttributesAsync(rse, ct);
-                if (attrs.ValueKind == JsonValueKind.Object && attrs.TryGetProperty("mock", out var m) && (m.ValueKind == JsonValueKind.True || m.ToString() is "true" or "True")) continue;
+                if (attrs.TryGetValue("mock", out var m) && (m.ValueKind == JsonValueKind.True || m.ToString() is "true" or "True")) continue;
                 var row = usage.FirstOrDefault(u => u.Rse == rse);
                 long? remaining = row is null ? 0 : row.BytesRemaining != long.MaxValue ? row.BytesRemaining : null;
                 foreach (var g in globals.Values)

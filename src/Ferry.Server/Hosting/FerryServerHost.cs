@@ -65,7 +65,7 @@ public static class FerryServerHost
             // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
             k.Limits.MaxResponseBufferSize = 1 << 20;
         });
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer<Http.RucioDateSchema>());
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer<Http.RucioDateSchema>().AddDocumentTransformer<Http.DidRoutesDocument>());
         // The OpenAPI schemas spell properties as the wire does (snake_case), like Wire.Options, and numbers are numbers.
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -45,6 +45,21 @@ public sealed class OpenApiDocumentTests(ServerFixture f) : IClassFixture<Server
         Assert.NotNull(post["responses"]!["409"]);
     }
 
+    [Fact]
+    public async Task The_DID_routes_behind_the_catch_all_have_their_records()
+    {
+        using var resp = await f.Api.SendAsync("GET", "/openapi/v1.json", auth: false);
+        var doc = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!;
+        string? Ref(string path, string method, string type) =>
+            doc["paths"]![path]?[method]?["responses"]?["200"]?["content"]?[type]?["schema"]?["$ref"]?.GetValue<string>();
+        Assert.Equal("#/components/schemas/RucioDidFile", Ref("/dids/{scope}/{name}/files", "get", "application/x-json-stream"));
+        Assert.Equal("#/components/schemas/RucioDidColumns", Ref("/dids/{scope}/{name}/meta", "get", "application/json"));
+        Assert.Equal("#/components/schemas/RucioRule", Ref("/dids/{scope}/{name}/rules", "get", "application/x-json-stream"));
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        Assert.Contains("adler32", schemas["RucioFileDid"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("open", schemas["RucioCollectionDid"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
     // The server's own address differs per run; everything else must match byte for byte once indented alike.
     private static string Normalize(string json)
     {

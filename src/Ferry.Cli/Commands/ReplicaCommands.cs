@@ -39,6 +39,19 @@ internal static class ReplicaCommands
             foreach (var p in problems) Console.Error.WriteLine($"ferry: {p}");
             return problems.Count == 0 ? 0 : 1;
         });
-        return new Command("replica", "Replicas of files on RSEs").With(list, bad);
+        var file = new Argument<string>("file") { Description = "scope:name of the file" };
+        var toRse = new Option<string>("--rse") { Required = true, Description = "The destination RSE" };
+        var history = new Option<bool>("--history") { Description = "The last finished request instead of the one waiting or copying" };
+        var request = new Command("request", "Show the transfer bringing a file to an RSE: state, source, attempts, last error").With(file, toRse, history, json);
+        request.SetAction(async (pr, ct) =>
+        {
+            using var c = Common.Client();
+            var r = await c.GetRequestAsync(Common.Did(pr.GetValue(file)!), pr.GetValue(toRse)!, pr.GetValue(history), ct);
+            if (pr.GetValue(json)) { Render.Object(r, DialectJson.Default.RucioRequest, json: true); return 0; }
+            Console.Out.WriteLine($"{r.Scope}:{r.Name} -> {r.DestRse}: {r.State}, from {r.SourceRse ?? "(not chosen yet)"}, {r.RetryCount} failed attempt(s), rule {r.RuleId ?? "-"}");
+            if (r.ErrMsg is { } error) Console.Out.WriteLine($"last error: {error}");
+            return 0;
+        });
+        return new Command("replica", "Replicas of files on RSEs").With(list, bad, request);
     }
 }

@@ -41,6 +41,15 @@ public sealed partial class FerryClient
     public Task<List<RucioRuleHistory>> RuleHistoryAsync(DidRef did, CancellationToken ct = default) =>
         ListAsync(HttpMethod.Get, $"rules/{D(did)}/history", DialectJson.Default.RucioRuleHistory, ct: ct);
 
+    /// <summary>A file's transfer request to an RSE: the one waiting or copying, or with <paramref name="finished"/> the last finished one.</summary>
+    public Task<RucioRequest> GetRequestAsync(DidRef file, string rse, bool finished = false, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"requests/{(finished ? "history/" : "")}{D(file)}/{Escape(rse)}", DialectJson.Default.RucioRequest, ct: ct);
+
+    /// <summary>The requests on a link in the given states (Rucio's letters Q, S, D, F); admins only.</summary>
+    public Task<List<RucioRequest>> ListRequestsAsync(string sourceRse, string destRse, IEnumerable<string> states, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"requests/list?src_rse={Escape(sourceRse)}&dst_rse={Escape(destRse)}&request_states={Escape(string.Join(',', states))}",
+            DialectJson.Default.RucioRequest, ct: ct);
+
     public Task UpdateRuleAsync(string id, JsonObject options, CancellationToken ct = default) =>
         NoContentAsync(HttpMethod.Put, $"rules/{Escape(id)}", new JsonObject { ["options"] = options }, ct);
 

@@ -19,6 +19,7 @@ namespace Ferry.Core.Dialect;
 [JsonSerializable(typeof(RucioSubscription))]
 // The answer of POST /replicas/bad: per RSE, the replicas that could not be declared and why.
 [JsonSerializable(typeof(Dictionary<string, List<string>>))]
+[JsonSerializable(typeof(RucioRequest))]
 // RSEs, protocols, distances, RSE usage and limits
 [JsonSerializable(typeof(RucioRse))]
 [JsonSerializable(typeof(RucioRseName))]

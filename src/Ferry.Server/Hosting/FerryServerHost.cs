@@ -78,6 +78,7 @@ public static class FerryServerHost
         builder.Services.AddSingleton<AccountCatalog>();
         builder.Services.AddSingleton<QuotaCatalog>();
         builder.Services.AddSingleton<RseCatalog>();
+        builder.Services.AddSingleton<RequestListing>();
         builder.Services.AddSingleton<DidCatalog>();
         builder.Services.AddSingleton<ReplicaCatalog>();
         builder.Services.AddSingleton<Ferry.Catalog.Replicas.DatasetPlacements>();
@@ -132,6 +133,7 @@ public static class FerryServerHost
         app.MapSync();
         app.MapSubscriptions();
         app.MapRucioSubscriptions();
+        app.MapRequests();
         app.MapImportExport();
         app.MapSitePolicies();
         app.MapConfig();

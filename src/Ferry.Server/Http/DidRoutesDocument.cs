@@ -46,6 +46,8 @@ internal sealed class DidRoutesDocument : IOpenApiDocumentTransformer
                 {
                     OperationId = r.Id, Summary = r.Summary, Tags = new HashSet<OpenApiTagReference> { new("DIDs", document) },
                     Parameters = [.. Parameters(r.Path)], Responses = [],
+                    // Served (and permission-checked) by the catch-all; the matrix test looks its row up there.
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-ferry-route"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("/dids/{rest}")) },
                 };
                 var ok = new OpenApiResponse { Description = r.Status == 201 ? "Created" : "OK", Content = new Dictionary<string, OpenApiMediaType>() };
                 ok.Content[r.ContentType] = new OpenApiMediaType

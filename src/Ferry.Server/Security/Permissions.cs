@@ -163,6 +163,8 @@ public static class Permissions
         P("POST", "/subscriptions/{account}/{name}", Access.Admin, what: "add subscriptions"),
         P("PUT", "/subscriptions/{account}/{name}", Access.Admin, what: "change subscriptions"),
         P("GET", "/subscriptions/{account}/{name}", Access.Authenticated), P("GET", "/subscriptions/{account}", Access.Authenticated),
+        P("GET", "/requests/list", Access.Admin, what: "list requests"), P("GET", "/requests/history/{**rest}", Access.Authenticated),
+        P("GET", "/requests/{**rest}", Access.Authenticated),
         P("GET", "/subscriptions", Access.Authenticated), P("GET", "/subscriptions/name/{name}", Access.Authenticated),
         P("GET", "/subscriptions/id/{id}", Access.Authenticated), P("GET", "/subscriptions/{account}/{name}/rules", Access.Authenticated),
         P("GET", "/ferry/retention", Access.Authenticated),

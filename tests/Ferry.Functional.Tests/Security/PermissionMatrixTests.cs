@@ -74,11 +74,13 @@ public sealed class PermissionMatrixTests(ServerFixture f) : IClassFixture<Serve
         var missing = new List<string>();
         var operations = 0;
         foreach (var (path, item) in doc["paths"]!.AsObject())
-            foreach (var (method, _) in item!.AsObject())
+            foreach (var (method, operation) in item!.AsObject())
             {
                 if (method is "parameters" or "summary" or "description" or "servers") continue;
                 operations++;
-                if (!rows.ContainsKey((method.ToUpperInvariant(), Normalize(path)))) missing.Add($"{method.ToUpperInvariant()} {path}");
+                // A route documented on its own but served by a catch-all (the DID API) has the catch-all's row.
+                var served = operation?["x-ferry-route"]?.GetValue<string>() ?? path;
+                if (!rows.ContainsKey((method.ToUpperInvariant(), Normalize(served)))) missing.Add($"{method.ToUpperInvariant()} {path}");
             }
         Assert.True(missing.Count == 0, $"endpoints without a row in the permission matrix (Ferry.Server/Security/Permissions.cs, docs/permissions.md):\n{string.Join('\n', missing)}");
         Assert.True(operations > 100, $"only {operations} operations in the OpenAPI document");

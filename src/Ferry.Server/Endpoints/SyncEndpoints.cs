@@ -21,9 +21,6 @@ namespace Ferry.Server.Endpoints;
 /// </summary>
 internal static class SyncEndpoints
 {
-    public static IServiceCollection AddSync(this IServiceCollection services) =>
-        services.AddSingleton<RseReplicaListing>().AddSingleton<ConsistencyCheck>();
-
     public static void MapSync(this IEndpointRouteBuilder app)
     {
         app.Map("GET", "/ferry/rses/{rse}/replicas", async ctx =>

@@ -46,21 +46,7 @@ public static class WorkerHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
         var s = builder.Services;
-        s.AddSingleton(TimeProvider.System);
-        s.AddSingleton(catalog);
-        s.AddSingleton<AccountCatalog>();
-        s.AddSingleton<QuotaCatalog>();
-        s.AddSingleton<RseCatalog>();
-        s.AddSingleton<DidCatalog>();
-        s.AddSingleton<ReplicaCatalog>();
-        s.AddSingleton<RuleCatalog>();
-        s.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
-            { MaxAttempts = engine.TransferAttempts, Lease = engine.TransferLease });
-        s.AddSingleton<DeletionQueue>();
-        s.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();
-        s.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
-        s.AddSingleton<RseStorage>();
-        s.AddSingleton(engine);
+        s.AddFerryCatalogue(home, catalog, engine);
         s.AddFerryTasks(home, daemons.Contains("tasks"));
         s.AddSitePolicies(daemons.Contains("subscriber"));
         if (daemons.Contains("judge")) s.AddHostedService<Judge>();

@@ -73,16 +73,7 @@ public sealed partial class RuleCatalog
             if (existing is not null) { results.Add(Result(DataOutcome.Exists, existing)); continue; }
             var did = await DidCatalog.Find(c, tx, scope, name);
             if (did is null) { results.Add(Result(Planned(DataOutcome.Fail, dryRun), reason: $"DID {scope}:{name} does not exist")); continue; }
-            var rule = new Rule
-            {
-                Id = Guid.NewGuid().ToString("N"), Account = spec.Account, Scope = scope, Name = name, DidType = did.Type,
-                RseExpression = spec.RseExpression, Copies = spec.Copies, Grouping = spec.Grouping, Weight = spec.Weight,
-                ExpiresAt = spec.LifetimeSeconds is { } l ? now.AddSeconds(l) : null, Locked = spec.Locked,
-                SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
-                Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
-                Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
-                SubscriptionId = spec.SubscriptionId,
-            };
+            var rule = NewRule(spec, did, now);
             // A DID the rule cannot be placed for (quota, no room) fails alone; the others of the page go on.
             await tx.SaveAsync("one_rule");
             try

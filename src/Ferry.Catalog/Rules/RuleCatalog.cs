@@ -98,17 +98,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
                 "SELECT COUNT(*) FROM rules WHERE scope=@scope AND name=@name AND account=@Account AND rse_expression=@RseExpression AND copies=@Copies",
                 new { scope, name, spec.Account, spec.RseExpression, spec.Copies }, tx);
             if (duplicate > 0) throw FerryException.Conflict("DuplicateRule", $"A rule for {scope}:{name} with account {spec.Account}, expression '{spec.RseExpression}' and {spec.Copies} copies already exists");
-            var rule = new Rule
-            {
-                Id = Guid.NewGuid().ToString("N"), Account = spec.Account, Scope = scope, Name = name, DidType = did.Type,
-                RseExpression = spec.RseExpression, Copies = spec.Copies, Grouping = spec.Grouping, Weight = spec.Weight,
-                ExpiresAt = spec.LifetimeSeconds is { } l ? now.AddSeconds(l) : null, Locked = spec.Locked,
-                SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
-                Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
-                Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
-                IgnoreAccountLimit = spec.IgnoreAccountLimit, SplitContainer = spec.SplitContainer, Meta = spec.Meta,
-                SubscriptionId = spec.SubscriptionId,
-            };
+            var rule = NewRule(spec, did, now);
             await Insert(c, tx, rule);
             await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
             ids.Add(rule.Id);
@@ -312,4 +302,20 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
 
     private static async Task<Rule> Get(DbConnection c, DbTransaction tx, string id) =>
         await c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id", new { id }, tx) ?? throw FerryException.RuleNotFound(id);
+
+    /// <summary>
+    /// The rule a spec asks for, as single and bulk creation both make it (written once: the bulk path had drifted and
+    /// dropped ignore_account_limit, split_container and meta).
+    /// </summary>
+    internal static Rule NewRule(RuleSpec spec, Did did, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid().ToString("N"), Account = spec.Account, Scope = did.Scope, Name = did.Name, DidType = did.Type,
+        RseExpression = spec.RseExpression, Copies = spec.Copies, Grouping = spec.Grouping, Weight = spec.Weight,
+        ExpiresAt = spec.LifetimeSeconds is { } l ? now.AddSeconds(l) : null, Locked = spec.Locked,
+        SourceReplicaExpression = spec.SourceReplicaExpression, Activity = spec.Activity ?? "User Subscriptions",
+        Notification = spec.Notification, PurgeReplicas = spec.PurgeReplicas, IgnoreAvailability = spec.IgnoreAvailability,
+        Priority = spec.Priority, Comments = spec.Comment, State = RuleState.Replicating, CreatedAt = now, UpdatedAt = now,
+        IgnoreAccountLimit = spec.IgnoreAccountLimit, SplitContainer = spec.SplitContainer, Meta = spec.Meta,
+        SubscriptionId = spec.SubscriptionId,
+    };
 }

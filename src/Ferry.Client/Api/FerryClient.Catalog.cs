@@ -55,11 +55,11 @@ public sealed partial class FerryClient
         (await JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/local", ct: ct)).EnumerateObject().ToDictionary(p => p.Name, p => RucioLimitJsonConverter.Of(p.Value));
 
     /// <summary>The limits per RSE expression, each with the RSEs it covers.</summary>
-    public async Task<Dictionary<string, RucioGlobalLimit>> GlobalLimitsAsync(string account, CancellationToken ct = default) =>
-        (await JsonAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/global", ct: ct)).Deserialize(DialectJson.Default.DictionaryStringRucioGlobalLimit)!;
+    public Task<Dictionary<string, RucioGlobalLimit>> GlobalLimitsAsync(string account, CancellationToken ct = default) =>
+        GetAsync(HttpMethod.Get, $"accounts/{Escape(account)}/limits/global", DialectJson.Default.DictionaryStringRucioGlobalLimit, ct: ct);
 
-    public async Task<List<RucioAccountUsage>> AccountUsageAsync(string account, CancellationToken ct = default) =>
-        (await ListAsync(HttpMethod.Get, $"accounts/{Escape(account)}/usage/local", ct: ct)).Select(u => u.Deserialize(DialectJson.Default.RucioAccountUsage)!).ToList();
+    public Task<List<RucioAccountUsage>> AccountUsageAsync(string account, CancellationToken ct = default) =>
+        ListAsync(HttpMethod.Get, $"accounts/{Escape(account)}/usage/local", DialectJson.Default.RucioAccountUsage, ct: ct);
 
     public Task<List<string>> ScopesAsync(CancellationToken ct = default) => GetAsync(HttpMethod.Get, "scopes/", DialectJson.Default.ListString, ct: ct);
 

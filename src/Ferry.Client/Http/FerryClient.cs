@@ -144,46 +144,42 @@ public sealed partial class FerryClient : IDisposable
     }
 
     /// <summary>Newline-delimited JSON, one element per line, read as it arrives.</summary>
-    public async IAsyncEnumerable<JsonElement> StreamAsync(HttpMethod method, string path, object? body = null, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        using var resp = await SendAsync(method, path, body, ct);
-        if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
-        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(ct));
-        while (await reader.ReadLineAsync(ct) is { } line)
-            if (line.Length > 0) yield return Json.Parse(line);
-    }
+    public IAsyncEnumerable<JsonElement> StreamAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default) =>
+        LinesAsync(method, path, body, Json.Parse, ct);
 
-    public async Task<List<JsonElement>> ListAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
-    {
-        var list = new List<JsonElement>();
-        await foreach (var e in StreamAsync(method, path, body, ct)) list.Add(e);
-        return list;
-    }
+    public Task<List<JsonElement>> ListAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default) =>
+        ToListAsync(StreamAsync(method, path, body, ct));
 
     /// <summary>One dialect object, read with its record's generated metadata (<see cref="Ferry.Core.Dialect.DialectJson"/>).</summary>
     public async Task<T> GetAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default)
     {
         using var resp = await SendAsync(method, path, body, ct);
         if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
-        await using var stream = await resp.Content.ReadAsStreamAsync(ct);
-        return await JsonSerializer.DeserializeAsync(stream, info, ct) ?? throw new FerryApiException("DataIdentifierNotFound", 404, $"{path} answered null");
+        return Json.Read(await resp.Content.ReadAsStringAsync(ct), info) ?? throw new FerryApiException("DataIdentifierNotFound", 404, $"{path} answered null");
     }
 
     /// <summary>A dialect listing (newline-delimited JSON) as records, read as it arrives.</summary>
-    public async IAsyncEnumerable<T> StreamAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null,
-        [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<T> StreamAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default) =>
+        LinesAsync(method, path, body, line => Json.Read(line, info)!, ct);
+
+    public Task<List<T>> ListAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default) =>
+        ToListAsync(StreamAsync(method, path, info, body, ct));
+
+    /// <summary>The one reader of newline-delimited answers, typed or not: each non-empty line as it arrives.</summary>
+    private async IAsyncEnumerable<T> LinesAsync<T>(HttpMethod method, string path, object? body, Func<string, T> read,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         using var resp = await SendAsync(method, path, body, ct);
         if (!resp.IsSuccessStatusCode) throw await ErrorFrom(resp);
         using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(ct));
         while (await reader.ReadLineAsync(ct) is { } line)
-            if (line.Length > 0) yield return JsonSerializer.Deserialize(line, info)!;
+            if (line.Length > 0) yield return read(line);
     }
 
-    public async Task<List<T>> ListAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> info, object? body = null, CancellationToken ct = default)
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();
-        await foreach (var e in StreamAsync(method, path, info, body, ct)) list.Add(e);
+        await foreach (var item in items) list.Add(item);
         return list;
     }
 
@@ -230,13 +226,14 @@ public static class Json
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static JsonElement Parse(string text)
-    {
-        // Python's json.dumps writes Infinity; turn it into a JSON string so System.Text.Json can read the document.
-        if (text.Contains("Infinity", StringComparison.Ordinal))
-            text = System.Text.RegularExpressions.Regex.Replace(text, @"(?<=[:\[,]\s*)-?Infinity(?=\s*[,}\]])", m => $"\"{m.Value}\"");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public static JsonElement Parse(string text) => JsonDocument.Parse(QuoteInfinity(text)).RootElement.Clone();
+
+    /// <summary>One value read into a dialect record, Rucio's bare Infinity included (records read it as a string).</summary>
+    public static T? Read<T>(string text, JsonTypeInfo<T> info) => JsonSerializer.Deserialize(QuoteInfinity(text), info);
+
+    // Python's json.dumps writes Infinity; turn it into a JSON string so System.Text.Json can read the document.
+    private static string QuoteInfinity(string text) => !text.Contains("Infinity", StringComparison.Ordinal) ? text
+        : System.Text.RegularExpressions.Regex.Replace(text, @"(?<=[:\[,]\s*)-?Infinity(?=\s*[,}\]])", m => $"\"{m.Value}\"");
 
     /// <summary>
     /// One JSON value, or newline-delimited values read as one array: where Ferry answers a JSON list Rucio may stream

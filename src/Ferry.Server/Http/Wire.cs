@@ -31,16 +31,8 @@ public static class Wire
         await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(value, Options));
     }
 
-    public static async Task WriteStream<T>(HttpContext ctx, IEnumerable<T> items)
-    {
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = Stream;
-        foreach (var item in items)
-        {
-            await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(item, Options));
-            await ctx.Response.Body.WriteAsync("\n"u8.ToArray());
-        }
-    }
+    /// <summary>A listing written by the same writer as the typed results (<see cref="RucioStream{T}"/>).</summary>
+    public static Task WriteStream<T>(HttpContext ctx, IEnumerable<T> items) => new RucioStream<T>(items).ExecuteAsync(ctx);
 
     public static async Task WriteText(HttpContext ctx, string text, int status)
     {

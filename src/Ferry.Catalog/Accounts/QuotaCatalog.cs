@@ -4,6 +4,7 @@ using Ferry.Catalog.Db;
 using Ferry.Catalog.Rses;
 using Ferry.Core.Errors;
 using Ferry.Core.Expressions;
+using Ferry.Core.Rules;
 
 namespace Ferry.Catalog.Accounts;
 
@@ -22,7 +23,7 @@ public sealed record GlobalLimit(string RseExpression, long Bytes, IReadOnlyList
 /// </summary>
 public sealed class QuotaCatalog(ICatalogDatabase db)
 {
-    public const long Unlimited = -1;
+    public const long Unlimited = AccountQuota.Unlimited;
 
     public Task SetLocalAsync(string account, string rse, long bytes) => db.WriteAsync(async (c, tx) =>
     {
@@ -76,32 +77,30 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
     }
 
     /// <summary>
-    /// Bytes the account may still lock on each RSE, or null where it is unlimited: the local limit minus usage,
-    /// lowered by every global limit whose expression covers the RSE.
+    /// The account's limits and usage for a placement to plan against (<see cref="AccountQuota.Remaining"/> does the
+    /// arithmetic), read with the RSEs the placing transaction already holds.
     /// </summary>
-    internal static async Task<Dictionary<string, long?>> Remaining(DbConnection c, DbTransaction tx, string account, IEnumerable<(string Id, string Name)> rses,
-        IReadOnlyDictionary<string, long>? pending = null)
+    internal static async Task<AccountQuota> Load(DbConnection c, DbTransaction tx, string account, IReadOnlyList<RseFacts> rses)
     {
-        var local = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_limits WHERE account=@account", new { account }, tx))
+        var limits = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_limits WHERE account=@account", new { account }, tx))
             .ToDictionary(x => x.RseId, x => x.Bytes);
         var usage = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_usage WHERE account=@account", new { account }, tx))
             .ToDictionary(x => x.RseId, x => x.Bytes);
-        // Locks a placement has planned but not yet written count as used.
-        foreach (var (rseId, bytes) in pending ?? new Dictionary<string, long>()) usage[rseId] = usage.GetValueOrDefault(rseId) + bytes;
-        var all = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM rses WHERE deleted=0", transaction: tx)).ToList();
-        var globals = await Global(c, tx, account);
-        var result = new Dictionary<string, long?>();
-        foreach (var (id, name) in rses)
+        var globals = new List<GlobalQuota>();
+        foreach (var (expression, bytes) in await c.QueryAsync<(string Expression, long Bytes)>(
+                     "SELECT rse_expression, bytes FROM account_global_limits WHERE account=@account ORDER BY rse_expression", new { account }, tx))
         {
-            long? left = local.TryGetValue(id, out var limit) ? (limit == Unlimited ? null : limit - usage.GetValueOrDefault(id)) : 0;
-            foreach (var g in globals.Where(g => g.Rses.Contains(name) && g.Bytes != Unlimited))
-            {
-                var used = all.Where(r => g.Rses.Contains(r.Name)).Sum(r => usage.GetValueOrDefault(r.Id));
-                left = left is null ? g.Bytes - used : Math.Min(left.Value, g.Bytes - used);
-            }
-            result[id] = left;
+            IReadOnlyList<string> names;
+            try { names = RseExpression.Parse(expression).Evaluate(rses); }
+            catch (FerryException) { names = []; }
+            globals.Add(new GlobalQuota(bytes, names.ToHashSet(StringComparer.Ordinal)));
         }
-        return result;
+        return new AccountQuota
+        {
+            Account = account, Limits = limits, Usage = usage, Globals = globals,
+            RseNames = rses.ToDictionary(r => r.Properties["id"]!, r => r.Name),
+            Exempt = rses.Where(r => r.Attributes.GetValueOrDefault("mock") == "true").Select(r => r.Properties["id"]!).ToHashSet(),
+        };
     }
 
 }

@@ -145,12 +145,12 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
     }
 
     /// <summary>Writes every planned lock with its replica and transfer request, and charges the account.</summary>
-    public async Task Flush()
+    /// <param name="allowed">The RSE names copies may be read from (the planner's reading of source_replica_expression); null: any.</param>
+    public async Task Flush(IReadOnlySet<string>? allowed)
     {
         if (_pairs == 0) return;
         var dialect = SqlDialect.For(c);
         await InsertPairs();
-        var allowed = await AllowedSources();
         var sourceFilter = allowed is null ? "" : "AND s.name IN @allowed";
         var args = new { now, rule.Id, rule.Account, src = rule.SourceReplicaExpression, allowed = allowed?.ToArray() ?? [], prefix = RequestIdPrefix() };
         // What each pair finds: the replica's state on the target (NULL when there is none) and whether a readable source exists elsewhere.
@@ -245,11 +245,4 @@ internal sealed class BulkLocks(DbConnection c, DbTransaction tx, Rule rule, Dat
 
     private static string RequestIdPrefix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    /// <summary>The RSE names the rule's source_replica_expression allows, or null when it has none.</summary>
-    private async Task<HashSet<string>?> AllowedSources()
-    {
-        if (rule.SourceReplicaExpression is null) return null;
-        try { return RseExpression.Parse(rule.SourceReplicaExpression).Evaluate(await RseCatalog.Facts(c, tx)).ToHashSet(); }
-        catch (FerryException) { return []; }
-    }
 }

@@ -11,12 +11,13 @@ namespace Ferry.Catalog.Rules;
 
 /// <summary>
 /// Brings a rule's locks in line with the files under its DID and the RSEs its expression selects, queueing a transfer for
-/// every lock whose replica is missing. Every method runs inside the caller's write transaction, so a crash leaves either
-/// the old state or the new one.
+/// every lock whose replica is missing. The decisions are <see cref="RulePlanner"/>'s: this class loads its facts in bulk
+/// and writes its plan. Every method runs inside the caller's write transaction, so a crash leaves either the old state
+/// or the new one.
 /// </summary>
 internal static partial class RuleReconciler
 {
-    internal sealed record GroupFile
+    internal sealed record GroupFile : IPlacedFile
     {
         public required string DsScope { get; init; }
         public required string DsName { get; init; }
@@ -33,143 +34,54 @@ internal static partial class RuleReconciler
         IReadOnlyList<RseFacts>? facts = null)
     {
         var (files, groups) = await PlacementFiles(c, tx, rule);
-        var fileKeys = files.Select(f => (f.Scope, f.Name)).ToHashSet();
         var locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
-        // Locks made by this placement are consistent when written; only earlier ones can need a new transfer.
         var hadLocks = locks.Count > 0;
-        foreach (var l in locks.Where(l => !fileKeys.Contains((l.Scope, l.Name))))
-            await RemoveLock(c, tx, l, rule.PurgeReplicas, now);
-        locks = locks.Where(l => fileKeys.Contains((l.Scope, l.Name))).ToList();
-
-        string? error = null;
+        var rses = facts ?? await RseCatalog.Facts(c, tx);
+        // A rule with no locks yet (a new one) has none stuck to move, and a DID with no files nothing to place: each
+        // query skipped is a round trip saved per rule, which is what bulk rule creation costs on PostgreSQL.
+        var failed = hadLocks ? await FailedDestinations(c, tx, rule) : [];
         var bulk = new BulkLocks(c, tx, rule, now);
-        try
+        var plan = RulePlanner.Plan(new PlacementFacts<GroupFile>
         {
-            var candidates = await Candidates(c, tx, rule, facts ?? await RseCatalog.Facts(c, tx));
-            var sizes = files.ToDictionary(f => (f.Scope, f.Name), f => f.Bytes);
-            var quota = await QuotaApplies(c, tx, rule) ? new Quota(rule.Account) : null;
-            // A rule with no locks yet (a new one) has none stuck to move, and a DID with no files nothing to place:
-            // each query skipped is a round trip saved per rule, which is what bulk rule creation costs on PostgreSQL.
-            var failedOn = hadLocks ? await MoveStuckLocks(c, tx, rule, locks, groups, candidates, now) : [];
-            if (hadLocks) locks = (await c.QueryAsync<ReplicaLock>("SELECT * FROM locks WHERE rule_id=@Id", rule, tx)).AsList();
-            var lockedOn = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Select(l => l.RseId).ToList());
-            var heldByGroup = files.Count == 0 ? [] : await bulk.Load(groups);
-            for (var g = 0; g < groups.Count; g++)
-            {
-                var group = groups[g];
-                var needing = group.Where(f => lockedOn.GetValueOrDefault((f.Scope, f.Name))?.Count is not { } n || n < rule.Copies).ToList();
-                if (needing.Count == 0) continue;
-                var used = group.SelectMany(f => lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).GroupBy(r => r)
-                    .OrderByDescending(x => x.Count()).Select(x => x.Key).ToList();
-                var held = heldByGroup.GetValueOrDefault(g) ?? [];
-                var pool = WithRoom(candidates.Select(x => x with { BytesHeld = held.GetValueOrDefault(x.RseId) }).ToList(),
-                    needing.Sum(f => sizes[(f.Scope, f.Name)]), rule.Copies);
-                if (quota is not null)
-                    pool = await quota.Filter(c, tx, pool, needing.Sum(f => sizes[(f.Scope, f.Name)]),
-                        rule.Copies - (rule.Grouping == RuleGrouping.None ? 0 : used.Count), bulk.PendingBytes);
-                if (rule.Grouping == RuleGrouping.None)
-                {
-                    // A group of one file: the bytes held are that file's.
-                    foreach (var f in needing)
-                    {
-                        var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
-                        var failed = failedOn.GetValueOrDefault((f.Scope, f.Name));
-                        var chosen = RseSelector.Select(pool.Where(x => failed?.Contains(x.RseId) != true).ToList(), rule.Copies, mine, random);
-                        foreach (var rseId in chosen.Except(mine)) bulk.PlanFiles([f], rseId);
-                    }
-                    continue;
-                }
-                var avoid = group.SelectMany(f => failedOn.GetValueOrDefault((f.Scope, f.Name)) ?? []).ToHashSet();
-                var targets = RseSelector.Select(pool.Where(x => !avoid.Contains(x.RseId)).ToList(), rule.Copies, used, random);
-                foreach (var rseId in targets)
-                {
-                    // Each file gets locks on the group's targets until it has `copies` of them.
-                    var toLock = needing.Where(f =>
-                    {
-                        var mine = lockedOn.GetValueOrDefault((f.Scope, f.Name)) ?? [];
-                        return !mine.Contains(rseId) && mine.Count + targets.TakeWhile(t => t != rseId).Count(t => !mine.Contains(t)) < rule.Copies;
-                    }).ToList();
-                    if (toLock.Count == group.Count) bulk.PlanGroup(g, group, rseId);
-                    else if (toLock.Count > 0) bulk.PlanFiles(toLock, rseId);
-                }
-            }
-            // Every placement decided above is written at once, in key order.
-            await bulk.Flush();
-            if (hadLocks) await RequeueStuck(c, tx, rule, now);
-        }
-        catch (FerryException e) when (!strict && e.ExceptionClass is "InvalidRSEExpression" or "InsufficientTargetRSEs" or "RSEWriteBlocked" or "InsufficientAccountLimit" or "InvalidRuleWeight")
-        {
-            error = $"{e.ExceptionClass}: {e.Message}";
-            // Groups placed before the refusal keep their locks, as when each group was written at once.
-            await bulk.Flush();
-        }
+            Rule = rule, Groups = groups, Locks = locks, FailedDestinations = failed, Rses = rses,
+            Room = await Room(c, tx),
+            HeldByGroup = files.Count == 0 ? [] : await bulk.Load(groups),
+            Quota = await NeedsQuota(c, tx, rule, files, locks, failed) ? await Accounts.QuotaCatalog.Load(c, tx, rule.Account, rses) : null,
+        }, random);
+        if (plan.Refusal is { } refusal && (strict || !RulePlanner.PlacementRefusals.Contains(refusal.ExceptionClass))) throw refusal;
+        foreach (var r in plan.Removals) await RemoveLock(c, tx, r.Lock, r.Purge, now);
+        foreach (var p in plan.Placements)
+            if (p.Files is null) bulk.PlanGroup(p.Group, groups[p.Group], p.RseId);
+            else bulk.PlanFiles(p.Files, p.RseId);
+        // Every placement is written at once, in key order; groups placed before a refusal keep their locks.
+        await bulk.Flush(plan.AllowedSources);
+        if (hadLocks && plan.Refusal is null) await RequeueStuck(c, tx, rule, now);
+        var error = plan.Refusal is { } e ? $"{e.ExceptionClass}: {e.Message}" : null;
         await c.ExecuteAsync("UPDATE rules SET needs_eval=0, eval_lease_until=0, error=@error WHERE id=@Id", new { error, rule.Id }, tx);
         await Recount(c, tx, rule.Id, now, forceStuck: error is not null);
     }
 
-    /// <summary>
-    /// Keeps the RSEs with room for what the group still needs there (storage-reported free space less MinFreeSpace;
-    /// RSEs whose space is unknown are kept). Refuses, with the numbers, when too few are left.
-    /// </summary>
-    private static List<RseCandidate> WithRoom(List<RseCandidate> pool, long bytes, int copies)
-    {
-        var kept = pool.Where(x => x.Room is not { } room || room >= bytes - x.BytesHeld).ToList();
-        if (kept.Count >= Math.Min(copies, pool.Count)) return kept;
-        var full = pool.Except(kept).Select(x => $"{x.Name ?? x.RseId}: {Math.Max(0, x.Room ?? 0)} bytes of room").ToList();
-        throw new FerryException("InsufficientTargetRSEs", 409,
-            $"Not enough RSEs with free space for {bytes} bytes: {kept.Count} of the {copies} needed ({string.Join("; ", full)})");
-    }
-
-    /// <summary>Admins, and rules that ignore account limits, are not charged against quotas.</summary>
-    private static async Task<bool> QuotaApplies(DbConnection c, DbTransaction tx, Rule rule) => !rule.IgnoreAccountLimit &&
-        await c.ExecuteScalarAsync<string?>("SELECT value FROM account_attrs WHERE account=@Account AND key='admin'", rule, tx) is not ("true" or "True");
-
-    /// <summary>Keeps the RSEs where the account can still lock the group's bytes (RSEs with the mock attribute are exempt).</summary>
-    private sealed class Quota(string account)
-    {
-        /// <param name="pending">Bytes per RSE this placement has planned but not yet written.</param>
-        public async Task<List<RseCandidate>> Filter(DbConnection c, DbTransaction tx, List<RseCandidate> pool, long bytes, int needed, IReadOnlyDictionary<string, long> pending)
-        {
-            var names = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM rses WHERE deleted=0", transaction: tx)).ToDictionary(x => x.Id, x => x.Name);
-            var mock = (await c.QueryAsync<string>("SELECT rse_id FROM rse_attrs WHERE key='mock' AND value='true'", transaction: tx)).ToHashSet();
-            var remaining = await Accounts.QuotaCatalog.Remaining(c, tx, account, pool.Select(p => (p.RseId, names[p.RseId])), pending);
-            var kept = pool.Where(p => mock.Contains(p.RseId) || remaining[p.RseId] is null || remaining[p.RseId] >= bytes).ToList();
-            if (kept.Count < needed)
-            {
-                var detail = string.Join("; ", pool.Select(p => $"{names[p.RseId]}: {(remaining[p.RseId] is { } r ? $"{Math.Max(0, r)} bytes left" : "unlimited")}"));
-                throw new FerryException("InsufficientAccountLimit", 409,
-                    $"There is insufficient quota on any of the target RSE's to fulfill the operation: account {account} needs {bytes} bytes on {needed} RSE(s) ({detail})");
-            }
-            return kept;
-        }
-    }
-
-    /// <summary>The RSEs the expression allows now, with weights; write-blocked ones dropped unless the rule ignores availability.</summary>
-    private static async Task<List<RseCandidate>> Candidates(DbConnection c, DbTransaction tx, Rule rule, IReadOnlyList<RseFacts> facts)
-    {
-        var names = RseExpression.Parse(rule.RseExpression).Evaluate(facts).ToHashSet();
-        var rses = facts.Where(r => names.Contains(r.Name)).ToList();
-        if (!rule.IgnoreAvailability) rses = rses.Where(r => r.Properties["availability_write"] == "true").ToList();
-        if (rses.Count == 0) throw new FerryException("RSEWriteBlocked", 500, $"Every RSE selected by '{rule.RseExpression}' is blocked for writes");
-        var room = (await c.QueryAsync<(string RseId, long Room)>("""
+    /// <summary>Bytes each RSE can still take: the free space its storage last reported, less its MinFreeSpace limit.</summary>
+    private static async Task<Dictionary<string, long>> Room(DbConnection c, DbTransaction tx) =>
+        (await c.QueryAsync<(string RseId, long Room)>("""
             SELECT f.rse_id, f.free_bytes - COALESCE((SELECT value FROM rse_limits l WHERE l.rse_id=f.rse_id AND l.name='MinFreeSpace'), 0)
             FROM rse_free_space f
             """, transaction: tx)).ToDictionary(x => x.RseId, x => x.Room);
-        var result = new List<RseCandidate>();
-        foreach (var r in rses)
+
+    /// <summary>
+    /// Whether the plan needs the account's quotas: not for admins or rules that ignore account limits, and not when every
+    /// file already has its copies and no lock is to move (a re-evaluation of a placed rule reads no quota).
+    /// </summary>
+    private static async Task<bool> NeedsQuota(DbConnection c, DbTransaction tx, Rule rule, List<GroupFile> files, List<ReplicaLock> locks,
+        Dictionary<(string Scope, string Name), HashSet<string>> failed)
+    {
+        if (rule.IgnoreAccountLimit || files.Count == 0) return false;
+        if (failed.Count == 0)
         {
-            double weight = 1;
-            if (rule.Weight is { } attr)
-            {
-                var raw = r.Attributes.GetValueOrDefault(attr);
-                if (raw is null) continue;
-                if (!double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out weight))
-                    throw new FerryException("InvalidRuleWeight", 409, $"RSE {r.Name} has a non-numeric weight attribute {attr}='{raw}'");
-            }
-            var id = r.Properties["id"]!;
-            result.Add(new RseCandidate(id, weight, 0, room.TryGetValue(id, out var left) ? left : null, r.Name));
+            var counts = locks.GroupBy(l => (l.Scope, l.Name)).ToDictionary(g => g.Key, g => g.Count());
+            if (files.All(f => counts.GetValueOrDefault((f.Scope, f.Name)) >= rule.Copies)) return false;
         }
-        return result;
+        return await c.ExecuteScalarAsync<string?>("SELECT value FROM account_attrs WHERE account=@Account AND key='admin'", rule, tx) is not ("true" or "True");
     }
 
     /// <summary>Drops a lock; a replica left with no lock gets a tombstone (the epoch when the rule purges) so the reaper can take it.</summary>
@@ -226,12 +138,8 @@ internal static partial class RuleReconciler
     {
         var sources = await Transfers.TransferCatalog.Sources(c, tx, scope, name, destRseId);
         if (sources.Count == 0 || rule.SourceReplicaExpression is null) return sources.Count > 0;
-        try
-        {
-            var allowed = RseExpression.Parse(rule.SourceReplicaExpression).Evaluate(await RseCatalog.Facts(c, tx)).ToHashSet();
-            return sources.Any(s => allowed.Contains(s.Rse));
-        }
-        catch (FerryException) { return false; }
+        var allowed = RulePlanner.AllowedSources(rule, await RseCatalog.Facts(c, tx))!;
+        return sources.Any(s => allowed.Contains(s.Rse));
     }
 
     /// <summary>A replica became AVAILABLE: locks on it are OK now, and rules stuck on this file elsewhere get another look.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ferry.Functional.Tests.Infrastructure;
+namespace Ferry.Tests.Shared;
 
 /// <summary>
 /// Which catalogue the servers under test use. By default each has its embedded SQLite file; with

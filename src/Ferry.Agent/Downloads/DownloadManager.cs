@@ -6,7 +6,7 @@ using Ferry.Agent.Logs;
 using Ferry.Agent.Server;
 using Ferry.Agent.State;
 using Ferry.Client.Http;
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 
 namespace Ferry.Cli.Commands;
 

@@ -17,16 +17,17 @@ public sealed class DependencyRulesTests
         ["Storage"] = ["Core"],
         ["Engine"] = ["Catalog", "Storage"],
         ["Server"] = ["Engine"],
-        ["Client"] = ["Core", "Storage"],
-        ["Agent"] = ["Client"],
+        ["Client"] = ["Core"],
+        ["Transfer"] = ["Client", "Storage"],
+        ["Agent"] = ["Client", "Transfer"],
         // Server only for the hosting commands below (server, worker, db).
-        ["Cli"] = ["Client", "Agent", "Server"],
+        ["Cli"] = ["Client", "Transfer", "Agent", "Server"],
     };
 
     /// <summary>
     /// Projects a project's code may name. Core is the shared vocabulary (identifiers, the dialect's records, errors) that
-    /// the SDK's API is written in, so naming it is going through the SDK. The agent and the CLI reach storage only
-    /// through Ferry.Client (its Transfer folder), never Ferry.Storage.
+    /// the SDK's API is written in, so naming it is going through the SDK. The SDK (Ferry.Client) has no storage access;
+    /// Ferry.Transfer (download, upload) has, and the agent and the CLI reach storage only through it, never Ferry.Storage.
     /// </summary>
     private static readonly Dictionary<string, string[]> Uses = new()
     {
@@ -35,9 +36,10 @@ public sealed class DependencyRulesTests
         ["Storage"] = ["Core"],
         ["Engine"] = ["Core", "Catalog", "Storage"],
         ["Server"] = ["Core", "Catalog", "Storage", "Engine"],
-        ["Client"] = ["Core", "Storage"],
-        ["Agent"] = ["Core", "Client"],
-        ["Cli"] = ["Core", "Client", "Agent"],
+        ["Client"] = ["Core"],
+        ["Transfer"] = ["Core", "Client", "Storage"],
+        ["Agent"] = ["Core", "Client", "Transfer"],
+        ["Cli"] = ["Core", "Client", "Transfer", "Agent"],
     };
 
     /// <summary>The only CLI files that reach past the SDK: the commands that host the server side in this process.</summary>

@@ -11,7 +11,7 @@ namespace Ferry.Core.Tests.Architecture;
 /// </summary>
 internal sealed partial class SourceReferences
 {
-    public static readonly IReadOnlyList<string> Projects = ["Core", "Catalog", "Storage", "Engine", "Server", "Client", "Agent", "Cli"];
+    public static readonly IReadOnlyList<string> Projects = ["Core", "Catalog", "Storage", "Engine", "Server", "Client", "Transfer", "Agent", "Cli"];
 
     /// <summary>Every namespace declared under src, and the types declared directly in a project's root namespace.</summary>
     private readonly HashSet<string> _known;
@@ -107,10 +107,10 @@ internal sealed partial class SourceReferences
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"(?<![\w.])Ferry\.(Core|Catalog|Storage|Engine|Server|Client|Agent|Cli)\b")]
+    [GeneratedRegex(@"(?<![\w.])Ferry\.(Core|Catalog|Storage|Engine|Server|Client|Transfer|Agent|Cli)\b")]
     private static partial Regex Qualified();
 
-    [GeneratedRegex(@"(?<![\w.])(Core|Catalog|Storage|Engine|Server|Client|Agent|Cli)\.([A-Za-z_]\w*)")]
+    [GeneratedRegex(@"(?<![\w.])(Core|Catalog|Storage|Engine|Server|Client|Transfer|Agent|Cli)\.([A-Za-z_]\w*)")]
     private static partial Regex Relative();
 
     [GeneratedRegex(@"^\s*namespace\s+([\w.]+)", RegexOptions.Multiline)]

@@ -6,7 +6,7 @@ using Ferry.Client.Settings;
 using Ferry.Storage;
 using Ferry.Storage.Credentials;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 /// <summary>An RSE's protocol chosen for one operation on the client side, and the backend that speaks it.</summary>
 public sealed record ClientEndpoint(string Rse, IStorageBackend Backend, string Scheme, string Hostname, int Port, string Prefix)

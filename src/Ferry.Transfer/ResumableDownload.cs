@@ -4,7 +4,7 @@ using Ferry.Core.Errors;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 public enum ResumableOutcome { AlreadyPresent, Downloaded, Resumed }
 

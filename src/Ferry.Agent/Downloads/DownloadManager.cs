@@ -6,10 +6,9 @@ using Ferry.Agent.Logs;
 using Ferry.Agent.Server;
 using Ferry.Agent.State;
 using Ferry.Client.Http;
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
-using Ferry.Storage.Verification;
 
 namespace Ferry.Agent.Downloads;
 
@@ -96,7 +95,7 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
             {
                 var path = layout.Absolute(f.Path);
                 File.Delete(path);
-                File.Delete(path + VerifiedCopy.TempSuffix);
+                File.Delete(path + ResumableDownload.PartSuffix);
             }
             layout.PruneEmpty(DidRef.Parse(d));
         }
@@ -184,7 +183,7 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
 
     private long PartBytes(FileRow f)
     {
-        var part = new FileInfo(layout.Absolute(f.Path) + VerifiedCopy.TempSuffix);
+        var part = new FileInfo(layout.Absolute(f.Path) + ResumableDownload.PartSuffix);
         return part.Exists ? Math.Min(part.Length, f.Bytes) : 0;
     }
 
@@ -202,7 +201,7 @@ public sealed class DownloadManager(AgentStore store, Listings listings, ServerL
             {
                 var endpoint = await EndpointAsync(rse, ct);
                 if (!pfn.StartsWith(endpoint.Scheme + "://", StringComparison.Ordinal)) continue;
-                var download = new ResumableDownload(layout.Absolute(f.Path), new ExpectedChecksums(f.Bytes, f.Adler32, null));
+                var download = new ResumableDownload(layout.Absolute(f.Path), f.Bytes, f.Adler32);
                 var progress = new Callback(n => { reported += n; job.AddBytes(n); });
                 var started = time.GetUtcNow();
                 var result = await download.RunAsync(endpoint.Backend, pfn, progress,

@@ -1,4 +1,4 @@
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Ferry.Storage;
+using Ferry.Transfer;
 
 namespace Ferry.Cli.Commands;
 
@@ -10,7 +10,7 @@ internal static class RseProtocolCommands
     public static Command BuildAdd()
     {
         var rse = new Argument<string>("rse");
-        var scheme = new Argument<string>("scheme") { Description = $"One of: {string.Join(", ", StorageRegistry.Schemes)}" };
+        var scheme = new Argument<string>("scheme") { Description = $"One of: {string.Join(", ", RseAccess.Schemes)}" };
         var hostname = new Option<string>("--hostname") { DefaultValueFactory = _ => "localhost" };
         var port = new Option<int>("--port") { DefaultValueFactory = _ => 0 };
         var prefix = new Option<string>("--prefix") { Required = true, Description = "Path under which the RSE's files live (S3: /bucket/path/)" };
@@ -21,7 +21,7 @@ internal static class RseProtocolCommands
         cmd.SetAction(async (pr, ct) =>
         {
             var s = pr.GetValue(scheme)!;
-            if (!StorageRegistry.Supports(s)) throw new UsageException($"unknown scheme '{s}': use one of {string.Join(", ", StorageRegistry.Schemes)}");
+            if (!RseAccess.Speaks(s)) throw new UsageException($"unknown scheme '{s}': use one of {string.Join(", ", RseAccess.Schemes)}");
             var p = pr.GetValue(priority);
             var write = pr.GetValue(readOnly) ? 0 : p;
             JsonObject Domain() => new() { ["read"] = p, ["write"] = write, ["delete"] = write };

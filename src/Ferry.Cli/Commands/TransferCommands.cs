@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ferry.Cli.Output;
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Spectre.Console;
 
 namespace Ferry.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Ferry.Cli.Output;
-using Ferry.Client.Transfer;
-using Ferry.Client.Transfer.Upload;
+using Ferry.Transfer;
+using Ferry.Transfer.Upload;
 using Ferry.Core.Identifiers;
 using Spectre.Console;
 

@@ -100,22 +100,4 @@ internal static class SitePolicyEndpoints
     private static RetentionCatalog Retention(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RetentionCatalog>();
 
     private static ILogger Log(HttpContext ctx) => ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Site");
-
-    /// <summary>The policy services and the subscriber daemon, for the host to add in one line.</summary>
-    public static IServiceCollection AddSitePolicies(this IServiceCollection services, bool runDaemons)
-    {
-        services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
-        // Ages and recorded accesses through the test clock hook (FERRY_TEST_CLOCK_FILE), the real clock when it is not set.
-        services.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
-            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(sp => new Catalog.Replicas.AccessCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(),
-            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton<Catalog.Dids.DidFileSet>();
-        services.AddSingleton<StagingCatalog>();
-        services.AddSingleton<StalledTransfers>();
-        services.AddSingleton<Catalog.Replicas.ChecksumAuditQueue>();
-        services.AddSingleton<Engine.Site.ChecksumAudit>();
-        if (runDaemons) services.AddHostedService<Engine.Daemons.Subscriber>();
-        return services;
-    }
 }

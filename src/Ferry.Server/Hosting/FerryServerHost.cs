@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Db;
 using Ferry.Catalog.Dids;
+using Ferry.Catalog.Hosting;
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
@@ -10,8 +11,7 @@ using Ferry.Catalog.Transfers;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Engine;
-using Ferry.Engine.Daemons;
-using Ferry.Engine.Storage;
+using Ferry.Engine.Hosting;
 using Ferry.Server.Endpoints;
 using Ferry.Server.Http;
 using Ferry.Server.Ui;
@@ -65,25 +65,10 @@ public static class FerryServerHost
             // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
             k.Limits.MaxResponseBufferSize = 1 << 20;
         });
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer<Http.RucioDateSchema>().AddDocumentTransformer<Http.DidRoutesDocument>());
-        // The OpenAPI schemas spell properties as the wire does (snake_case), like Wire.Options, and numbers are numbers.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
-        });
         var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
-        builder.Services.AddFerryCatalogue(home, catalog, options.Engine);
-        builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
-        builder.Services.AddSitePolicies(options.Engine.RunDaemons);
-        builder.Services.AddFerrySecurity(options.Security);
-        Metrics.MetricsEndpoints.AddFerryMetrics(builder.Services);
-        if (options.Engine.RunDaemons)
-        {
-            builder.Services.AddHostedService<Judge>();
-            builder.Services.AddHostedService<Conveyor>();
-            builder.Services.AddHostedService<Reaper>();
-        }
+        // The same catalogue and engine parts as `ferry worker`, then the HTTP ones; the daemons unless --no-daemons.
+        builder.Services.AddFerryCatalog(catalog).AddFerryEngine(home, options.Engine).AddFerryServer(options.Security);
+        if (options.Engine.RunDaemons) builder.Services.AddFerryDaemons(EngineServices.Daemons);
 
         var app = builder.Build();
         Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);

@@ -17,7 +17,6 @@ public static class MetricsEndpoints
     public static IServiceCollection AddFerryMetrics(this IServiceCollection services)
     {
         services.AddSingleton(_ => new PrometheusExporter(PrometheusExporter.FerryMeters));
-        services.AddSingleton<CatalogProbe>();
         services.AddSingleton<QueueDepths>();
         return services;
     }

@@ -1,6 +1,4 @@
 using System.Threading.RateLimiting;
-using Ferry.Catalog.Accounts;
-using Ferry.Catalog.Audit;
 using Ferry.Server.Http;
 using Ferry.Server.Security.X509;
 using Microsoft.AspNetCore.Builder;
@@ -12,12 +10,10 @@ namespace Ferry.Server.Security;
 
 public static class SecurityServices
 {
-    /// <summary>Catalogues, validators and the rate limiter on /auth/* (per client address, fixed window, no queue).</summary>
+    /// <summary>Validators and the rate limiter on /auth/* (per client address, fixed window, no queue).</summary>
     public static IServiceCollection AddFerrySecurity(this IServiceCollection services, SecurityOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<IdentityCatalog>();
-        services.AddSingleton<AuditCatalog>();
         services.AddSingleton<TrustMaterial>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<OidcValidator>();

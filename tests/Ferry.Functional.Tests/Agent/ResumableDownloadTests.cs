@@ -1,4 +1,4 @@
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Ferry.Core.Checksums;
 using Ferry.Core.Errors;
 using Ferry.Functional.Tests.Infrastructure;

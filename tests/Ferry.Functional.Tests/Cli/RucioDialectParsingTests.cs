@@ -1,7 +1,7 @@
 using System.Net;
 using Ferry.Client.Data;
 using Ferry.Client.Http;
-using Ferry.Client.Transfer.Upload;
+using Ferry.Transfer.Upload;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Selection;

@@ -34,7 +34,7 @@ public sealed class RemoteUploadTests
         Assert.Equal(0, totals.GetProperty("failed").GetInt32());
         Assert.Equal(800, totals.GetProperty("uploaded").GetInt32() + totals.GetProperty("already_present").GetInt32());
 
-        var expected = tree.Files.ToDictionary(x => Ferry.Client.Transfer.Upload.DidNames.Sanitize(x.Key), x => x.Value);
+        var expected = tree.Files.ToDictionary(x => Ferry.Transfer.Upload.DidNames.Sanitize(x.Key), x => x.Value);
         await UploadTree.AssertRegisteredAsync(api, "user.root", "remote", rse, expected);
         foreach (var (name, data) in expected.Take(60))
         {

@@ -33,7 +33,7 @@ public sealed class ResumeTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.True(totals.GetProperty("already_present").GetInt32() >= 600, totals.ToString());
         Assert.Equal(0, totals.GetProperty("failed").GetInt32());
 
-        var expected = tree.Files.ToDictionary(x => Ferry.Client.Transfer.Upload.DidNames.Sanitize(x.Key), x => x.Value);
+        var expected = tree.Files.ToDictionary(x => Ferry.Transfer.Upload.DidNames.Sanitize(x.Key), x => x.Value);
         await UploadTree.AssertRegisteredAsync(f.Api, "user.root", "resumed", "LOCAL", expected);
         // Exactly one copy of each file on the RSE, nothing left under a temporary name.
         var onDisk = UploadTree.OnDisk(Path.Combine(f.Server.Home, "rses", "LOCAL"));    // this class's server holds only this upload

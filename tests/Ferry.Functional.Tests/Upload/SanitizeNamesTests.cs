@@ -23,7 +23,7 @@ public sealed class SanitizeNamesTests(ServerFixture f) : IClassFixture<ServerFi
             // The summary keeps the original path beside the DID it became.
             var relative = Path.GetRelativePath(tree.Root, file.GetProperty("path").GetString()!);
             var name = file.GetProperty("name").GetString()!;
-            Assert.Equal(Ferry.Client.Transfer.Upload.DidNames.Sanitize(relative), name);
+            Assert.Equal(Ferry.Transfer.Upload.DidNames.Sanitize(relative), name);
             Assert.Equal(UploadTree.Adler(tree.Files[relative]), file.GetProperty("adler32").GetString());
             Assert.Equal("UPLOADED", file.GetProperty("status").GetString());
             byName[name] = tree.Files[relative];

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ferry.Client.Data;
-using Ferry.Client.Transfer;
+using Ferry.Transfer;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Selection;
 

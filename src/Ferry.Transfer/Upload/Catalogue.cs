@@ -3,7 +3,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 public enum NameFrom { Relative, Basename }
 

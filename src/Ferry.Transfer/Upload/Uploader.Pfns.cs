@@ -3,7 +3,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Paths;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>
 /// Where the bytes go is the server's to say: a Rucio server maps names with the RSE's lfn2pfn algorithm (its

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>One line of the journal. <c>event</c>: <c>run</c> (a run started), <c>copying</c> (bytes are about to be written
 /// to <c>pfn</c>), <c>copied</c> (they are there, verified, not yet registered), <c>done</c> (the file's outcome).</summary>

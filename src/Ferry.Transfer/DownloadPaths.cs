@@ -1,7 +1,7 @@
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 /// <summary>
 /// Where a download puts a DID's files, relative to the download directory, the way Rucio's download client places

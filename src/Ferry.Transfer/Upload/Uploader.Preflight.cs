@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>Checks made before any byte moves, so that a file that cannot be registered is never copied.</summary>
 public sealed partial class Uploader

@@ -6,7 +6,7 @@ using Ferry.Client.Settings;
 using Ferry.Storage;
 using Ferry.Storage.Credentials;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 /// <summary>An RSE's protocol chosen for one operation on the client side, and the backend that speaks it.</summary>
 public sealed record ClientEndpoint(string Rse, IStorageBackend Backend, string Scheme, string Hostname, int Port, string Prefix)
@@ -59,4 +59,9 @@ public static class RseAccess
         return spec.Scheme is "http" or "https" or "dav" or "davs" && server.Port == spec.Port
                && string.Equals(server.Host, spec.Hostname, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>The protocol schemes this SDK's storage access speaks (what `ferry rse add-protocol` accepts).</summary>
+    public static IReadOnlyList<string> Schemes => StorageRegistry.Schemes;
+
+    public static bool Speaks(string scheme) => StorageRegistry.Supports(scheme);
 }

@@ -2,7 +2,7 @@ using Ferry.Core.Errors;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>Moving bytes: one file per stream, retried on transient errors, never overwriting what the catalogue holds.</summary>
 public sealed partial class Uploader

@@ -4,7 +4,7 @@ using Ferry.Core.Errors;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 public enum ResumableOutcome { AlreadyPresent, Downloaded, Resumed }
 
@@ -32,8 +32,14 @@ public sealed partial class ResumableDownload
         _expected = expected;
     }
 
+    /// <summary>A download checked by size and adler32 (what the catalogue lists for a file).</summary>
+    public ResumableDownload(string finalPath, long? bytes, string? adler32) : this(finalPath, new ExpectedChecksums(bytes, adler32, null)) { }
+
     public string FinalPath => _final;
-    public string PartPath => _final + VerifiedCopy.TempSuffix;
+    /// <summary>What a file being downloaded is called until it is verified: its final name plus this.</summary>
+    public const string PartSuffix = VerifiedCopy.TempSuffix;
+
+    public string PartPath => _final + PartSuffix;
 
     /// <summary>Bytes already on disk for this file: the whole size when final, else what the .part holds.</summary>
     public long BytesOnDisk => File.Exists(_final) ? new FileInfo(_final).Length : File.Exists(PartPath) ? new FileInfo(PartPath).Length : 0;

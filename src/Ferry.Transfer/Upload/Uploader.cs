@@ -7,7 +7,7 @@ using Ferry.Core.Paths;
 using Ferry.Storage.Verification;
 using Polly;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>
 /// Bulk upload. For a catalogue of local files: one bulk look-up of what the catalogue already knows; permission and

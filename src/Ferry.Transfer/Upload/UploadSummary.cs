@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>What the run was asked to do, for the summary's header.</summary>
 public sealed record SummaryContext(string Scope, string Rse, string? TempRse, string? Dataset, string? Container, string? Journal, bool DryRun);

@@ -7,7 +7,7 @@ using Ferry.Core.Identifiers;
 using Ferry.Storage.Posix;
 using Ferry.Storage.Verification;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 public enum DownloadStatus { Downloaded, AlreadyPresent, Failed }
 

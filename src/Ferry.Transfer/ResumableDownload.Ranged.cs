@@ -6,7 +6,7 @@ using Ferry.Storage;
 using Ferry.Storage.Verification;
 using Microsoft.Win32.SafeHandles;
 
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 public sealed partial class ResumableDownload
 {

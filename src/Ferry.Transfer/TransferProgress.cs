@@ -1,4 +1,4 @@
-namespace Ferry.Client.Transfer;
+namespace Ferry.Transfer;
 
 /// <summary>Files and bytes finished so far, for progress bars.</summary>
 public readonly record struct TransferProgress(int Files, long Bytes);

@@ -3,7 +3,7 @@ using Ferry.Core.Errors;
 using Polly;
 using Polly.Retry;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>A permanent failure of one file, with its kind; never retried.</summary>
 public sealed class UploadFailure(ErrorKind kind, string message) : Exception(message)

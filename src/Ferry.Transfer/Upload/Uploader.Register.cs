@@ -5,7 +5,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Storage;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>Registration, attachment, rules and metadata: in bulk, hundreds of files per request, beside the copies.</summary>
 public sealed partial class Uploader

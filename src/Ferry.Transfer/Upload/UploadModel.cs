@@ -1,6 +1,6 @@
 using Ferry.Core.Identifiers;
 
-namespace Ferry.Client.Transfer.Upload;
+namespace Ferry.Transfer.Upload;
 
 /// <summary>One local file to upload: where it is, what it was when catalogued, and the DID it becomes.</summary>
 public sealed record CatalogueEntry(string LocalPath, string RelativePath, long Bytes, long MTimeMs, DidRef Did)

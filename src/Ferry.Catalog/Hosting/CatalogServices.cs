@@ -1,0 +1,62 @@
+using Ferry.Catalog.Accounts;
+using Ferry.Catalog.Audit;
+using Ferry.Catalog.Config;
+using Ferry.Catalog.Db;
+using Ferry.Catalog.Dids;
+using Ferry.Catalog.Messages;
+using Ferry.Catalog.Metrics;
+using Ferry.Catalog.Replicas;
+using Ferry.Catalog.Retention;
+using Ferry.Catalog.Rses;
+using Ferry.Catalog.Rules;
+using Ferry.Catalog.Selection;
+using Ferry.Catalog.Subscriptions;
+using Ferry.Catalog.Tasks;
+using Ferry.Catalog.Transfers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ferry.Catalog.Hosting;
+
+/// <summary>
+/// The catalogue's part of every Ferry process (`ferry server` and `ferry worker` alike): the store, the clock and
+/// every catalogue class. The engine (<c>AddFerryEngine</c>) and the HTTP server (<c>AddFerryServer</c>) add theirs on
+/// top; registering a class in one place is what keeps the two hosts from drifting apart again.
+/// </summary>
+public static class CatalogServices
+{
+    public static IServiceCollection AddFerryCatalog(this IServiceCollection s, ICatalogDatabase catalog)
+    {
+        // TryAdd: a host (or an in-process test host) that registered its own clock first keeps it.
+        s.TryAddSingleton(TimeProvider.System);
+        s.AddSingleton(catalog);
+        s.AddSingleton<AccountCatalog>();
+        s.AddSingleton<IdentityCatalog>();
+        s.AddSingleton<AuditCatalog>();
+        s.AddSingleton<QuotaCatalog>();
+        s.AddSingleton<RseCatalog>();
+        s.AddSingleton<DidCatalog>();
+        s.AddSingleton<DidFileSet>();
+        s.AddSingleton<ReplicaCatalog>();
+        s.AddSingleton<DatasetPlacements>();
+        s.AddSingleton<RseReplicaListing>();
+        s.AddSingleton<AccessCatalog>();
+        s.AddSingleton<ChecksumAuditQueue>();
+        s.AddSingleton<DeletionQueue>();
+        s.AddSingleton<RuleCatalog>();
+        s.AddSingleton<SelectionCatalog>();
+        s.AddSingleton<RequestListing>();
+        // Attempts and lease are the engine's to set (AddFerryEngine replaces this registration with its options).
+        s.AddSingleton<TransferCatalog>();
+        s.AddSingleton<StagingCatalog>();
+        s.AddSingleton<StalledTransfers>();
+        s.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton<SubscriptionCatalog>();
+        s.AddSingleton<TaskCatalog>();
+        s.AddSingleton<TaskQueue>();
+        s.AddSingleton<MessageCatalog>();
+        s.AddSingleton<ConfigCatalog>();
+        s.AddSingleton<CatalogProbe>();
+        return s;
+    }
+}

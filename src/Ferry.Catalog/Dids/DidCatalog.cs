@@ -280,62 +280,6 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
         return (await c.QueryAsync<Did>(sql.Append(" ORDER BY d.name LIMIT @limit").ToString(), args)).AsList();
     });
 
-    public Task<IReadOnlyDictionary<string, JsonElement>> MetaAsync(string scope, string name) => db.ReadAsync<IReadOnlyDictionary<string, JsonElement>>(async c =>
-    {
-        _ = await Find(c, null, scope, name) ?? throw FerryException.DidNotFound(scope, name);
-        return (await c.QueryAsync<(string Key, string Value)>("SELECT key, value FROM did_meta WHERE scope=@scope AND name=@name ORDER BY key", new { scope, name }))
-            .ToDictionary(m => m.Key, m => JsonDocument.Parse(m.Value).RootElement.Clone());
-    });
-
-    public Task SetMetaAsync(string scope, string name, IReadOnlyDictionary<string, JsonElement> meta) => db.WriteAsync(async (c, tx) =>
-    {
-        _ = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
-        await SetMeta(c, tx, scope, name, meta);
-        return 0;
-    });
-
-    /// <summary>Metadata for many DIDs in one transaction: all are set, or (a DID does not exist) none.</summary>
-    public Task SetMetaBulkAsync(IReadOnlyList<(string Scope, string Name, IReadOnlyDictionary<string, JsonElement> Meta)> items) => db.WriteAsync(async (c, tx) =>
-    {
-        foreach (var (scope, name, meta) in items)
-        {
-            _ = await Find(c, tx, scope, name) ?? throw FerryException.DidNotFound(scope, name);
-            await SetMeta(c, tx, scope, name, meta);
-        }
-        return items.Count;
-    });
-
-    public Task DeleteMetaAsync(string scope, string name, string key) => db.WriteAsync(async (c, tx) =>
-    {
-        var n = await c.ExecuteAsync("DELETE FROM did_meta WHERE scope=@scope AND name=@name AND key=@key", new { scope, name, key }, tx);
-        if (n == 0) throw FerryException.NotFound("KeyNotFound", $"'{scope}:{name}' has no metadata key '{key}'");
-        return n;
-    });
-
-    private async Task SetMeta(DbConnection c, DbTransaction tx, string scope, string name, IReadOnlyDictionary<string, JsonElement> meta)
-    {
-        foreach (var (key, value) in meta)
-        {
-            if (string.IsNullOrEmpty(key) || key.Length > 255) throw FerryException.Invalid("Metadata keys are 1-255 characters");
-            switch (key)
-            {
-                case "events" when value.ValueKind == JsonValueKind.Number:
-                    if (!value.TryGetInt64(out var events) || events < 0) throw FerryException.Invalid($"'events' must be a whole number from 0 up, got {value.GetRawText()}");
-                    await c.ExecuteAsync("UPDATE dids SET events=@v WHERE scope=@scope AND name=@name", new { v = events, scope, name }, tx);
-                    continue;
-                case "guid" when value.ValueKind == JsonValueKind.String:
-                    await c.ExecuteAsync("UPDATE dids SET guid=@v WHERE scope=@scope AND name=@name", new { v = value.GetString()!.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), scope, name }, tx);
-                    continue;
-                case "lifetime":
-                    DateTimeOffset? expires = value.ValueKind == JsonValueKind.Number ? clock.GetUtcNow().AddSeconds(value.GetDouble()) : null;
-                    await c.ExecuteAsync("UPDATE dids SET expired_at=@expires WHERE scope=@scope AND name=@name", new { expires, scope, name }, tx);
-                    continue;
-            }
-            await c.ExecuteAsync("INSERT INTO did_meta(scope,name,key,value) VALUES (@scope,@name,@key,@value) ON CONFLICT(scope,name,key) DO UPDATE SET value=excluded.value",
-                new { scope, name, key, value = value.GetRawText() }, tx);
-        }
-    }
-
     /// <summary>Rules on this DID and on every collection above it must look again at their file set.</summary>
     internal static async Task MarkRulesForEvaluation(DbConnection c, DbTransaction tx, string scope, string name)
     {

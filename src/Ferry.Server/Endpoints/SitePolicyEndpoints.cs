@@ -105,11 +105,8 @@ internal static class SitePolicyEndpoints
     public static IServiceCollection AddSitePolicies(this IServiceCollection services, bool runDaemons)
     {
         services.AddSingleton<Catalog.Subscriptions.SubscriptionCatalog>();
-        // Ages and recorded accesses through the test clock hook (FERRY_TEST_CLOCK_FILE), the real clock when it is not set.
-        services.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
-            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(sp => new Catalog.Replicas.AccessCatalog(sp.GetRequiredService<Catalog.Db.ICatalogDatabase>(),
-            Hosting.TestClock.For(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<RetentionCatalog>();
+        services.AddSingleton<Catalog.Replicas.AccessCatalog>();
         services.AddSingleton<Catalog.Dids.DidFileSet>();
         services.AddSingleton<StagingCatalog>();
         services.AddSingleton<StalledTransfers>();

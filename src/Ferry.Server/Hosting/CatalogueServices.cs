@@ -20,9 +20,12 @@ namespace Ferry.Server.Hosting;
 /// </summary>
 public static class CatalogueServices
 {
-    public static IServiceCollection AddFerryCatalogue(this IServiceCollection s, string home, ICatalogDatabase catalog, EngineOptions engine)
+    /// <summary>The clock and the Random come from the host's caller (a test passes a fake clock), registered once here.</summary>
+    public static IServiceCollection AddFerryCatalogue(this IServiceCollection s, string home, ICatalogDatabase catalog, EngineOptions engine,
+        TimeProvider clock, Random random)
     {
-        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(clock);
+        s.AddSingleton(random);
         s.AddSingleton(catalog);
         s.AddSingleton<AccountCatalog>();
         s.AddSingleton<QuotaCatalog>();
@@ -33,7 +36,7 @@ public static class CatalogueServices
         s.AddSingleton<DatasetPlacements>();
         s.AddSingleton<RuleCatalog>();
         s.AddSingleton<Ferry.Catalog.Selection.SelectionCatalog>();
-        s.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
+        s.AddSingleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Random>())
             { MaxAttempts = engine.TransferAttempts, Lease = engine.TransferLease });
         s.AddSingleton<DeletionQueue>();
         s.AddSingleton<Ferry.Catalog.Messages.MessageCatalog>();

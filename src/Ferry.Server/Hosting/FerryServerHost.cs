@@ -7,6 +7,7 @@ using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Transfers;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Engine;
@@ -28,11 +29,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Hosting;
 
-/// <summary>How to start a server: the data directory and the address to listen on (127.0.0.1 by default).</summary>
+/// <summary>
+/// How to start a server: the data directory and the address to listen on (127.0.0.1 by default), and what the caller
+/// hands in — its settings, clock and chance — so that a test can run a server in its own process on a fake clock.
+/// </summary>
 public sealed record ServerOptions(string Home, string Listen)
 {
-    public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment();
+    /// <summary>The FERRY_* settings: the process's for `ferry server`, a test's own for an in-process server.</summary>
+    public FerryEnvironment Environment { get; init; } = FerryEnvironment.Process;
+    public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment(FerryEnvironment.Process);
     public Security.SecurityOptions Security { get; init; } = Ferry.Server.Security.SecurityOptions.FromEnvironment();
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    public required Random Random { get; init; }
 }
 
 public static class FerryServerHost
@@ -72,8 +80,8 @@ public static class FerryServerHost
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
-        var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
-        builder.Services.AddFerryCatalogue(home, catalog, options.Engine);
+        var catalog = CatalogStore.Open(home, options.Environment.Get, options.Random);
+        builder.Services.AddFerryCatalogue(home, catalog, options.Engine, options.Clock, options.Random);
         builder.Services.AddFerryTasks(home, options.Engine.RunDaemons);
         builder.Services.AddSitePolicies(options.Engine.RunDaemons);
         builder.Services.AddFerrySecurity(options.Security);
@@ -87,7 +95,7 @@ public static class FerryServerHost
 
         var app = builder.Build();
         Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);
-        await BootstrapAsync(app.Services, home, app.Logger);
+        await BootstrapAsync(app.Services, home, options.Environment, app.Logger);
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseFerryUi();
@@ -148,12 +156,12 @@ public static class FerryServerHost
         File.Delete(Path.Combine(home, "server.json"));
     }
 
-    private static async Task BootstrapAsync(IServiceProvider services, string home, ILogger logger)
+    private static async Task BootstrapAsync(IServiceProvider services, string home, FerryEnvironment env, ILogger logger)
     {
         var accounts = services.GetRequiredService<AccountCatalog>();
         if (await accounts.FindAsync("root") is null)
         {
-            var password = Environment.GetEnvironmentVariable("FERRY_ROOT_PASSWORD");
+            var password = env.Get("FERRY_ROOT_PASSWORD");
             if (string.IsNullOrEmpty(password))
             {
                 password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');

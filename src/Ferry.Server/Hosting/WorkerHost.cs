@@ -5,6 +5,7 @@ using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Transfers;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Engine;
 using Ferry.Engine.Daemons;
@@ -36,7 +37,7 @@ public static class WorkerHost
         return names;
     }
 
-    public static async Task RunAsync(string home, IReadOnlyList<string> daemons, EngineOptions engine, CancellationToken ct)
+    public static async Task RunAsync(string home, IReadOnlyList<string> daemons, EngineOptions engine, FerryEnvironment env, Random random, CancellationToken ct)
     {
         Directory.CreateDirectory(home);
         home = Path.GetFullPath(home);
@@ -44,9 +45,9 @@ public static class WorkerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
+        var catalog = CatalogStore.Open(home, env.Get, random);
         var s = builder.Services;
-        s.AddFerryCatalogue(home, catalog, engine);
+        s.AddFerryCatalogue(home, catalog, engine, TimeProvider.System, random);
         s.AddFerryTasks(home, daemons.Contains("tasks"));
         s.AddSitePolicies(daemons.Contains("subscriber"));
         if (daemons.Contains("judge")) s.AddHostedService<Judge>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Ferry.Client.Http;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Paths;
@@ -38,10 +39,9 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
     private readonly List<string> _warnings = [];
     private readonly List<string> _errors = [];
 
-    private static readonly int Registrars = int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_REGISTRARS"), out var n) && n > 0 ? n : 3;
+    private static int Registrars => FerryEnvironment.Process.Int("FERRY_UPLOAD_REGISTRARS", 3);
 
-    private static int RetriesFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_RETRIES"), out var n) && n >= 0 ? n : 5;
+    private static int RetriesFromEnvironment() => FerryEnvironment.Process.Int("FERRY_UPLOAD_RETRIES", 5, min: 0);
 
     public async Task<UploadReport> RunAsync(IReadOnlyList<CatalogueEntry> entries, UploadOptions options, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {

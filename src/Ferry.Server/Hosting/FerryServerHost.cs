@@ -37,8 +37,8 @@ public sealed record ServerOptions(string Home, string Listen)
 {
     /// <summary>The FERRY_* settings: the process's for `ferry server`, a test's own for an in-process server.</summary>
     public FerryEnvironment Environment { get; init; } = FerryEnvironment.Process;
-    public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment(FerryEnvironment.Process);
-    public Security.SecurityOptions Security { get; init; } = Ferry.Server.Security.SecurityOptions.FromEnvironment();
+    public required EngineOptions Engine { get; init; }
+    public required Security.SecurityOptions Security { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public required Random Random { get; init; }
 }

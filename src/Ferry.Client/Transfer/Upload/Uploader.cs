@@ -39,7 +39,8 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
     private readonly List<string> _warnings = [];
     private readonly List<string> _errors = [];
 
-    private static int Registrars => FerryEnvironment.Process.Int("FERRY_UPLOAD_REGISTRARS", 3);
+    // Read when the uploader is made, so a malformed value stops the upload before any copy starts.
+    private readonly int _registrars = FerryEnvironment.Process.Int("FERRY_UPLOAD_REGISTRARS", 3);
 
     private static int RetriesFromEnvironment() => FerryEnvironment.Process.Int("FERRY_UPLOAD_RETRIES", 5, min: 0);
 
@@ -132,7 +133,7 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
         // Copies stop if the registrars die, rather than wait forever for room in the channel.
         using var copiesStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Several registrars: the server verifies one batch's bytes while it writes another's rows.
-        var registrars = Task.WhenAll(Enumerable.Range(0, Registrars).Select(_ => Task.Run(async () =>
+        var registrars = Task.WhenAll(Enumerable.Range(0, _registrars).Select(_ => Task.Run(async () =>
         {
             try { await RegisterLoopAsync(ready.Reader, ruled, ct); }
             catch { await copiesStop.CancelAsync(); throw; }

@@ -32,16 +32,16 @@ internal static class CatalogBench
         Directory.CreateDirectory(dir);
         var schema = $"bench_{Guid.NewGuid():N}";
         ICatalogDatabase db = store == "sqlite" ? new SqliteCatalogDatabase(Path.Combine(dir, "catalog.db"))
-            : new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}");
+            : new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}", Random.Shared);
         Console.WriteLine($"store: {CatalogStore.Describe(db)}; load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         try
         {
             var clock = TimeProvider.System;
             var accounts = new AccountCatalog(db, clock);
             var rses = new RseCatalog(db, clock);
-            var dids = new DidCatalog(db, clock);
+            var dids = new DidCatalog(db, clock, Random.Shared);
             var replicas = new ReplicaCatalog(db, dids, clock);
-            var rules = new RuleCatalog(db, clock);
+            var rules = new RuleCatalog(db, clock, Random.Shared);
             await accounts.BootstrapRootAsync("bench");
             await accounts.AddScopeAsync("bench", "root");
             foreach (var r in new[] { "SRC", "DST-1", "DST-2", "DST-3", "NOOP" }) await rses.AddAsync(r, new RseSettings());
@@ -108,7 +108,7 @@ internal static class CatalogBench
     private static async Task RegistrationFloorAsync(string store, int files, int perBatch)
     {
         var schema = $"bench_floor_{Guid.NewGuid():N}";
-        var db = new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}");
+        var db = new PostgresCatalogDatabase($"{store}{(store.Contains('?') ? '&' : '?')}schema={schema}", Random.Shared);
         try
         {
             var clock = TimeProvider.System;
@@ -170,7 +170,7 @@ internal static class CatalogBench
             await dids.AttachAsync("bench", ds, batch.Select(f => new ChildSpec("bench", f.Name)).ToList());
             await rules.AddAsync(new RuleSpec { Dids = [("bench", ds)], Account = "root", Copies = 1, RseExpression = "NOOP" });
         }
-        var queue = new TransferCatalog(db, clock);
+        var queue = new TransferCatalog(db, clock, Random.Shared);
         var done = 0;
         var cpu0 = ProcessCpu.Snapshot();
         var sw = Stopwatch.StartNew();

@@ -28,9 +28,9 @@ internal static class RuleBench
             var db = new SqliteCatalogDatabase(Path.Combine(dir, "catalog.db"));
             var accounts = new AccountCatalog(db, clock);
             var rses = new RseCatalog(db, clock);
-            var dids = new DidCatalog(db, clock);
+            var dids = new DidCatalog(db, clock, Random.Shared);
             var replicas = new ReplicaCatalog(db, dids, clock);
-            var rules = new RuleCatalog(db, clock);
+            var rules = new RuleCatalog(db, clock, Random.Shared);
             await accounts.BootstrapRootAsync("bench");
             await accounts.AddScopeAsync("bench", "root");
             foreach (var r in new[] { "SRC", "DST-1", "DST-2", "DST-3" }) await rses.AddAsync(r, new RseSettings());

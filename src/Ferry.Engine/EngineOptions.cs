@@ -1,3 +1,5 @@
+using Ferry.Core.Configuration;
+
 namespace Ferry.Engine;
 
 /// <summary>How eagerly the daemons work. The defaults suit the embedded single-machine server.</summary>
@@ -31,23 +33,23 @@ public sealed record EngineOptions
     public TimeSpan TransferTimeout(long? bytes) => TransferTimeoutBase + TimeSpan.FromSeconds((bytes ?? 0) / (double)MinimumRate);
 
     /// <summary>
-    /// Defaults, overridden by FERRY_STUCK_RETRY_SECONDS, FERRY_TRANSFER_ATTEMPTS, FERRY_CONVEYOR_PARALLELISM,
-    /// FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT, FERRY_TRANSFER_TIMEOUT_SECONDS and FERRY_TRANSFER_LEASE_SECONDS.
+    /// Defaults, overridden by FERRY_STAGING_LIFETIME_SECONDS, FERRY_STUCK_RETRY_SECONDS, FERRY_TRANSFER_ATTEMPTS,
+    /// FERRY_CONVEYOR_PARALLELISM, FERRY_PER_DESTINATION_LIMIT, FERRY_PER_LINK_LIMIT, FERRY_TRANSFER_TIMEOUT_SECONDS and
+    /// FERRY_TRANSFER_LEASE_SECONDS (whole numbers of at least 1; anything else stops the start with the variable's name).
     /// </summary>
-    public static EngineOptions FromEnvironment()
+    public static EngineOptions FromEnvironment(FerryEnvironment env)
     {
         var o = new EngineOptions();
-        if (Positive("FERRY_STAGING_LIFETIME_SECONDS") is { } staging) o = o with { StagingLifetime = TimeSpan.FromSeconds(staging) };
-        if (Positive("FERRY_STUCK_RETRY_SECONDS") is { } s) o = o with { StuckRetryAfter = TimeSpan.FromSeconds(s) };
-        if (Positive("FERRY_TRANSFER_ATTEMPTS") is { } a) o = o with { TransferAttempts = a };
-        if (Positive("FERRY_CONVEYOR_PARALLELISM") is { } p) o = o with { ConveyorParallelism = p };
-        if (Positive("FERRY_PER_DESTINATION_LIMIT") is { } d) o = o with { PerDestinationLimit = d };
-        if (Positive("FERRY_PER_LINK_LIMIT") is { } l) o = o with { PerLinkLimit = l };
-        if (Positive("FERRY_TRANSFER_TIMEOUT_SECONDS") is { } t) o = o with { TransferTimeoutBase = TimeSpan.FromSeconds(t) };
-        if (Positive("FERRY_TRANSFER_LEASE_SECONDS") is { } lease) o = o with { TransferLease = TimeSpan.FromSeconds(lease) };
-        return o;
+        return o with
+        {
+            StagingLifetime = env.Seconds("FERRY_STAGING_LIFETIME_SECONDS", o.StagingLifetime),
+            StuckRetryAfter = env.Seconds("FERRY_STUCK_RETRY_SECONDS", o.StuckRetryAfter),
+            TransferAttempts = env.Int("FERRY_TRANSFER_ATTEMPTS", o.TransferAttempts),
+            ConveyorParallelism = env.Int("FERRY_CONVEYOR_PARALLELISM", o.ConveyorParallelism),
+            PerDestinationLimit = env.Int("FERRY_PER_DESTINATION_LIMIT", o.PerDestinationLimit),
+            PerLinkLimit = env.Int("FERRY_PER_LINK_LIMIT", o.PerLinkLimit),
+            TransferTimeoutBase = env.Seconds("FERRY_TRANSFER_TIMEOUT_SECONDS", o.TransferTimeoutBase),
+            TransferLease = env.Seconds("FERRY_TRANSFER_LEASE_SECONDS", o.TransferLease),
+        };
     }
-
-    private static int? Positive(string variable) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), out var v) && v > 0 ? v : null;
 }

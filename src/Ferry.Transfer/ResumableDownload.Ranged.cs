@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Ferry.Core.Checksums;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Storage;
 using Ferry.Storage.Verification;
@@ -13,13 +14,23 @@ public sealed partial class ResumableDownload
     private const int RangeBlock = 1 << 20;
 
     /// <summary>Streams per large file (FERRY_RANGED_STREAMS, default 4; 1 turns ranged reads off).</summary>
-    public static int RangedStreams { get; set; } = EnvInt("FERRY_RANGED_STREAMS", 4);
+    public static int RangedStreams
+    {
+        get => _rangedStreams ??= FerryEnvironment.Process.Int("FERRY_RANGED_STREAMS", 4);
+        set => _rangedStreams = value;
+    }
 
     /// <summary>Files from this size on are read in ranges (FERRY_RANGED_MIN_BYTES, default 64 MiB).</summary>
-    public static long RangedMinBytes { get; set; } = EnvInt("FERRY_RANGED_MIN_BYTES", 64 << 20);
+    public static long RangedMinBytes
+    {
+        get => _rangedMinBytes ??= FerryEnvironment.Process.Long("FERRY_RANGED_MIN_BYTES", 64 << 20);
+        set => _rangedMinBytes = value;
+    }
 
-    private static int EnvInt(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+    // Read on first use rather than in a static initializer, so that a malformed value is a one-line error and not a
+    // TypeInitializationException.
+    private static int? _rangedStreams;
+    private static long? _rangedMinBytes;
 
     /// <summary>
     /// The file in <see cref="RangedStreams"/> contiguous ranges fetched at once, each written at its offset of the .part

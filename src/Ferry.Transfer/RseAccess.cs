@@ -1,4 +1,5 @@
 using Ferry.Client.Http;
+using Ferry.Core.Configuration;
 using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
@@ -16,8 +17,7 @@ public sealed record ClientEndpoint(string Rse, IStorageBackend Backend, string 
 
 public static class RseAccess
 {
-    private static readonly Lazy<RseCredentials> FileCredentials = new(() => new RseCredentials(ClientSettings.RseCredentialsPath(
-        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value))));
+    private static readonly Lazy<RseCredentials> FileCredentials = new(() => new RseCredentials(ClientSettings.RseCredentialsPath(FerryEnvironment.Process)));
 
     /// <summary>
     /// The supported protocol with the lowest non-zero priority for the operation (read/write/delete) over lan or wan.
@@ -43,7 +43,7 @@ public static class RseAccess
     }
 
     private static readonly string[]? AllowedSchemes =
-        Environment.GetEnvironmentVariable("FERRY_SCHEMES") is { Length: > 0 } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
+        FerryEnvironment.Process.Get("FERRY_SCHEMES") is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
 
     /// <summary>
     /// A scheme this client speaks and is allowed to use (FERRY_SCHEMES restricts it, like Rucio's --scheme); a posix

@@ -1,3 +1,5 @@
+using Ferry.Core.Configuration;
+
 namespace Ferry.Transfer;
 
 /// <summary>Files and bytes finished so far, for progress bars.</summary>
@@ -8,7 +10,7 @@ internal sealed class PhaseTimer
 {
     private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
     private readonly List<string> _marks = [];
-    private readonly bool _on = Environment.GetEnvironmentVariable("FERRY_TIMING") == "1";
+    private readonly bool _on = FerryEnvironment.Process.Flag("FERRY_TIMING");
 
     public void Mark(string phase)
     {

@@ -22,7 +22,7 @@ namespace Ferry.Agent.Hosting;
 /// <summary>Starts the agent: its state, its server link, its downloads and its HTTP API, until cancelled or SIGTERM.</summary>
 public static class AgentHost
 {
-    public static async Task RunAsync(AgentOptions options, ClientSettings settings, CancellationToken ct)
+    public static async Task RunAsync(AgentOptions options, ClientSettings settings, Random random, CancellationToken ct)
     {
         options.Validate();
         options = options with { Dir = Path.GetFullPath(options.Dir) };
@@ -33,7 +33,7 @@ public static class AgentHost
         var store = new AgentStore(Path.Combine(options.StateDir, "agent.db"));
         var log = new AgentLog(store, time);
         using var client = new FerryClient(settings);
-        var link = new ServerLink(client, time, options.RetryCap, log);
+        var link = new ServerLink(client, time, random, options.RetryCap, log);
         var listings = new Listings(store, link, log, time, options.ListingTtl, options.NegativeCacheTtl);
         var downloads = new DownloadManager(store, listings, link, new LocalLayout(options.Dir), log, time, options);
 

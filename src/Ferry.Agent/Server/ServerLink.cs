@@ -14,7 +14,7 @@ public sealed record LinkStatus(string Url, bool Reachable, int Failures, string
 /// reached marks the link down; every caller then waits on the same recovery, which probes with capped exponential
 /// backoff and releases them all when the server answers again. Nothing spins while the server is away.
 /// </summary>
-public sealed class ServerLink(FerryClient client, TimeProvider time, TimeSpan cap, AgentLog log)
+public sealed class ServerLink(FerryClient client, TimeProvider time, Random random, TimeSpan cap, AgentLog log)
 {
     private readonly Lock _lock = new();
     private Task? _recovery;
@@ -112,7 +112,7 @@ public sealed class ServerLink(FerryClient client, TimeProvider time, TimeSpan c
             lock (_lock)
             {
                 _failures++;
-                delay = Backoff.Delay(_failures, cap, Random.Shared.NextDouble());
+                delay = Backoff.Delay(_failures, cap, random.NextDouble());
                 _nextAttempt = time.GetUtcNow() + delay;
             }
             try { await Task.Delay(delay, time, _stopping); }

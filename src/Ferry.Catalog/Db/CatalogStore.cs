@@ -19,12 +19,13 @@ public static class CatalogStore
         return doc.RootElement.TryGetProperty("database", out var d) && d.GetString() is { Length: > 0 } s ? s : null;
     }
 
-    public static ICatalogDatabase Open(string home, Func<string, string?> env, bool migrate = true) => OpenLocation(Location(home, env), home, migrate);
+    public static ICatalogDatabase Open(string home, Func<string, string?> env, Random random, bool migrate = true) =>
+        OpenLocation(Location(home, env), home, random, migrate);
 
-    public static ICatalogDatabase OpenLocation(string? location, string home, bool migrate = true)
+    public static ICatalogDatabase OpenLocation(string? location, string home, Random random, bool migrate = true)
     {
         if (location is null || location.Equals("sqlite", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(Path.Combine(home, "catalog.db"), migrate);
-        if (PostgresUrl.IsPostgres(location)) return new PostgresCatalogDatabase(location, migrate);
+        if (PostgresUrl.IsPostgres(location)) return new PostgresCatalogDatabase(location, random, migrate);
         if (location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return new SqliteCatalogDatabase(location["sqlite:".Length..], migrate);
         throw new ArgumentException($"FERRY_DATABASE '{PostgresUrl.Redact(location)}' is neither a postgres:// URL, a Host=… connection string nor sqlite:PATH");
     }

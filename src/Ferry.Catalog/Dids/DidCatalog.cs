@@ -26,7 +26,7 @@ public sealed record ContentEntry
 public sealed record CollectionSpec(string Scope, string Name, DidType Type, string Account, long? LifetimeSeconds,
     IReadOnlyDictionary<string, JsonElement>? Meta, IReadOnlyList<ChildSpec> Children, IReadOnlyList<Rules.RuleSpec> Rules);
 
-public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
     public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
 
@@ -66,7 +66,7 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock)
             {
                 await InsertCollection(c, tx, s.Scope, s.Name, s.Type, s.Account, s.LifetimeSeconds, s.Meta);
                 if (s.Children.Count > 0) await Attach(c, tx, s.Scope, s.Name, s.Children, ignoreDuplicate: false);
-                foreach (var rule in s.Rules) await Rules.RuleCatalog.Add(c, tx, rule, clock.GetUtcNow());
+                foreach (var rule in s.Rules) await Rules.RuleCatalog.Add(c, tx, rule, clock.GetUtcNow(), random);
             }
             return 0;
         });

@@ -25,10 +25,12 @@ namespace Ferry.Catalog.Hosting;
 /// </summary>
 public static class CatalogServices
 {
-    public static IServiceCollection AddFerryCatalog(this IServiceCollection s, ICatalogDatabase catalog)
+    /// <param name="clock">The process's clock: <c>TimeProvider.System</c>, or a test's fake one.</param>
+    /// <param name="random">The process's one source of chance (placement, jitter, sampling), from the composition root.</param>
+    public static IServiceCollection AddFerryCatalog(this IServiceCollection s, ICatalogDatabase catalog, TimeProvider clock, Random random)
     {
-        // TryAdd: a host (or an in-process test host) that registered its own clock first keeps it.
-        s.TryAddSingleton(TimeProvider.System);
+        s.AddSingleton(clock);
+        s.AddSingleton(random);
         s.AddSingleton(catalog);
         s.AddSingleton<AccountCatalog>();
         s.AddSingleton<IdentityCatalog>();
@@ -50,7 +52,7 @@ public static class CatalogServices
         s.AddSingleton<TransferCatalog>();
         s.AddSingleton<StagingCatalog>();
         s.AddSingleton<StalledTransfers>();
-        s.AddSingleton(sp => new RetentionCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton<RetentionCatalog>();
         s.AddSingleton<SubscriptionCatalog>();
         s.AddSingleton<TaskCatalog>();
         s.AddSingleton<TaskQueue>();

@@ -17,13 +17,10 @@ public sealed record RetentionItem(string Scope, string Name, long Bytes, bool D
 /// Retention per RSE: the site's copy goes only when enough verified copies exist elsewhere and it is old enough.
 /// Deleting means a tombstone now, decided and written in one transaction, so two RSEs' policies never both count on
 /// each other's copy (a tombstoned copy no longer counts as verified elsewhere); the reaper then removes the bytes.
-/// Ages are read from <paramref name="ages"/> (the server's clock; a test may run it ahead), everything written
-/// (tombstones, policy times) from <paramref name="clock"/>.
+/// Ages are read from the server's clock (a test runs the server on a fake one and moves it).
 /// </summary>
-public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock, TimeProvider ages)
+public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock)
 {
-    public RetentionCatalog(ICatalogDatabase db, TimeProvider clock) : this(db, clock, clock) { }
-
     private sealed record PolicyRow(string RseId, long MinCopies, long MinAgeSeconds, string AgeBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     // Enums as long: Dapper matches a record's constructor by exact column types. Since: what the age counts from.
@@ -65,7 +62,7 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock, Ti
     public Task<IReadOnlyList<RetentionItem>> PlanAsync(string rse, int limit, IReadOnlySet<(string Scope, string Name)>? only = null) => db.ReadAsync(async c =>
     {
         var (policy, rseId) = await Policy(c, null, rse);
-        return Decide(policy, await Replicas(c, null, rseId, policy.AgeBy, limit, only), ages.GetUtcNow());
+        return Decide(policy, await Replicas(c, null, rseId, policy.AgeBy, limit, only), clock.GetUtcNow());
     });
 
     /// <summary>Decides again and tombstones what may go, in one transaction; returns what was scheduled for deletion.</summary>
@@ -73,7 +70,7 @@ public sealed class RetentionCatalog(ICatalogDatabase db, TimeProvider clock, Ti
     {
         var (policy, rseId) = await Policy(c, tx, rse);
         var now = clock.GetUtcNow();
-        var age = ages.GetUtcNow();
+        var age = clock.GetUtcNow();
         var gone = new List<RetentionItem>();
         // One replica at a time, with its copies counted afresh: deleting one file's copy here never changes another's
         // count, but a count read before an earlier tombstone in this transaction would be stale for the same file.

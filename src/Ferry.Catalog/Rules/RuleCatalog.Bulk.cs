@@ -79,7 +79,7 @@ public sealed partial class RuleCatalog
             try
             {
                 await Insert(c, tx, rule);
-                await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
+                await RuleReconciler.Apply(c, tx, rule, now, random, strict: true, facts);
                 await tx.ReleaseAsync("one_rule");
                 results.Add(Result(Planned(DataOutcome.Create, dryRun), dryRun ? null : rule.Id));
             }

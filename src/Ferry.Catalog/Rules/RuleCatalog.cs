@@ -65,7 +65,7 @@ public sealed record RuleHistoryEntry
 public sealed record RuleFilter(string? Account = null, string? Scope = null, string? Name = null, RuleState? State = null, string? RseExpression = null,
     string? SubscriptionId = null);
 
-public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
     public static readonly string[] Activities =
     [
@@ -75,10 +75,10 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
     ];
 
     /// <summary>Validates, inserts and applies the rules in one transaction; returns their ids.</summary>
-    public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync((c, tx) => Add(c, tx, spec, clock.GetUtcNow()));
+    public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync((c, tx) => Add(c, tx, spec, clock.GetUtcNow(), random));
 
     /// <summary>The same as <see cref="AddAsync"/> inside a caller's transaction (subscriptions add several rules at once).</summary>
-    internal static async Task<IReadOnlyList<string>> Add(DbConnection c, DbTransaction tx, RuleSpec spec, DateTimeOffset now)
+    internal static async Task<IReadOnlyList<string>> Add(DbConnection c, DbTransaction tx, RuleSpec spec, DateTimeOffset now, Random random)
     {
         Validate(spec);
         // The owner is a foreign key: an account that does not exist is the caller's mistake, not a constraint failure.
@@ -100,7 +100,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             if (duplicate > 0) throw FerryException.Conflict("DuplicateRule", $"A rule for {scope}:{name} with account {spec.Account}, expression '{spec.RseExpression}' and {spec.Copies} copies already exists");
             var rule = NewRule(spec, did, now);
             await Insert(c, tx, rule);
-            await RuleReconciler.Apply(c, tx, rule, now, Random.Shared, strict: true, facts);
+            await RuleReconciler.Apply(c, tx, rule, now, random, strict: true, facts);
             ids.Add(rule.Id);
         }
         return ids;
@@ -225,7 +225,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             await db.WriteAsync(async (c, tx) =>
             {
                 var rule = await c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id AND needs_eval=1", new { id }, tx);
-                if (rule is not null) await RuleReconciler.Apply(c, tx, rule, clock.GetUtcNow(), Random.Shared);
+                if (rule is not null) await RuleReconciler.Apply(c, tx, rule, clock.GetUtcNow(), random);
                 return 0;
             });
         }
@@ -264,7 +264,7 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock)
             Activity = activity ?? old.Activity, SourceReplicaExpression = sourceReplicaExpression ?? old.SourceReplicaExpression,
         };
         await Insert(c, tx, child);
-        await RuleReconciler.Apply(c, tx, child, now, Random.Shared, strict: true, facts);
+        await RuleReconciler.Apply(c, tx, child, now, random, strict: true, facts);
         await c.ExecuteAsync("UPDATE rules SET child_rule_id=@child, updated_at=@now WHERE id=@id", new { child = child.Id, now, id }, tx);
         return child.Id;
     });

@@ -133,7 +133,7 @@ public sealed partial class SubscriptionCatalog
                     """, new { s.Id, scope = d.Scope, name = d.Name, now }, tx);
                 if (inserted == 0) return false;
                 var ids = new List<string>();
-                foreach (var t in s.Rules) ids.AddRange(await AddRule(c, tx, s, t, d, now));
+                foreach (var t in s.Rules) ids.AddRange(await AddRule(c, tx, s, t, d, now, random));
                 await c.ExecuteAsync("UPDATE subscription_dids SET rule_ids=@ids WHERE subscription_id=@Id AND scope=@scope AND name=@name",
                     new { ids = string.Join(',', ids), s.Id, scope = d.Scope, name = d.Name }, tx);
                 return true;
@@ -150,7 +150,7 @@ public sealed partial class SubscriptionCatalog
     }
 
     /// <summary>A rule the account already has on the DID (same expression and copies) counts as placed.</summary>
-    private static async Task<IReadOnlyList<string>> AddRule(DbConnection c, DbTransaction tx, Subscription s, RuleTemplate t, Candidate d, DateTimeOffset now)
+    private static async Task<IReadOnlyList<string>> AddRule(DbConnection c, DbTransaction tx, Subscription s, RuleTemplate t, Candidate d, DateTimeOffset now, Random random)
     {
         var existing = await c.ExecuteScalarAsync<string?>(
             "SELECT id FROM rules WHERE scope=@Scope AND name=@Name AND account=@account AND rse_expression=@RseExpression AND copies=@Copies",
@@ -160,7 +160,7 @@ public sealed partial class SubscriptionCatalog
         {
             Dids = [(d.Scope, d.Name)], Account = s.Account, RseExpression = t.RseExpression, Copies = t.Copies, Grouping = t.Grouping,
             LifetimeSeconds = t.Lifetime, Activity = t.Activity, Comment = $"subscription {s.Name}", SubscriptionId = s.Id,
-        }, now);
+        }, now, random);
     }
 
     /// <summary>Which existing DIDs the filter matches and what each would get; nothing is written.</summary>

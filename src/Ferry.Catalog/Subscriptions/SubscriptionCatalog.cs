@@ -39,7 +39,7 @@ public sealed record SubscriptionChange(SubscriptionFilter? Filter, IReadOnlyLis
 /// Subscriptions and their history. A DID gets a subscription's rules at most once: the history row and the rules are
 /// written in one transaction, and the row's key is (subscription, DID).
 /// </summary>
-public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed partial class SubscriptionCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
     public const string Active = "ACTIVE", Inactive = "INACTIVE";
 

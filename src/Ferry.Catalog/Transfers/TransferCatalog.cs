@@ -33,7 +33,7 @@ public sealed record LinkStats
 /// The conveyor's queue. A worker claims requests with a lease; a lease that runs out (the worker died) lets another
 /// worker take the request again. Outcomes are recorded in the same transaction as the replica and lock changes.
 /// </summary>
-public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
     public int MaxAttempts { get; init; } = 3;
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
@@ -153,7 +153,7 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
         var attempts = r.Attempts + 1;
         if (!permanent && attempts < MaxAttempts)
         {
-            var delay = Backoff(attempts);
+            var delay = Backoff(attempts, random);
             return await c.ExecuteAsync("""
                 UPDATE requests SET state=0, attempts=@attempts, last_error=@error, source_rse_id=@sourceRseId, next_attempt_at=@next,
                 lease_owner=NULL, lease_until=0, updated_at=@now WHERE id=@Id AND state=1
@@ -174,8 +174,8 @@ public sealed class TransferCatalog(ICatalogDatabase db, TimeProvider clock)
         return n;
     });
 
-    internal static TimeSpan Backoff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts)) * (0.75 + Random.Shared.NextDouble() * 0.5));
+    internal static TimeSpan Backoff(int attempts, Random random) =>
+        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts)) * (0.75 + random.NextDouble() * 0.5));
 
     public Task<IReadOnlyList<TransferRequest>> ListAsync(string? state, int limit) => db.ReadAsync<IReadOnlyList<TransferRequest>>(async c =>
         (await c.QueryAsync<TransferRequest>("SELECT * FROM requests WHERE @state IS NULL OR state=@state ORDER BY updated_at DESC LIMIT @limit",

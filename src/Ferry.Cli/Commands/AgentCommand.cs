@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ferry.Agent.Hosting;
 using Ferry.Cli.Output;
 using Ferry.Client.Settings;
+using Ferry.Core.Configuration;
 
 namespace Ferry.Cli.Commands;
 
@@ -28,7 +29,7 @@ internal static class AgentCommand
                 RetryCap = Duration(pr.GetValue(retryCap)!), MinFreeBytes = pr.GetValue(minFree) is { } m ? Size(m, "--min-free") : 0,
                 NegativeCacheTtl = Duration(pr.GetValue(negativeTtl)!), Token = Token(),
             };
-            await AgentHost.RunAsync(options, ClientSettings.FromEnvironment(), ct);
+            await AgentHost.RunAsync(options, ClientSettings.FromEnvironment(), CompositionRoot.Random, ct);
             return 0;
         });
         return cmd;
@@ -37,8 +38,8 @@ internal static class AgentCommand
     /// <summary>The token never comes from argv (other users can read it in the process list).</summary>
     private static string? Token()
     {
-        if (Environment.GetEnvironmentVariable("FERRY_AGENT_TOKEN") is { Length: > 0 } t) return t;
-        if (Environment.GetEnvironmentVariable("FERRY_AGENT_TOKEN_FILE") is not { Length: > 0 } file) return null;
+        if (FerryEnvironment.Process.Get("FERRY_AGENT_TOKEN") is { } t) return t;
+        if (FerryEnvironment.Process.Get("FERRY_AGENT_TOKEN_FILE") is not { } file) return null;
         try { return File.ReadAllText(file).Trim(); }
         catch (IOException e) { throw new UsageException($"FERRY_AGENT_TOKEN_FILE: {e.Message}"); }
     }

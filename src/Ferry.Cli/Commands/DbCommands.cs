@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ferry.Catalog.Db;
 using Ferry.Catalog.Db.Postgres;
 using Ferry.Client.Settings;
+using Ferry.Core.Configuration;
 
 namespace Ferry.Cli.Commands;
 
@@ -21,17 +22,16 @@ internal static class DbCommands
         return db;
     }
 
-    private static Dictionary<string, string?> Env() =>
-        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+    private static FerryEnvironment Env() => FerryEnvironment.Process;
 
     private static ICatalogDatabase Open(bool migrate)
     {
         var env = Env();
         var home = ClientSettings.FerryHome(env);
-        var location = CatalogStore.Location(home, k => env.GetValueOrDefault(k));
+        var location = CatalogStore.Location(home, env.Get);
         if (location is null && !migrate && !File.Exists(Path.Combine(home, "catalog.db")))
             throw new UsageException($"no catalogue: {Path.Combine(home, "catalog.db")} does not exist and FERRY_DATABASE is not set");
-        try { return CatalogStore.OpenLocation(location, home, migrate); }
+        try { return CatalogStore.OpenLocation(location, home, CompositionRoot.Random, migrate); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
@@ -99,7 +99,7 @@ internal static class DbCommands
             if (File.Exists(Path.Combine(home, "server.json")))
                 Console.Error.WriteLine($"ferry: warning: {Path.Combine(home, "server.json")} exists; if a server still runs on {home}, changes after the copy are lost");
             var source = new SqliteCatalogDatabase(file);
-            using var pg = new PostgresCatalogDatabase(target);
+            using var pg = new PostgresCatalogDatabase(target, CompositionRoot.Random);
             IReadOnlyList<CatalogCopy.TableCount> counts;
             try { counts = await CatalogCopy.CopyAsync(source, pg, ct); }
             catch (InvalidOperationException e) { Console.Error.WriteLine($"ferry: {e.Message}"); return 1; }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ferry.Client.Settings;
+using Ferry.Core.Configuration;
 using Ferry.Server.Hosting;
 
 namespace Ferry.Cli.Commands;
@@ -14,12 +15,15 @@ internal static class ServerCommand
         var cmd = new Command("server", "Run the Ferry server with its daemons on the embedded catalogue (data in FERRY_HOME, default ~/.ferry) or FERRY_DATABASE").With(listen, tlsListen, noDaemons);
         cmd.SetAction(async (pr, ct) =>
         {
-            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+            var env = FerryEnvironment.Process;
             var home = ClientSettings.FerryHome(env);
             FerryServerHost.ParseListen(pr.GetValue(listen)!);
-            var security = Ferry.Server.Security.SecurityOptions.FromEnvironment(pr.GetValue(tlsListen));
+            var security = Ferry.Server.Security.SecurityOptions.FromEnvironment(pr.GetValue(tlsListen), env.Get);
             if (security.TlsListen is { } tls) FerryServerHost.ParseListen(tls);
-            var options = new ServerOptions(home, pr.GetValue(listen)!) { Security = security };
+            var options = new ServerOptions(home, pr.GetValue(listen)!)
+            {
+                Environment = env, Engine = Ferry.Engine.EngineOptions.FromEnvironment(env), Security = security, Random = CompositionRoot.Random,
+            };
             if (pr.GetValue(noDaemons)) options = options with { Engine = options.Engine with { RunDaemons = false } };
             await FerryServerHost.RunAsync(options, ct);
             return 0;

@@ -3,6 +3,7 @@ using Ferry.Cli.Output;
 using Ferry.Client.Http;
 using Ferry.Client.Sync;
 using Ferry.Client.Sync.Daemon;
+using Ferry.Core.Configuration;
 using Ferry.Core.Sync;
 
 namespace Ferry.Cli.Commands;
@@ -114,8 +115,7 @@ internal static class SyncCommands
     }
 
     private static Task<ISyncSource> OpenAsync(string from, string? account, CancellationToken ct) =>
-        SyncSources.OpenAsync(from, account, Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value), ct);
+        SyncSources.OpenAsync(from, account, FerryEnvironment.Process, ct);
 
     private static int Print(SyncReport report, bool json)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ferry.Client.Settings;
+using Ferry.Core.Configuration;
 using Ferry.Engine;
 using Ferry.Engine.Hosting;
 
@@ -18,8 +19,8 @@ internal static class WorkerCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var list = EngineServices.ParseDaemons(pr.GetValue(daemons)!);
-            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
-            await WorkerHost.RunAsync(ClientSettings.FerryHome(env), list, EngineOptions.FromEnvironment(), ct);
+            var env = FerryEnvironment.Process;
+            await WorkerHost.RunAsync(ClientSettings.FerryHome(env), list, EngineOptions.FromEnvironment(env), env, CompositionRoot.Random, ct);
             return 0;
         });
         return cmd;

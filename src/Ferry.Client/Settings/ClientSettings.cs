@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Core.Configuration;
 
 namespace Ferry.Client.Settings;
 
@@ -33,9 +34,7 @@ public sealed record ClientSettings
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config))!, "rse-credentials.json");
     }
 
-    public static ClientSettings FromEnvironment() =>
-        Resolve(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value));
+    public static ClientSettings FromEnvironment() => Resolve(FerryEnvironment.Process);
 
     public static ClientSettings Resolve(IReadOnlyDictionary<string, string?> env)
     {

@@ -6,8 +6,8 @@ public sealed record FerryVariable(string Name, string ReadBy, string Default, s
 /// <summary>
 /// Every <c>FERRY_*</c> environment variable, declared once. docs/configuration.md is generated from this list, and a
 /// test fails when the code reads a variable that is not here (or this lists one nothing reads), so a new knob cannot
-/// ship undocumented. The readers still live with the options they fill (EngineOptions, TaskOptions, SecurityOptions,
-/// ClientSettings); routing them through this list is the next step.
+/// ship undocumented. Every read goes through <see cref="FerryEnvironment"/>, which refuses a name not listed here;
+/// the options that parse them (EngineOptions, TaskOptions, SecurityOptions, ClientSettings) live with their users.
 /// </summary>
 public static class FerryVariables
 {
@@ -50,7 +50,6 @@ public static class FerryVariables
         new("FERRY_OIDC_AUDIENCE", Server, "(none)", "The audience an OIDC token must carry."),
         new("FERRY_OIDC_KEYS", Server, "(none)", "The issuer's signing keys (a JWKS file)."),
         new("FERRY_OIDC_CLOCK_SKEW", Server, "30s", "Clock skew allowed when checking OIDC token times."),
-        new("FERRY_TEST_CLOCK_FILE", Server, "(off)", "Tests only: a file whose unix time replaces the clock retention reads ages from."),
         // The daemons
         new("FERRY_CONVEYOR_PARALLELISM", Worker, "4", "Transfers one conveyor copies at once."),
         new("FERRY_PER_DESTINATION_LIMIT", Worker, "4", "Transfers at once into one destination RSE."),

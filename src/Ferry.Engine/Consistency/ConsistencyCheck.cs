@@ -32,7 +32,7 @@ public sealed record CheckReport(string Rse, string Source, int Catalogued, int 
 /// replica. Every candidate is looked at again on the storage itself before anything is done to it.
 /// </summary>
 public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing, ReplicaCatalog replicas, RseStorage storage, TimeProvider clock,
-    ILogger<ConsistencyCheck> logger)
+    Random random, ILogger<ConsistencyCheck> logger)
 {
     private const int Parallel = 8;
 
@@ -126,9 +126,9 @@ public sealed class ConsistencyCheck(RseCatalog rses, RseReplicaListing listing,
     }
 
     /// <summary>A random sample of present replicas, at most <see cref="CheckRequest.ChecksPerSecond"/> a second: size, and the storage's own checksum where it has one.</summary>
-    private static async Task<(List<CheckedFile>, int)> SampleAsync(RseEndpoint endpoint, IReadOnlyList<PlacedReplica> present, CheckRequest req, List<string> errors, CancellationToken ct)
+    private async Task<(List<CheckedFile>, int)> SampleAsync(RseEndpoint endpoint, IReadOnlyList<PlacedReplica> present, CheckRequest req, List<string> errors, CancellationToken ct)
     {
-        var sample = present.OrderBy(_ => Random.Shared.Next()).Take(Math.Max(0, req.Sample)).ToList();
+        var sample = present.OrderBy(_ => random.Next()).Take(Math.Max(0, req.Sample)).ToList();
         var mismatched = new List<CheckedFile>();
         var gap = req.ChecksPerSecond > 0 ? TimeSpan.FromSeconds(1 / req.ChecksPerSecond) : TimeSpan.Zero;
         foreach (var r in sample)

@@ -7,6 +7,7 @@ using Ferry.Engine.Site;
 using Ferry.Engine.Storage;
 using Ferry.Engine.Tasks;
 using Ferry.Storage.Credentials;
+using Ferry.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,17 +24,18 @@ public static class EngineServices
     /// <summary>The daemons by the names `ferry worker --daemons` takes.</summary>
     public static readonly IReadOnlyList<string> Daemons = ["judge", "conveyor", "reaper", "subscriber", "tasks"];
 
-    public static IServiceCollection AddFerryEngine(this IServiceCollection s, string home, EngineOptions engine)
+    /// <param name="env">The process's settings (a test host passes its own), for the task options.</param>
+    public static IServiceCollection AddFerryEngine(this IServiceCollection s, string home, EngineOptions engine, FerryEnvironment env)
     {
         s.AddSingleton(engine);
         // The catalogue registered the queue with its defaults; a process's transfer attempts and lease are engine options.
-        s.Replace(ServiceDescriptor.Singleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>())
+        s.Replace(ServiceDescriptor.Singleton(sp => new TransferCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Random>())
             { MaxAttempts = engine.TransferAttempts, Lease = engine.TransferLease }));
         s.AddSingleton(new RseCredentials(Path.Combine(home, RseCredentials.FileName)));
         s.AddSingleton<RseStorage>();
         s.AddSingleton<ConsistencyCheck>();
         s.AddSingleton<ChecksumAudit>();
-        var tasks = TaskOptions.ForHome(home);
+        var tasks = TaskOptions.ForHome(home, env);
         s.AddSingleton(tasks);
         s.AddSingleton<JobFiles>();
         s.AddSingleton<IJobExecutor>(new LocalExecutor(tasks));

@@ -1,5 +1,6 @@
 using Ferry.Catalog.Db;
 using Ferry.Catalog.Hosting;
+using Ferry.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Ferry.Engine.Hosting;
 /// </summary>
 public static class WorkerHost
 {
-    public static async Task RunAsync(string home, IReadOnlyList<string> daemons, EngineOptions engine, CancellationToken ct)
+    public static async Task RunAsync(string home, IReadOnlyList<string> daemons, EngineOptions engine, FerryEnvironment env, Random random, CancellationToken ct)
     {
         Directory.CreateDirectory(home);
         home = Path.GetFullPath(home);
@@ -23,8 +24,8 @@ public static class WorkerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
-        builder.Services.AddFerryCatalog(catalog).AddFerryEngine(home, engine).AddFerryDaemons(daemons);
+        var catalog = CatalogStore.Open(home, env.Get, random);
+        builder.Services.AddFerryCatalog(catalog, TimeProvider.System, random).AddFerryEngine(home, engine, env).AddFerryDaemons(daemons);
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Worker");
         logger.LogInformation("Ferry worker {Pid} running {Daemons} on catalogue {Catalog}", Environment.ProcessId, string.Join(",", daemons), CatalogStore.Describe(catalog));

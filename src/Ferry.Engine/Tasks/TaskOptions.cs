@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ferry.Core.Configuration;
 
 namespace Ferry.Engine.Tasks;
 
@@ -23,20 +24,24 @@ public sealed record TaskOptions
 
     public string WorkDir(long task, int job, int attempt) => Path.Combine(WorkRoot, task.ToString(), job.ToString("D5"), attempt.ToString());
 
-    /// <summary>Defaults, overridden by FERRY_TASK_SLOTS, FERRY_SLURM_CONF, FERRY_SLURM_MAX_QUEUED and FERRY_TASK_RETRY_SECONDS.</summary>
-    public static TaskOptions ForHome(string home)
+    /// <summary>
+    /// Defaults, overridden by FERRY_TASK_SLOTS, FERRY_SLURM_CONF, FERRY_SLURM_MAX_QUEUED and FERRY_TASK_RETRY_SECONDS
+    /// (of the process's environment unless a caller gives another).
+    /// </summary>
+    public static TaskOptions ForHome(string home, FerryEnvironment? env = null)
     {
+        env ??= FerryEnvironment.Process;
         var o = new TaskOptions
         {
             WorkRoot = Path.Combine(home, "tasks"),
             InstanceTag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(home))))[..8],
-            SlurmConf = Environment.GetEnvironmentVariable("FERRY_SLURM_CONF") is { Length: > 0 } conf ? conf : null,
+            SlurmConf = env.Get("FERRY_SLURM_CONF"),
         };
-        if (Number("FERRY_TASK_SLOTS") is > 0 and var s) o = o with { LocalSlots = s };
-        if (Number("FERRY_SLURM_MAX_QUEUED") is > 0 and var q) o = o with { SlurmMaxQueued = q };
-        if (Number("FERRY_TASK_RETRY_SECONDS") is >= 0 and var r) o = o with { RetryDelay = TimeSpan.FromSeconds(r) };
-        return o;
+        return o with
+        {
+            LocalSlots = env.Int("FERRY_TASK_SLOTS", o.LocalSlots),
+            SlurmMaxQueued = env.Int("FERRY_SLURM_MAX_QUEUED", o.SlurmMaxQueued),
+            RetryDelay = env.Seconds("FERRY_TASK_RETRY_SECONDS", o.RetryDelay, min: 0),
+        };
     }
-
-    private static int Number(string variable) => int.TryParse(Environment.GetEnvironmentVariable(variable), out var v) ? v : -1;
 }

@@ -37,7 +37,7 @@ internal static partial class DidEndpoints
         await caller.RequireScopeWrite(ctx.RequestServices.GetRequiredService<AccountCatalog>(), outScope);
         var catalog = ctx.RequestServices.GetRequiredService<DidCatalog>();
         var files = (await catalog.FilesAsync(inScope, inName)).ToArray();
-        Random.Shared.Shuffle(files);
+        ctx.RequestServices.GetRequiredService<Random>().Shuffle(files);
         var picked = files.Take((int)Math.Min(count, files.Length)).Select(f => new ChildSpec(f.Scope, f.Name)).ToList();
         await catalog.AddCollectionAsync(outScope, outName, DidType.Dataset, caller.Account, null, null, picked, []);
         await Wire.Created(ctx);

@@ -3,6 +3,7 @@ using Ferry.Core.Identifiers;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ferry.Server.Endpoints;
 
@@ -34,7 +35,7 @@ internal static class RedirectEndpoints
                     if (url is null) { await NotFound(ctx, "no redirection possible - no valid RSE for HTTP redirection found"); return; }
                 }
                 // davs and s3 URLs are served over https, which is what a plain HTTP client can follow.
-                else url = Sorted(file.Pfns.Select(p => p.Pfn.Replace("davs://", "https://").Replace("s3://", "https://")).ToList(), sort)[0];
+                else url = Sorted(file.Pfns.Select(p => p.Pfn.Replace("davs://", "https://").Replace("s3://", "https://")).ToList(), sort, ctx.RequestServices.GetRequiredService<Random>())[0];
             }
             if (url is null) { await NotFound(ctx, "no redirection possible - file does not exist"); return; }
             ctx.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -45,7 +46,7 @@ internal static class RedirectEndpoints
         {
             RequireMetalinkAccepted(ctx.Request);
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
-            Sorted([], ctx.Query("sort") ?? ctx.Query("select"));
+            Sorted([], ctx.Query("sort") ?? ctx.Query("select"), ctx.RequestServices.GetRequiredService<Random>());
             List<ListedFile> files;
             try { files = await ReplicaEndpoints.List(ctx, [(scope, name)], false, null, false, Schemes(ctx, MetalinkSchemes).ToHashSet()); }
             catch (FerryException e) when (e.ExceptionClass is "DataIdentifierNotFound" or "ScopeNotFound") { files = []; }
@@ -61,12 +62,12 @@ internal static class RedirectEndpoints
     /// The URLs in the order the sort asks for: random shuffles; geoip and custom_table keep the RSEs' preference order
     /// (Ferry has no location database, so nothing is nearer than anything else). Anything else is refused as the dialect does.
     /// </summary>
-    private static List<string> Sorted(List<string> urls, string? sort)
+    private static List<string> Sorted(List<string> urls, string? sort, Random random)
     {
         if (sort is null or "geoip" or "custom_table") return urls;
         if (sort != "random")
             throw FerryException.NotFound("SortingAlgorithmNotSupported", $"Sorting algorithm: {sort} is not supported. Supported: geoip, custom_table, random");
-        return urls.OrderBy(_ => Random.Shared.Next()).ToList();
+        return urls.OrderBy(_ => random.Next()).ToList();
     }
 
     private static void RequireMetalinkAccepted(HttpRequest request)

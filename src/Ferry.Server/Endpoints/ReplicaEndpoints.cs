@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
+using Ferry.Core.Configuration;
 using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
@@ -89,7 +90,7 @@ internal static class ReplicaEndpoints
             var readableOnly = !(body.OptBool("ignore_availability") ?? body.ContainsKey("unavailable"));
             var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
                 body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly, body.OptBool("resolve_archives") ?? true);
-            if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n);
+            if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n, ctx.RequestServices.GetRequiredService<Random>());
             if (metalink) return new MetalinkResult(ReplicaListing.Metalink(files, "generic", detailedUrls: true));
             return RucioResults.Stream(files.Select(ReplicaListing.Json));
         }, "ListReplicas", "Replicas");
@@ -137,7 +138,7 @@ internal static class ReplicaEndpoints
                 Stopwatch.GetElapsedTime(started, verified).TotalMilliseconds, Stopwatch.GetElapsedTime(verified).TotalMilliseconds);
     }
 
-    private static readonly bool Timing = Environment.GetEnvironmentVariable("FERRY_TIMING") == "1";
+    private static readonly bool Timing = FerryEnvironment.Process.Flag("FERRY_TIMING");
 
     /// <summary>
     /// A replica is AVAILABLE only once its bytes are on the RSE with the right size and checksum. Where the server can

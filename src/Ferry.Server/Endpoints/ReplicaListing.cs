@@ -51,8 +51,8 @@ internal static class ReplicaListing
     }
 
     /// <summary>n of the files chosen at random, in listing order; all of them when there are no more than n.</summary>
-    public static List<ListedFile> PickRandom(List<ListedFile> files, int n) =>
-        files.Count <= n ? files : files.Select((f, i) => (f, i)).OrderBy(_ => Random.Shared.Next()).Take(n).OrderBy(x => x.i).Select(x => x.f).ToList();
+    public static List<ListedFile> PickRandom(List<ListedFile> files, int n, Random random) =>
+        files.Count <= n ? files : files.Select((f, i) => (f, i)).OrderBy(_ => random.Next()).Take(n).OrderBy(x => x.i).Select(x => x.f).ToList();
 
     private static bool MatchesMediaType(this MediaTypeHeaderValue accepted, string type) =>
         accepted.MatchesAllTypes || new MediaTypeHeaderValue(type).IsSubsetOf(accepted);

@@ -8,6 +8,7 @@ using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Transfers;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Engine;
@@ -28,11 +29,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Hosting;
 
-/// <summary>How to start a server: the data directory and the address to listen on (127.0.0.1 by default).</summary>
+/// <summary>
+/// How to start a server: the data directory and the address to listen on (127.0.0.1 by default), and what the caller
+/// hands in — its settings, clock and chance — so that a test can run a server in its own process on a fake clock.
+/// </summary>
 public sealed record ServerOptions(string Home, string Listen)
 {
-    public EngineOptions Engine { get; init; } = EngineOptions.FromEnvironment();
-    public Security.SecurityOptions Security { get; init; } = Ferry.Server.Security.SecurityOptions.FromEnvironment();
+    /// <summary>The FERRY_* settings: the process's for `ferry server`, a test's own for an in-process server.</summary>
+    public FerryEnvironment Environment { get; init; } = FerryEnvironment.Process;
+    public required EngineOptions Engine { get; init; }
+    public required Security.SecurityOptions Security { get; init; }
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    public required Random Random { get; init; }
 }
 
 public static class FerryServerHost
@@ -65,14 +73,15 @@ public static class FerryServerHost
             // Replica reads from /storage write 1 MiB blocks; a 64 KiB output buffer would stall each block 16 times.
             k.Limits.MaxResponseBufferSize = 1 << 20;
         });
-        var catalog = CatalogStore.Open(home, Environment.GetEnvironmentVariable);
+        var catalog = CatalogStore.Open(home, options.Environment.Get, options.Random);
         // The same catalogue and engine parts as `ferry worker`, then the HTTP ones; the daemons unless --no-daemons.
-        builder.Services.AddFerryCatalog(catalog).AddFerryEngine(home, options.Engine).AddFerryServer(options.Security);
+        builder.Services.AddFerryCatalog(catalog, options.Clock, options.Random).AddFerryEngine(home, options.Engine, options.Environment)
+            .AddFerryServer(options.Security);
         if (options.Engine.RunDaemons) builder.Services.AddFerryDaemons(EngineServices.Daemons);
 
         var app = builder.Build();
         Metrics.MetricsEndpoints.StartFerryMetrics(app.Services);
-        await BootstrapAsync(app.Services, home, app.Logger);
+        await BootstrapAsync(app.Services, home, options.Environment, app.Logger);
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseFerryUi();
@@ -133,12 +142,12 @@ public static class FerryServerHost
         File.Delete(Path.Combine(home, "server.json"));
     }
 
-    private static async Task BootstrapAsync(IServiceProvider services, string home, ILogger logger)
+    private static async Task BootstrapAsync(IServiceProvider services, string home, FerryEnvironment env, ILogger logger)
     {
         var accounts = services.GetRequiredService<AccountCatalog>();
         if (await accounts.FindAsync("root") is null)
         {
-            var password = Environment.GetEnvironmentVariable("FERRY_ROOT_PASSWORD");
+            var password = env.Get("FERRY_ROOT_PASSWORD");
             if (string.IsNullOrEmpty(password))
             {
                 password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');

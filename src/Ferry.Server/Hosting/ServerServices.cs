@@ -25,11 +25,6 @@ public static class ServerServices
         });
         s.AddFerrySecurity(security);
         s.AddFerryMetrics();
-        // Test hook (FERRY_TEST_CLOCK_FILE, see TestClock): retention ages and the accesses traces record, both read
-        // only by endpoints, run on the test clock when it is set; the catalogue registered them on the real one.
-        s.Replace(ServiceDescriptor.Singleton(sp => new RetentionCatalog(sp.GetRequiredService<ICatalogDatabase>(), sp.GetRequiredService<TimeProvider>(),
-            TestClock.For(sp.GetRequiredService<TimeProvider>()))));
-        s.Replace(ServiceDescriptor.Singleton(sp => new AccessCatalog(sp.GetRequiredService<ICatalogDatabase>(), TestClock.For(sp.GetRequiredService<TimeProvider>()))));
         return s;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 
 namespace Ferry.Server.Security;
@@ -36,7 +37,7 @@ public sealed record SecurityOptions
 
     public static SecurityOptions FromEnvironment(string? tlsListen = null, Func<string, string?>? env = null)
     {
-        env ??= Environment.GetEnvironmentVariable;
+        env ??= FerryEnvironment.Process.Get;
         string? Get(string k) => env(k) is { Length: > 0 } v ? v : null;
         var (permits, window) = ParseRate(Get("FERRY_AUTH_RATE_LIMIT") ?? "120/10s", "FERRY_AUTH_RATE_LIMIT");
         var (failures, lockWindow) = ParseRate(Get("FERRY_AUTH_LOCKOUT") ?? "5/15m", "FERRY_AUTH_LOCKOUT");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Core.Configuration;
 
 namespace Ferry.Transfer.Upload;
 
@@ -116,8 +117,9 @@ public static class UploadSummary
     {
         if (summaryPath is not null) return Path.GetFullPath(summaryPath) + ".journal";
         var key = Key(identity);
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var env = FerryEnvironment.Process;
+        var cache = env.Get("XDG_CACHE_HOME") ?? Path.Combine(env.TryGetValue("HOME", out var home) && home is not null ? home
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "ferry", $"upload-{key}.journal");
     }
 }

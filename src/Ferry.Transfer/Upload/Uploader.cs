@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Ferry.Client.Http;
+using Ferry.Core.Configuration;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Paths;
@@ -38,10 +39,10 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
     private readonly List<string> _warnings = [];
     private readonly List<string> _errors = [];
 
-    private static readonly int Registrars = int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_REGISTRARS"), out var n) && n > 0 ? n : 3;
+    // Read when the uploader is made, so a malformed value stops the upload before any copy starts.
+    private readonly int _registrars = FerryEnvironment.Process.Int("FERRY_UPLOAD_REGISTRARS", 3);
 
-    private static int RetriesFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable("FERRY_UPLOAD_RETRIES"), out var n) && n >= 0 ? n : 5;
+    private static int RetriesFromEnvironment() => FerryEnvironment.Process.Int("FERRY_UPLOAD_RETRIES", 5, min: 0);
 
     public async Task<UploadReport> RunAsync(IReadOnlyList<CatalogueEntry> entries, UploadOptions options, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
@@ -132,7 +133,7 @@ public sealed partial class Uploader(FerryClient client, TimeProvider? clock = n
         // Copies stop if the registrars die, rather than wait forever for room in the channel.
         using var copiesStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Several registrars: the server verifies one batch's bytes while it writes another's rows.
-        var registrars = Task.WhenAll(Enumerable.Range(0, Registrars).Select(_ => Task.Run(async () =>
+        var registrars = Task.WhenAll(Enumerable.Range(0, _registrars).Select(_ => Task.Run(async () =>
         {
             try { await RegisterLoopAsync(ready.Reader, ruled, ct); }
             catch { await copiesStop.CancelAsync(); throw; }

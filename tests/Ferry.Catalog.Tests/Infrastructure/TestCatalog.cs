@@ -23,6 +23,8 @@ public sealed class TestCatalog : IAsyncDisposable
 
     public ICatalogDatabase Db { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+    /// <summary>Seeded, so a placement that fails a test fails the same way again.</summary>
+    public Random Random { get; } = new(24);
     public AccountCatalog Accounts { get; }
     public QuotaCatalog Quotas { get; }
     public RseCatalog Rses { get; }
@@ -37,15 +39,15 @@ public sealed class TestCatalog : IAsyncDisposable
         if (TestStore.IsPostgres)
         {
             _schemaUrl = TestStore.NewSchemaUrl();
-            Db = new PostgresCatalogDatabase(_schemaUrl);
+            Db = new PostgresCatalogDatabase(_schemaUrl, Random);
         }
         else Db = new SqliteCatalogDatabase(Path.Combine(_home, "catalog.db"));
         Accounts = new AccountCatalog(Db, Clock);
         Quotas = new QuotaCatalog(Db);
         Rses = new RseCatalog(Db, Clock);
-        Dids = new DidCatalog(Db, Clock);
+        Dids = new DidCatalog(Db, Clock, Random);
         Replicas = new ReplicaCatalog(Db, Dids, Clock);
-        Rules = new RuleCatalog(Db, Clock);
+        Rules = new RuleCatalog(Db, Clock, Random);
     }
 
     /// <summary>root (admin) with scope "test", and the RSEs named, each writable.</summary>

@@ -45,7 +45,7 @@ public sealed class DependencyRulesTests
     /// <summary>The only CLI files that reach past the SDK: the commands that host the server side in this process.</summary>
     private static readonly Dictionary<string, string[]> CliHosting = new()
     {
-        ["Commands/ServerCommand.cs"] = ["Server"],          // ferry server: FerryServerHost, SecurityOptions
+        ["Commands/ServerCommand.cs"] = ["Server", "Engine"], // ferry server: FerryServerHost, SecurityOptions, EngineOptions
         ["Commands/WorkerCommand.cs"] = ["Engine"],          // ferry worker: WorkerHost, EngineServices, EngineOptions
         ["Commands/DbCommands.cs"] = ["Catalog"],            // ferry db status|migrate|copy: CatalogStore, CatalogCopy
     };

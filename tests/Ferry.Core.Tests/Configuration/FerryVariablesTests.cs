@@ -41,6 +41,8 @@ public sealed partial class FerryVariablesTests
 
             Every environment variable Ferry reads. Generated from `src/Ferry.Core/Configuration/FerryVariables.cs` by
             `tests/Ferry.Core.Tests/Configuration/FerryVariablesTests.cs` (run it with `FERRY_UPDATE_DOCS=1`); do not edit by hand.
+            All of them are read through `FerryEnvironment`; a number or duration that does not parse stops the command
+            with one line naming the variable (exit status 2) instead of falling back to the default.
 
             | variable | read by | default | what it does |
             |---|---|---|---|

@@ -9,7 +9,7 @@ namespace Ferry.Functional.Tests.Infrastructure;
 /// A real `ferry server` process on 127.0.0.1 with its own data directory. Tests talk to it over HTTP only.
 /// It can be killed with SIGKILL and started again on the same directory and port.
 /// </summary>
-public sealed class FerryServer : IAsyncDisposable
+public sealed partial class FerryServer : IAsyncDisposable
 {
     public const string RootPassword = "test-root-password";
     private Process? _process;
@@ -72,6 +72,7 @@ public sealed class FerryServer : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>
     public void Kill()
     {
+        if (StopInProcess()) return;
         if (_process is null) return;
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
@@ -89,6 +90,7 @@ public sealed class FerryServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopInProcessAsync();
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);

@@ -1,20 +1,32 @@
 using System.Text.Json;
 using Ferry.Functional.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Functional.Tests.SitePolicies;
 
 using Cli = Ferry.Functional.Tests.Infrastructure.Cli;
 
-/// <summary>A server whose retention ages come from a clock the test moves (FERRY_TEST_CLOCK_FILE: seconds ahead of real time).</summary>
+/// <summary>
+/// A server in the test process on a FakeTimeProvider: the fake clock follows real time (a ticker advances it by the
+/// time that passed, so daemons, leases and waits behave as on a real server) and a test jumps it ahead by days to age
+/// replicas. The clock only moves forward, so each test counts its days from its own start (<see cref="SetDaysAheadAsync"/>
+/// with 0) and never goes back.
+/// </summary>
 public sealed class ClockedServerFixture : IAsyncLifetime
 {
-    public string ClockFile { get; } = Path.Combine(TempDirs.Create("clock"), "offset");
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly Lock _jump = new();
+    private readonly System.Diagnostics.Stopwatch _real = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan _followed, _ahead, _testStart;
+    private Timer? _ticker;
+
     public FerryServer Server { get; private set; } = null!;
     public RawApi Api { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await FerryServer.StartAsync(environment: new Dictionary<string, string> { ["FERRY_TEST_CLOCK_FILE"] = ClockFile });
+        _ticker = new Timer(_ => Follow(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+        Server = await FerryServer.StartInProcessAsync(_clock, new Random(2024));
         Api = new RawApi(Server);
     }
 
@@ -22,13 +34,39 @@ public sealed class ClockedServerFixture : IAsyncLifetime
     {
         Api.Dispose();
         await Server.DisposeAsync();
+        if (_ticker is not null) await _ticker.DisposeAsync();
     }
 
-    public Task SetDaysAheadAsync(double days) =>
-        File.WriteAllTextAsync(ClockFile, (days * 86400).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Moves the server's clock to <paramref name="days"/> after this test's day 0 (0 starts the count now).</summary>
+    public Task SetDaysAheadAsync(double days)
+    {
+        lock (_jump)
+        {
+            if (days == 0) _testStart = _ahead;
+            var target = _testStart + TimeSpan.FromDays(days);
+            if (target < _ahead) throw new InvalidOperationException($"the fake clock cannot go back to day {days}");
+            _clock.Advance(target - _ahead);
+            _ahead = target;
+        }
+        // Tokens are stamped by the server's clock, so the one the client held expired with the jump: log in again.
+        var old = Api;
+        Api = new RawApi(Server);
+        old.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private void Follow()
+    {
+        lock (_jump)
+        {
+            var now = _real.Elapsed;
+            _clock.Advance(now - _followed);
+            _followed = now;
+        }
+    }
 }
 
-/// <summary>Retention on a real server: K=2 keeps the site's copy with one other verified copy, deletes it with two once old enough.</summary>
+/// <summary>Retention on a server on a fake clock: K=2 keeps the site's copy with one other verified copy, deletes it with two once old enough.</summary>
 public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<ClockedServerFixture>
 {
     [Fact]
@@ -41,19 +79,17 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
         var files = Site.MakeFiles("user.root", "ret", 3, _ => 2500);
         await Site.UploadAsync(f.Api, "RET-SITE", site, "ret_ds", files);
         await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE", "--min-copies", "2", "--min-age-days", "30");
-
-        // One verified copy elsewhere is not enough, however old the data.
+        // A second site whose data only ever gets one copy elsewhere: checked at day 400 below (the clock only goes forward).
+        var lone = await Site.AddPosixRseAsync(f.Api, "RET-SITE1");
+        await Site.UploadAsync(f.Api, "RET-SITE1", lone, "ret_one", Site.MakeFiles("user.root", "ret1", 3, _ => 2500));
+        await Cli.OkAsync(f.Server, "retention", "set", "RET-SITE1", "--min-copies", "2", "--min-age-days", "30");
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-X"), "OK", TimeSpan.FromSeconds(30));
-        await f.SetDaysAheadAsync(400);
-        var plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
-        Assert.Equal(3, plan.GetArrayLength());
-        Assert.All(plan.EnumerateArray(), p => Assert.Contains("only 1 verified copies elsewhere, the policy needs 2", p.GetProperty("reason").GetString()));
-        Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE/run", "{}")).EnumerateArray());
+        await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_one", "RET-X"), "OK", TimeSpan.FromSeconds(30));
 
         // Two copies elsewhere, 29 days old: kept.
         await f.SetDaysAheadAsync(29);
         await Site.WaitForRuleAsync(f.Api, await Site.AddRuleAsync(f.Api, "user.root", "ret_ds", "RET-Y"), "OK", TimeSpan.FromSeconds(30));
-        plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
+        var plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE/dry-run");
         Assert.All(plan.EnumerateArray(), p =>
         {
             Assert.False(p.GetProperty("delete").GetBoolean());
@@ -84,6 +120,14 @@ public sealed class RetentionTests(ClockedServerFixture f) : IClassFixture<Clock
             Assert.Contains("RET-X", rses);
             Assert.Contains("RET-Y", rses);
         });
+
+        // One verified copy elsewhere is not enough, however old the data.
+        await f.SetDaysAheadAsync(400);
+        plan = await f.Api.JsonAsync("GET", "/ferry/retention/RET-SITE1/dry-run");
+        Assert.Equal(3, plan.GetArrayLength());
+        Assert.All(plan.EnumerateArray(), p => Assert.Contains("only 1 verified copies elsewhere, the policy needs 2", p.GetProperty("reason").GetString()));
+        Assert.Empty((await f.Api.JsonAsync("POST", "/ferry/retention/RET-SITE1/run", "{}")).EnumerateArray());
+        Assert.Equal(3, Site.Snapshot(lone).Count);
     }
 
     private static string Reason(JsonElement plan, string name) =>

@@ -19,11 +19,13 @@ public sealed class PostgresCatalogDatabase : ICatalogDatabase, IDisposable
     private const int MaxAttempts = 8;
     private const int ExclusiveAfter = 3;
     private readonly NpgsqlDataSource _source;
+    private readonly Random _random;
 
     static PostgresCatalogDatabase() => DapperSetup.Configure();
 
-    public PostgresCatalogDatabase(string connection, bool migrate = true)
+    public PostgresCatalogDatabase(string connection, Random random, bool migrate = true)
     {
+        _random = random;
         var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(connection));
         Schema = builder.SearchPath;
         if (Schema is { Length: > 0 } schema)
@@ -78,7 +80,7 @@ public sealed class PostgresCatalogDatabase : ICatalogDatabase, IDisposable
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < MaxAttempts)
             {
                 // Another transaction touched the same rows: back off with jitter and run the work again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(5, 20) * attempt), ct);
             }
             finally
             {

@@ -6,6 +6,8 @@ using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Transfers;
 using Ferry.Engine;
+using Ferry.Engine.Application.Replicas;
+using Ferry.Engine.Application.Rules;
 using Ferry.Engine.Storage;
 using Ferry.Engine.Consistency;
 using Ferry.Storage.Credentials;
@@ -42,6 +44,9 @@ public static class CatalogueServices
         s.AddSingleton<RseStorage>();
         s.AddSingleton(engine);
         s.AddSingleton<RseReplicaListing>().AddSingleton<ConsistencyCheck>();
+        // The application layer (Ferry.Engine.Application): the rule and replica operations every caller goes through.
+        s.AddSingleton<RuleRequests>();
+        s.AddSingleton<ReplicaVerifier>().AddSingleton<ReplicaRequests>();
         return s;
     }
 }

@@ -9,7 +9,7 @@ namespace Ferry.Functional.Tests.Replicas;
 /// <summary>
 /// "AVAILABLE only after a checksum match", on every request path that can make a replica AVAILABLE (POST and PUT
 /// /replicas, a DID attached with an RSE): a match is accepted, a mismatch refused (412), and storage the server cannot
-/// reach refuses the request with 503 ServiceUnavailable, never skipping the check, so nothing becomes AVAILABLE.
+/// reach refuses the request with 503 StorageUnavailable, never skipping the check, so nothing becomes AVAILABLE.
 /// </summary>
 public sealed class ReplicaVerificationTests(ServerFixture f) : IClassFixture<ServerFixture>
 {
@@ -23,7 +23,7 @@ public sealed class ReplicaVerificationTests(ServerFixture f) : IClassFixture<Se
         // New replicas registered AVAILABLE: refused whole, nothing registered.
         using (var add = await f.Api.SendAsync("POST", "/replicas", Body(rse, [("rv_down_new", data, null)], "A")))
         {
-            var message = await RawApi.AssertError(add, 503, "ServiceUnavailable");
+            var message = await RawApi.AssertError(add, 503, "StorageUnavailable");
             Assert.Contains(rse, message);
             Assert.Contains("nothing was made AVAILABLE", message);
         }
@@ -33,16 +33,30 @@ public sealed class ReplicaVerificationTests(ServerFixture f) : IClassFixture<Se
         using (var copying = await f.Api.SendAsync("POST", "/replicas", Body(rse, [("rv_down_copying", data, null)], "C")))
             Assert.Equal(201, (int)copying.StatusCode);
         using (var put = await f.Api.SendAsync("PUT", "/replicas", Body(rse, [("rv_down_copying", data, null)], "A")))
-            await RawApi.AssertError(put, 503, "ServiceUnavailable");
+            await RawApi.AssertError(put, 503, "StorageUnavailable");
         Assert.Equal("COPYING", await StateAsync("rv_down_copying", rse));
 
         // Files attached to a dataset with the RSE (how bulk registration lands): refused before anything is attached.
         Assert.Equal(201, (int)(await f.Api.SendAsync("POST", "/dids/user.root/rv_down_ds", """{"type":"DATASET"}""")).StatusCode);
         var attach = $$"""{"rse":"{{rse}}","dids":[{"scope":"user.root","name":"rv_down_attached","bytes":{{data.Length}},"adler32":"{{UploadTree.Adler(data)}}"}]}""";
         using (var attached = await f.Api.SendAsync("POST", "/dids/user.root/rv_down_ds/dids", attach))
-            await RawApi.AssertError(attached, 503, "ServiceUnavailable");
+            await RawApi.AssertError(attached, 503, "StorageUnavailable");
         Assert.Empty(await KnownAsync("rv_down_attached"));
         Assert.Empty(await f.Api.StreamAsync("GET", "/dids/user.root/rv_down_ds/dids"));
+    }
+
+    [Fact]
+    public async Task Storage_that_refuses_the_server_answers_409_StorageError_and_nothing_is_registered()
+    {
+        // S3 for which the server holds no credentials: retrying cannot help, so not a 503.
+        Assert.Equal(201, (int)(await f.Api.SendAsync("POST", "/rses/RV-NOCREDS")).StatusCode);
+        using (var protocol = await f.Api.SendAsync("POST", "/rses/RV-NOCREDS/protocols/s3",
+            """{"hostname":"127.0.0.1","port":9,"prefix":"/bucket","impl":"rucio.rse.protocols.s3.Default","domains":{"wan":{"read":1,"write":1,"delete":1}}}"""))
+            Assert.Equal(201, (int)protocol.StatusCode);
+        var data = "no credentials"u8.ToArray();
+        using (var add = await f.Api.SendAsync("POST", "/replicas", Body("RV-NOCREDS", [("rv_nocreds", data, null)], "A")))
+            Assert.Contains("rse-credentials.json", await RawApi.AssertError(add, 409, "StorageError"));
+        Assert.Empty(await KnownAsync("rv_nocreds"));
     }
 
     [Fact]

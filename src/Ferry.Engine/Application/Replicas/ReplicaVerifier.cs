@@ -14,10 +14,13 @@ namespace Ferry.Engine.Application.Replicas;
 /// The replica invariant: a replica becomes AVAILABLE only once its bytes are on the RSE with the catalogue's (or the
 /// request's) size and checksum. The server reads the storage itself (posix, or remote storage it holds credentials
 /// for), asking for the storage's own checksum where it has one; a mismatch refuses the whole request (412).
-/// Storage that cannot be read refuses the whole request too, with 503 ServiceUnavailable: the check is never skipped,
-/// so nothing becomes AVAILABLE unverified. ServiceUnavailable rather than RSEProtocolNotSupported because nothing is
-/// wrong with the request or the RSE's declaration: the same request succeeds once the storage answers, and Ferry's
-/// SDK retries 503 with backoff (Rucio's client knows the class as a temporary server-side failure).
+/// Storage that cannot be read refuses the whole request too: the check is never skipped, so nothing becomes AVAILABLE
+/// unverified. Storage that does not answer is 503 StorageUnavailable, the class Ferry already answers for an upstream
+/// storage outage (the error middleware, the fuzz suite's one accepted 5xx): nothing is wrong with the request or the
+/// RSE's declaration, the same request succeeds once the storage answers, and Ferry's SDK retries 503 with backoff.
+/// Not RSEProtocolNotSupported (the protocol is supported; its storage is down) nor Rucio's ServiceUnavailable (the
+/// Ferry service is up). Storage that refuses the server for good (no credentials for it, an unsupported operation)
+/// is 409 StorageError, as everywhere else: retrying cannot help, the server's rse-credentials.json must change.
 /// </summary>
 /// <remarks>
 /// An RSE that declares no protocol Ferry can read through (Rucio's mock RSEs, a catalogue-only RSE) has no storage to
@@ -26,7 +29,8 @@ namespace Ferry.Engine.Application.Replicas;
 /// </remarks>
 public sealed class ReplicaVerifier(RseCatalog rses, RseStorage storage, DidCatalog dids)
 {
-    public const string UnreachableClass = "ServiceUnavailable";
+    public const string UnreachableClass = "StorageUnavailable";
+    public const string RefusedClass = "StorageError";
 
     public async Task VerifyAvailableAsync(string rseName, IReadOnlyList<ReplicaFileSpec> files, CancellationToken ct)
     {
@@ -67,6 +71,10 @@ public sealed class ReplicaVerifier(RseCatalog rses, RseStorage storage, DidCata
     {
         var where = endpoint is null ? "" : $" through {endpoint.Protocol.Scheme}://{endpoint.Protocol.Hostname}:{endpoint.Protocol.Port}";
         var what = files.Count == 1 ? $"'{files[0].Scope}:{files[0].Name}'" : $"{files.Count} replicas";
+        if (e is StorageException { Permanent: true })
+            return new FerryException(RefusedClass, 409,
+                $"The storage of {rse} refuses the server{where} ({e.Message}), so the size and checksum of {what} cannot be verified: " +
+                "nothing was made AVAILABLE. The server needs access to this storage (its rse-credentials.json) to accept AVAILABLE replicas.");
         return new FerryException(UnreachableClass, 503,
             $"The storage of {rse} cannot be reached{where} ({e.Message}), so the size and checksum of {what} cannot be verified: " +
             "nothing was made AVAILABLE. Try again when the storage answers.");

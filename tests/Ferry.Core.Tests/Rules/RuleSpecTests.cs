@@ -48,6 +48,13 @@ public sealed class RuleSpecTests
         Assert.Equal(1000, new RuleTemplate { RseExpression = "LOCAL", Copies = 1000 }.Validated().Copies);
     }
 
+    [Fact]
+    public void A_rucio_subscription_rule_with_copies_beyond_int_is_refused_not_wrapped()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""[{"rse_expression":"LOCAL","copies":4294967297}]""");
+        Assert.Contains("copies must be between 1 and 1000", Assert.Throws<FerryException>(() => RucioSubscriptions.Rules(doc.RootElement)).Message);
+    }
+
     public static TheoryData<RuleSpec, string, int, string> Refused => new()
     {
         { Good with { Dids = [] }, "InvalidObject", 400, "at least one DID" },

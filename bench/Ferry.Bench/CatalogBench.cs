@@ -8,6 +8,7 @@ using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Catalog.Transfers;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 
 namespace Ferry.Bench;
 

@@ -6,6 +6,7 @@ using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 
 namespace Ferry.Bench;
 

@@ -24,7 +24,7 @@ public sealed record ContentEntry
 
 /// <summary>One collection of an add-did request: what it is, its content and the rules made with it.</summary>
 public sealed record CollectionSpec(string Scope, string Name, DidType Type, string Account, long? LifetimeSeconds,
-    IReadOnlyDictionary<string, JsonElement>? Meta, IReadOnlyList<ChildSpec> Children, IReadOnlyList<Rules.RuleSpec> Rules);
+    IReadOnlyDictionary<string, JsonElement>? Meta, IReadOnlyList<ChildSpec> Children, IReadOnlyList<Ferry.Core.Rules.RuleSpec> Rules);
 
 public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
@@ -52,7 +52,7 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, 
     /// duplicate rule, a missing child) leaves nothing behind.
     /// </summary>
     public Task AddCollectionAsync(string scope, string name, DidType type, string account, long? lifetimeSeconds, IReadOnlyDictionary<string, JsonElement>? meta,
-        IReadOnlyList<ChildSpec> children, IReadOnlyList<Rules.RuleSpec> rules) =>
+        IReadOnlyList<ChildSpec> children, IReadOnlyList<Ferry.Core.Rules.RuleSpec> rules) =>
         AddCollectionsAsync([new CollectionSpec(scope, name, type, account, lifetimeSeconds, meta, children, rules)]);
 
     /// <summary>

@@ -5,6 +5,7 @@ using Ferry.Catalog.Rses;
 using Ferry.Core.Errors;
 using Ferry.Core.Expressions;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 using Ferry.Core.Selection;
 
 namespace Ferry.Catalog.Rules;

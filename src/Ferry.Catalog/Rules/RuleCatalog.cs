@@ -6,33 +6,9 @@ using Ferry.Catalog.Rses;
 using Ferry.Core.Errors;
 using Ferry.Core.Expressions;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 
 namespace Ferry.Catalog.Rules;
-
-/// <summary>What a caller asks for in POST /rules/ (one rule per DID).</summary>
-public sealed record RuleSpec
-{
-    public required IReadOnlyList<(string Scope, string Name)> Dids { get; init; }
-    public required string Account { get; init; }
-    public int Copies { get; init; } = 1;
-    public required string RseExpression { get; init; }
-    public RuleGrouping Grouping { get; init; } = RuleGrouping.Dataset;
-    public string? Weight { get; init; }
-    public long? LifetimeSeconds { get; init; }
-    public bool Locked { get; init; }
-    public string? SourceReplicaExpression { get; init; }
-    public string? Activity { get; init; }
-    public string Notification { get; init; } = "NO";
-    public bool PurgeReplicas { get; init; }
-    public bool IgnoreAvailability { get; init; }
-    public int Priority { get; init; } = 3;
-    public string? Comment { get; init; }
-    public bool IgnoreAccountLimit { get; init; }
-    public bool SplitContainer { get; init; }
-    public string? Meta { get; init; }
-    /// <summary>The subscription that placed the rule (Rucio's subscription_id); null for rules made by hand.</summary>
-    public string? SubscriptionId { get; init; }
-}
 
 /// <summary>PUT /rules/{id} options that set one column each; null members are left alone.</summary>
 public sealed record RuleColumnUpdate
@@ -67,12 +43,8 @@ public sealed record RuleFilter(string? Account = null, string? Scope = null, st
 
 public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
-    public static readonly string[] Activities =
-    [
-        "Data Brokering", "Data Consolidation", "Data Rebalancing", "Debug", "Express", "Functional Test", "Group Subscriptions",
-        "Production Input", "Production Output", "Analysis Input", "Analysis Output", "Staging", "T0 Export", "T0 Tape",
-        "Upload/Download (Job)", "Upload/Download (User)", "User Subscriptions", "Data Challenge",
-    ];
+    /// <summary>Rucio's activities (kept in the rule spec, <see cref="RuleSpec.Activities"/>).</summary>
+    public static IReadOnlyList<string> Activities => RuleSpec.Activities;
 
     /// <summary>Validates, inserts and applies the rules in one transaction; returns their ids.</summary>
     public Task<IReadOnlyList<string>> AddAsync(RuleSpec spec) => db.WriteAsync((c, tx) => Add(c, tx, spec, clock.GetUtcNow(), random));
@@ -106,17 +78,8 @@ public sealed partial class RuleCatalog(ICatalogDatabase db, TimeProvider clock,
         return ids;
     }
 
-    private static void Validate(RuleSpec spec)
-    {
-        if (spec.Dids.Count == 0) throw FerryException.Invalid("A rule needs at least one DID");
-        if (spec.Copies < 1) throw new FerryException("InvalidReplicationRule", 409, $"copies must be at least 1, got {spec.Copies}");
-        if (spec.LifetimeSeconds is { } l && (l <= 0 || l > 100L * 365 * 86400))
-            throw new FerryException("InvalidReplicationRule", 409, $"lifetime must be between 1 second and 100 years, got {l}");
-        if (spec.Activity is { } a && !Activities.Contains(a)) throw FerryException.Invalid($"Unknown activity '{a}'");
-        if (spec.Comment is { Length: > 250 }) throw FerryException.Invalid("The comment is limited to 250 characters");
-        if (spec.Priority is < 1 or > 5) throw FerryException.Invalid("priority must be between 1 and 5");
-        if (spec.Notification is not ("NO" or "YES" or "CLOSE" or "PROGRESS")) throw FerryException.Invalid($"Unknown notify value '{spec.Notification}'");
-    }
+    /// <summary>The spec's one check (<see cref="RuleSpec.Validated"/>), again here so that no path into the store skips it.</summary>
+    private static void Validate(RuleSpec spec) => spec.Validated();
 
     public Task<Rule?> FindAsync(string id) => db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Rule>("SELECT * FROM rules WHERE id=@id", new { id }));
 

@@ -7,6 +7,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Expressions;
 using Ferry.Core.Model;
 using Ferry.Core.Policies;
+using Ferry.Core.Rules;
 
 namespace Ferry.Catalog.Subscriptions;
 

@@ -91,7 +91,7 @@ public static class RucioSubscriptions
                 {
                     case "rse_expression": expression = Text(p.Value, p.Name); break;
                     case "activity": activity = Text(p.Value, p.Name); break;
-                    case "copies": copies = (int)Number(p.Value, p.Name); break;
+                    case "copies": copies = (int)Math.Clamp(Number(p.Value, p.Name), int.MinValue, int.MaxValue); break; // clamped: the copies check refuses, a cast would wrap
                     case "lifetime": lifetime = Number(p.Value, p.Name); break;
                     case "grouping": grouping = EnumNames.ParseGrouping(Text(p.Value, p.Name)); break;
                     case "comment" or "weight" or "source_replica_expression" or "locked" or "purge_replicas" or "ignore_availability" or "notify":

@@ -91,8 +91,9 @@ public sealed record RuleTemplate
     {
         if (string.IsNullOrWhiteSpace(RseExpression)) throw FerryException.Invalid("Each rule template needs an rse_expression");
         Expressions.RseExpression.Parse(RseExpression);
-        if (Copies is < 1 or > 1000) throw FerryException.Invalid($"copies must be between 1 and 1000, got {Copies}");
-        if (Lifetime is { } l && (l <= 0 || l > 100L * 365 * 86400)) throw FerryException.Invalid($"lifetime must be between 1 second and 100 years, got {l}");
+        // The rules' one copies check, with the 400 Ferry's subscription endpoints have always answered.
+        Rules.RuleSpec.CheckCopies(Copies, refuse: FerryException.Invalid);
+        if (Lifetime is { } l && (l <= 0 || l > Rules.RuleSpec.MaxLifetimeSeconds)) throw FerryException.Invalid($"lifetime must be between 1 second and 100 years, got {l}");
         return this;
     }
 }

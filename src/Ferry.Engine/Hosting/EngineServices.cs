@@ -8,6 +8,8 @@ using Ferry.Engine.Storage;
 using Ferry.Engine.Tasks;
 using Ferry.Storage.Credentials;
 using Ferry.Core.Configuration;
+using Ferry.Engine.Application.Replicas;
+using Ferry.Engine.Application.Rules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -35,6 +37,9 @@ public static class EngineServices
         s.AddSingleton<RseStorage>();
         s.AddSingleton<ConsistencyCheck>();
         s.AddSingleton<ChecksumAudit>();
+        // The application layer: what endpoints, bulk paths and daemons call (the replica check needs the storage).
+        s.AddSingleton<RuleRequests>();
+        s.AddSingleton<ReplicaVerifier>().AddSingleton<ReplicaRequests>();
         var tasks = TaskOptions.ForHome(home, env);
         s.AddSingleton(tasks);
         s.AddSingleton<JobFiles>();

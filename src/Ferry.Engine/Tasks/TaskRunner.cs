@@ -4,7 +4,10 @@ using Ferry.Catalog.Rules;
 using Ferry.Catalog.Tasks;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 using Ferry.Core.Tasks;
+using Ferry.Engine.Application;
+using Ferry.Engine.Application.Rules;
 using Ferry.Engine.Daemons;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +19,7 @@ namespace Ferry.Engine.Tasks;
 /// new attempts up to each executor's capacity, and end tasks with nothing left to run. Everything it knows is in
 /// the catalogue and the attempts' work directories, so a restart carries on where a killed server stopped.
 /// </summary>
-public sealed class TaskRunner(TaskQueue queue, RuleCatalog rules, JobFiles files, TaskOptions options, IEnumerable<IJobExecutor> executors,
+public sealed class TaskRunner(TaskQueue queue, RuleCatalog rules, RuleRequests ruleRequests, JobFiles files, TaskOptions options, IEnumerable<IJobExecutor> executors,
     TimeProvider clock, ILogger<TaskRunner> logger) : DaemonLoop(clock, logger, options.Idle)
 {
     // Attempts this process claimed itself; any other unsubmitted attempt was left by a previous process and may already run.
@@ -65,7 +68,8 @@ public sealed class TaskRunner(TaskQueue queue, RuleCatalog rules, JobFiles file
     {
         var existing = (await rules.ListAsync(new RuleFilter(t.Account, t.OutputScope, t.OutputDataset))).FirstOrDefault(r => r.RseExpression == t.OutputRse);
         if (existing is not null) return existing.Id;
-        return (await rules.AddAsync(new RuleSpec
+        // Made as the task's account would make it (never as an admin): the same permission and spec checks as POST /rules/.
+        return (await ruleRequests.AddAsync(new Caller(t.Account, IsAdmin: false), new RuleSpec
         {
             Dids = [(t.OutputScope, t.OutputDataset)], Account = t.Account, RseExpression = t.OutputRse, Grouping = RuleGrouping.Dataset,
             Comment = $"outputs of task {t.Id}", IgnoreAvailability = false,

@@ -5,6 +5,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Selection;
 using Ferry.Core.Time;
+using Ferry.Engine.Application.Rules;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -41,43 +42,38 @@ internal static class DataEndpoints
         app.Map("POST", "/ferry/data/replicate", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
-            var spec = RuleEndpoints.ParseSpec(WithDefaultCopies(body), Caller.Of(ctx), Dids(body));
-            await Results(ctx, await Service<RuleCatalog>(ctx).ReplicateAsync(spec, body.OptBool("dry_run") ?? true));
+            var caller = Caller.Of(ctx);
+            var spec = RuleWire.Spec(body, caller.Account, Dids(body), defaultCopies: 1);
+            await Results(ctx, await Rules(ctx).ReplicateAsync(caller, spec, body.OptBool("dry_run") ?? true));
         }, "ReplicateData", "Data");
 
         app.Map("POST", "/ferry/data/extend/plan", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
             var lifetime = body.OptLong("lifetime") ?? throw new FerryException("KeyError", 400, "'lifetime' not defined");
-            if (lifetime is <= 0 or > 100L * 365 * 86400) throw FerryException.Invalid($"lifetime must be between 1 second and 100 years, got {lifetime}");
-            await Results(ctx, await Service<RuleCatalog>(ctx).PlanExtendAsync(Dids(body), Scope(ctx, body), lifetime, body.OptBool("allow_shorten") ?? false));
+            var dids = Dids(body);
+            await Results(ctx, await Rules(ctx).PlanExtendAsync(dids, Scope(ctx, body), lifetime, body.OptBool("allow_shorten") ?? false));
         }, "PlanExtendData", "Data");
 
         app.Map("POST", "/ferry/data/extend", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
             var items = Items(body, "rules").Select(o => (o.RequiredString("id"), RucioTime.Parse(o.RequiredString("expires_at")))).ToList();
-            await Results(ctx, await Service<RuleCatalog>(ctx).ExtendAsync(items, body.OptBool("allow_shorten") ?? false, Acting(ctx)));
+            await Results(ctx, await Rules(ctx).ExtendAsync(Caller.Of(ctx), items, body.OptBool("allow_shorten") ?? false));
         }, "ExtendData", "Data");
 
         app.Map("POST", "/ferry/data/delete/plan", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
-            await Results(ctx, await Service<RuleCatalog>(ctx).PlanDeleteAsync(Dids(body), Scope(ctx, body)));
+            await Results(ctx, await Rules(ctx).PlanDeleteAsync(Dids(body), Scope(ctx, body)));
         }, "PlanDeleteData", "Data");
 
         app.Map("POST", "/ferry/data/delete", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
             var ids = Items(body, "rules").Select(o => o.RequiredString("id")).ToList();
-            await Results(ctx, await Service<RuleCatalog>(ctx).DeleteRulesAsync(ids, body.OptBool("purge_replicas") ?? false, Acting(ctx)));
+            await Results(ctx, await Rules(ctx).DeleteRulesAsync(Caller.Of(ctx), ids, body.OptBool("purge_replicas") ?? false));
         }, "DeleteData", "Data");
-    }
-
-    private static JsonObject WithDefaultCopies(JsonObject body)
-    {
-        if (!body.ContainsKey("copies")) body["copies"] = 1;
-        return body;
     }
 
     private static List<JsonObject> Items(JsonObject body, string key)
@@ -90,19 +86,11 @@ internal static class DataEndpoints
     private static List<(string, string)> Dids(JsonObject body) =>
         Items(body, "dids").Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
 
-    private static RuleScope Scope(HttpContext ctx, JsonObject body)
-    {
-        var caller = Caller.Of(ctx);
-        var account = body.OptString("account") ?? caller.Account;
-        caller.RequireSelfOrAdmin(account, "change rules");
-        var on = (body.OptArray("rule_on") ?? []).Select(n => n?.GetValue<string>() ?? throw FerryException.Invalid("'rule_on' holds RSE expressions")).ToList();
-        foreach (var e in on) Core.Expressions.RseExpression.Parse(e);
-        var within = body.OptLong("rule_expires_within");
-        if (within is <= 0) throw FerryException.Invalid("rule_expires_within must be a positive number of seconds");
-        return new RuleScope(account, on, within);
-    }
+    private static RuleScope Scope(HttpContext ctx, JsonObject body) => RuleRequests.Scope(Caller.Of(ctx), body.OptString("account"),
+        (body.OptArray("rule_on") ?? []).Select(n => n?.GetValue<string>() ?? throw FerryException.Invalid("'rule_on' holds RSE expressions")).ToList(),
+        body.OptLong("rule_expires_within"));
 
-    private static ActingAccount Acting(HttpContext ctx) { var c = Caller.Of(ctx); return new ActingAccount(c.Account, c.IsAdmin); }
+    private static RuleRequests Rules(HttpContext ctx) => Service<RuleRequests>(ctx);
 
     private static Task Results(HttpContext ctx, IReadOnlyList<DataActionResult> results) => Wire.WriteJson(ctx, new Dictionary<string, object?>
     {

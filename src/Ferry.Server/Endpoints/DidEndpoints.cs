@@ -8,6 +8,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Time;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
+using Ferry.Engine.Application.Rules;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -206,7 +207,8 @@ internal static partial class DidEndpoints
         var lifetime = body.OptLong("lifetime");
         var meta = body.OptMeta("meta");
         var children = body.OptArray("dids") is { Count: > 0 } ? Children(body) : [];
-        var rules = (body.OptArray("rules") ?? []).Select(r => RuleEndpoints.ParseSpec(Json.AsObject(r, "Each rule"), caller, [(scope, name)])).ToList();
+        // Every rule is read and checked (permission and spec, Ferry.Engine.Application.Rules) before anything is written.
+        var rules = (body.OptArray("rules") ?? []).Select(r => RuleRequests.Checked(caller, RuleWire.Spec(Json.AsObject(r, "Each rule"), caller.Account, [(scope, name)]))).ToList();
         if (children.Count > 0 && type == DidType.Dataset && body.OptString("rse") is { } rse)
         {
             // Registering replicas verifies bytes on storage, so it stays a step of its own, before the collection; a

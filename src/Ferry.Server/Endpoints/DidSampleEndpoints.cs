@@ -7,6 +7,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Core.Paths;
+using Ferry.Engine.Application.Replicas;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,11 +50,12 @@ internal static partial class DidEndpoints
     /// </summary>
     private static async Task RegisterNew(HttpContext ctx, string rse, JsonArray dids)
     {
-        var files = dids.Select(d => ReplicaEndpoints.ParseFile(Json.AsObject(d, "Each DID"), ReplicaState.Available)).ToList();
+        var files = dids.Select(d => ReplicaWire.File(Json.AsObject(d, "Each DID"), ReplicaState.Available)).ToList();
         await RefuseForeignPfns(ctx, rse, dids);
         var held = await ctx.RequestServices.GetRequiredService<DidCatalog>().ReplicatedOnAsync(rse, files.Select(f => (f.Scope, f.Name)));
         var fresh = files.Where(f => !held.Contains((f.Scope, f.Name))).ToList();
-        if (fresh.Count > 0) await ReplicaEndpoints.AddVerified(ctx, rse, fresh, ignoreAvailability: true);
+        if (fresh.Count > 0)
+            await ctx.RequestServices.GetRequiredService<ReplicaRequests>().AddAttachedAsync(Caller.Of(ctx), rse, fresh, ctx.RequestAborted);
     }
 
     /// <summary>

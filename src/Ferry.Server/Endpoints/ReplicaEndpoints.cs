@@ -1,24 +1,20 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Replicas;
 using Ferry.Catalog.Rses;
-using Ferry.Core.Configuration;
 using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Core.Paths;
+using Ferry.Engine.Application.Replicas;
 using Ferry.Engine.Storage;
 using Ferry.Server.Http;
 using Ferry.Storage;
-using Ferry.Storage.Verification;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Endpoints;
 
@@ -31,8 +27,7 @@ internal static class ReplicaEndpoints
         {
             var body = await Wire.ReadObject(ctx);
             var files = Files(body, ReplicaState.Available);
-            foreach (var scope in files.Select(f => f.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-            await AddVerified(ctx, body.RequiredString("rse"), files, body.OptBool("ignore_availability") ?? true);
+            await Requests(ctx).AddAsync(Caller.Of(ctx), body.RequiredString("rse"), files, body.OptBool("ignore_availability") ?? true, ctx.RequestAborted);
             await Wire.Created(ctx);
         }, "AddReplicas", "Replicas");
 
@@ -41,9 +36,7 @@ internal static class ReplicaEndpoints
             var body = await Wire.ReadObject(ctx);
             var rse = body.RequiredString("rse");
             var files = Files(body, ReplicaState.Available);
-            foreach (var scope in files.Select(f => f.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-            await VerifyAvailable(ctx, rse, files);
-            await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().UpdateStatesAsync(rse, files);
+            await Requests(ctx).UpdateStatesAsync(Caller.Of(ctx), rse, files, ctx.RequestAborted);
             await Wire.Ok(ctx);
         }, "UpdateReplicas", "Replicas");
 
@@ -51,11 +44,7 @@ internal static class ReplicaEndpoints
         {
             var body = await Wire.ReadObject(ctx);
             var files = Files(body, ReplicaState.Available).Select(f => (f.Scope, f.Name)).ToList();
-            // Beyond Rucio, which keeps this for admins: an account may withdraw replicas in its own scopes that no rule
-            // holds (the catalogue refuses locked ones), so an upload whose rule was refused can take back what it registered.
-            if (!Caller.Of(ctx).IsAdmin)
-                foreach (var scope in files.Select(f => f.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-            await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeleteAsync(body.RequiredString("rse"), files);
+            await Requests(ctx).DeleteAsync(Caller.Of(ctx), body.RequiredString("rse"), files);
             await Wire.Ok(ctx);
         }, "DeleteReplicas", "Replicas");
 
@@ -64,18 +53,12 @@ internal static class ReplicaEndpoints
             var body = await Wire.ReadObject(ctx);
             var list = body.OptArray("replicas") ?? body.OptArray("pfns") ?? throw new FerryException("KeyError", 400, "'replicas' not defined");
             var reason = body.OptString("reason") ?? "declared bad";
-            var targets = new List<(string Scope, string Name, string Rse)>();
             // Rucio's clients name the replicas either as {scope, name, rse} objects or as PFNs (its CLI resolves a DID to PFNs).
             var pfns = list.OfType<JsonValue>().Select(i => Json.AsString(i, "Each PFN")).ToList();
-            if (pfns.Count > 0)
-                targets.AddRange(await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ResolvePfnsAsync(pfns, ctx.RequestServices.GetRequiredService<RseCatalog>()));
-            foreach (var item in list.Where(i => i is not JsonValue))
-            {
-                if (item is not JsonObject o) throw new FerryException("InvalidType", 400, "Declare replicas as PFNs or {\"scope\",\"name\",\"rse\"} objects");
-                targets.Add((Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.RequiredString("rse")));
-            }
-            foreach (var scope in targets.Select(t => t.Scope).Distinct()) await Caller.Of(ctx).RequireScopeWrite(Accounts(ctx), scope);
-            var failures = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().DeclareBadAsync(targets, reason);
+            var named = list.Where(i => i is not JsonValue).Select(item => item is JsonObject o
+                ? (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.RequiredString("rse"))
+                : throw new FerryException("InvalidType", 400, "Declare replicas as PFNs or {\"scope\",\"name\",\"rse\"} objects")).ToList();
+            var failures = await Requests(ctx).DeclareBadAsync(Caller.Of(ctx), pfns, named, reason);
             await Wire.WriteJson(ctx, failures, 201);
         }, "DeclareBadReplicas", "Replicas").Produces<Dictionary<string, List<string>>>(StatusCodes.Status201Created, Wire.Json);
 
@@ -113,66 +96,11 @@ internal static class ReplicaEndpoints
         }, "ListReplicasOfDid", "Replicas");
     }
 
-    public static ReplicaFileSpec ParseFile(JsonObject o, ReplicaState defaultState) => new(
-        Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")), o.OptLong("bytes"), o.OptString("adler32"), o.OptString("md5"),
-        (o["meta"] as JsonObject)?.OptString("guid") ?? o.OptString("guid"),
-        o.OptString("state") is { } s ? EnumNames.ParseReplicaState(s) : defaultState);
-
     private static List<ReplicaFileSpec> Files(JsonObject body, ReplicaState defaultState)
     {
         var files = body.OptArray("files") ?? throw new FerryException("KeyError", 400, "'files' not defined");
         if (files.Count > ReplicaCatalog.MaxBatch) throw FerryException.Invalid($"At most {ReplicaCatalog.MaxBatch} files per request, got {files.Count}");
-        return files.Select(f => ParseFile(Json.AsObject(f, "Each file"), defaultState)).ToList();
-    }
-
-    public static async Task AddVerified(HttpContext ctx, string rse, IReadOnlyList<ReplicaFileSpec> files, bool ignoreAvailability)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await VerifyAvailable(ctx, rse, files);
-        var verified = Stopwatch.GetTimestamp();
-        await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().AddAsync(rse, files, Caller.Of(ctx).Account, ignoreAvailability);
-        // FERRY_TIMING=1: where a registration's time goes on the server (bulk upload tuning), one line per request.
-        if (Timing)
-            ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Timing").LogInformation(
-                "add replicas: {Files} files on {Rse}: verify {Verify:F0} ms, catalogue {Catalogue:F0} ms", files.Count, rse,
-                Stopwatch.GetElapsedTime(started, verified).TotalMilliseconds, Stopwatch.GetElapsedTime(verified).TotalMilliseconds);
-    }
-
-    private static readonly bool Timing = FerryEnvironment.Process.Flag("FERRY_TIMING");
-
-    /// <summary>
-    /// A replica is AVAILABLE only once its bytes are on the RSE with the right size and checksum. Where the server can
-    /// reach the storage itself (posix, or remote storage it holds credentials for), it checks size and the storage's
-    /// own checksum before accepting the state; a mismatch refuses the whole request.
-    /// </summary>
-    private static async Task VerifyAvailable(HttpContext ctx, string rseName, IReadOnlyList<ReplicaFileSpec> files)
-    {
-        var toCheck = files.Where(f => f.State == ReplicaState.Available).ToList();
-        if (toCheck.Count == 0) return;
-        var rse = await ctx.RequestServices.GetRequiredService<RseCatalog>().GetAsync(rseName);
-        RseEndpoint endpoint;
-        try { endpoint = await ctx.RequestServices.GetRequiredService<RseStorage>().OpenAsync(rse.Id, StorageOperation.Read); }
-        catch (Exception e) when (e is FerryException or StorageException) { return; }
-        // What the catalogue already says about the files, read in one go (a connection per file cost more than the checks).
-        var catalogue = await ctx.RequestServices.GetRequiredService<Ferry.Catalog.Dids.DidCatalog>().FindManyAsync(toCheck.Select(f => (f.Scope, f.Name)));
-        // Files are checked in parallel: posix re-reads every byte, and the request should cost little more than one read.
-        await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ctx.RequestAborted }, async (f, ct) =>
-        {
-            var known = catalogue.GetValueOrDefault((f.Scope, f.Name));
-            var pfn = endpoint.Pfn(Lfn2Pfn.Hash(f.Scope, f.Name));
-            var expected = (endpoint.Backend as IServerSideChecksum)?.Algorithm == "md5" ? known?.Md5 ?? f.Md5 : known?.Adler32 ?? f.Adler32;
-            long? storedBytes;
-            StorageChecksum? actual;
-            try { (storedBytes, actual) = await VerifiedCopy.InspectAsync(endpoint.Backend, pfn, withChecksum: expected is not null, ct); }
-            catch (StorageException) { return; }
-            if (storedBytes is null)
-                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' cannot be AVAILABLE on {rseName}: no file at {pfn}");
-            var bytes = f.Bytes ?? known?.Bytes;
-            if (bytes is { } b && b != storedBytes)
-                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} is {storedBytes} bytes, expected {b}");
-            if (actual is not null && expected is not null && !string.Equals(actual.Value, expected, StringComparison.OrdinalIgnoreCase))
-                throw new FerryException("FileConsistencyMismatch", 412, $"'{f.Scope}:{f.Name}' on {rseName} has {actual.Algorithm} {actual.Value}, expected {expected}");
-        });
+        return files.Select(f => ReplicaWire.File(Json.AsObject(f, "Each file"), defaultState)).ToList();
     }
 
     internal static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents,
@@ -217,5 +145,5 @@ internal static class ReplicaEndpoints
         return listed;
     }
 
-    private static AccountCatalog Accounts(HttpContext ctx) => ctx.RequestServices.GetRequiredService<AccountCatalog>();
+    private static ReplicaRequests Requests(HttpContext ctx) => ctx.RequestServices.GetRequiredService<ReplicaRequests>();
 }

@@ -1,10 +1,10 @@
-using System.Text.Json.Nodes;
 using Ferry.Catalog.Rules;
 using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
 using Ferry.Core.Time;
+using Ferry.Engine.Application.Rules;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,10 +26,8 @@ internal static class RuleEndpoints
         app.Map("POST", "/rules", async ctx =>
         {
             var body = await Wire.ReadObject(ctx);
-            var dids = (body.OptArray("dids") ?? throw new FerryException("KeyError", 400, "'dids' not defined"))
-                .Select(d => Json.AsObject(d, "Each DID")).Select(o => (Names.Scope(o.RequiredString("scope")), Names.DidName(o.RequiredString("name")))).ToList();
-            var spec = ParseSpec(body, Caller.Of(ctx), dids);
-            var ids = await Rules(ctx).AddAsync(spec);
+            var dids = RuleWire.Dids(body);
+            var ids = await Requests(ctx).AddAsync(Caller.Of(ctx), RuleWire.Spec(body, Caller.Of(ctx).Account, dids));
             await Wire.WriteJson(ctx, ids, 201);
         }, "AddRule", "Rules");
 
@@ -71,8 +69,6 @@ internal static class RuleEndpoints
         app.Map("PUT", "/rules/{id}", async ctx =>
         {
             var id = ctx.Route("id");
-            var rule = await Rules(ctx).GetAsync(id);
-            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "update rules");
             var options = Json.AsObject((await Wire.ReadObject(ctx)).Required("options"), "'options'");
             foreach (var key in options.Select(o => o.Key))
             {
@@ -84,30 +80,31 @@ internal static class RuleEndpoints
                 null => null, "SUSPENDED" => RuleState.Suspended, "STUCK" => RuleState.Stuck,
                 var other => throw FerryException.Conflict("UnsupportedOperation", $"A rule's state can be set to SUSPENDED or STUCK, not '{other}'"),
             };
-            await Rules(ctx).UpdateAsync(id, options.OptLong("lifetime"), options.ContainsKey("lifetime"), options.OptBool("locked"),
-                options.OptString("comment"), options.ContainsKey("comment"), state, new RuleColumnUpdate
+            await Requests(ctx).UpdateAsync(Caller.Of(ctx), id, new RuleChange
+            {
+                LifetimeSeconds = options.OptLong("lifetime"), LifetimeGiven = options.ContainsKey("lifetime"), Locked = options.OptBool("locked"),
+                Comment = options.OptString("comment"), CommentGiven = options.ContainsKey("comment"), State = state, Columns = new RuleColumnUpdate
                 {
                     Priority = options.OptLong("priority") is { } p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
-                    MetaGiven = options.ContainsKey("meta"), Meta = MetaText(options["meta"]),
+                    MetaGiven = options.ContainsKey("meta"), Meta = RuleWire.MetaText(options["meta"]),
                     EolGiven = options.ContainsKey("eol_at"), EolAt = options.OptString("eol_at") is { } eol ? RucioTime.Parse(eol) : null,
                     PurgeReplicas = options.OptBool("purge_replicas"), Activity = options.OptString("activity"),
                     SourceGiven = options.ContainsKey("source_replica_expression"), SourceReplicaExpression = options.OptString("source_replica_expression"),
-                });
+                },
+            });
             await Wire.Ok(ctx);
         }, "UpdateRule", "Rules");
 
         app.Map("POST", "/rules/{id}/move", async ctx =>
         {
             var id = ctx.Route("id");
-            var rule = await Rules(ctx).GetAsync(id);
-            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "move rules");
             var body = await Wire.ReadObject(ctx);
             // Rucio takes overrides under "override" and, for older clients, activity and source_replica_expression at the top.
             var overrides = body["override"] is { } o ? Json.AsObject(o, "override") : [];
             foreach (var key in overrides.Select(p => p.Key))
                 if (key is not ("activity" or "source_replica_expression"))
                     throw FerryException.Invalid($"A moved rule can override activity and source_replica_expression, not '{key}'");
-            var child = await Rules(ctx).MoveAsync(id, body.RequiredString("rse_expression"),
+            var child = await Requests(ctx).MoveAsync(Caller.Of(ctx), id, body.RequiredString("rse_expression"),
                 overrides.OptString("activity") ?? body.OptString("activity"),
                 overrides.OptString("source_replica_expression") ?? body.OptString("source_replica_expression"));
             // Rucio 41 answers the new rule's id as a JSON string.
@@ -116,51 +113,13 @@ internal static class RuleEndpoints
 
         app.Map("DELETE", "/rules/{id}", async ctx =>
         {
-            var id = ctx.Route("id");
-            var rule = await Rules(ctx).GetAsync(id);
-            Caller.Of(ctx).RequireSelfOrAdmin(rule.Account, "delete rules");
             var body = await Wire.ReadObject(ctx, allowEmpty: true);
-            await Rules(ctx).DeleteAsync(id, body.OptBool("purge_replicas"), immediate: ctx.QueryBool("immediate"));
+            await Requests(ctx).DeleteAsync(Caller.Of(ctx), ctx.Route("id"), body.OptBool("purge_replicas"), immediate: ctx.QueryBool("immediate"));
             await Wire.Ok(ctx);
         }, "DeleteRule", "Rules");
     }
 
-    public static RuleSpec ParseSpec(JsonObject body, Caller caller, IReadOnlyList<(string, string)> dids)
-    {
-        var account = body.OptString("account") ?? caller.Account;
-        if (account != caller.Account && !caller.IsAdmin) throw FerryException.Denied($"Account {caller.Account} can not add rules for account {account}");
-        var copies = body.OptLong("copies") ?? throw new FerryException("KeyError", 400, "'copies' not defined");
-        if (copies is < 1 or > 1000) throw new FerryException("InvalidReplicationRule", 409, $"copies must be between 1 and 1000, got {copies}");
-        var notify = body.OptString("notify")?.ToUpperInvariant() switch
-        {
-            null or "N" or "NO" => "NO", "Y" or "YES" => "YES", "C" or "CLOSE" => "CLOSE", "P" or "PROGRESS" => "PROGRESS",
-            var other => throw FerryException.Invalid($"Unknown notify value '{other}': use Y, N, C or P"),
-        };
-        // Rucio's client sends these on every rule (null and false when unused); Ferry places a rule at once and has no
-        // approval workflow, so asking for either is refused rather than silently ignored.
-        if (body["delay_injection"] is not null) throw FerryException.Invalid("delay_injection is not supported by Ferry: a rule is placed when it is created");
-        if (body.OptBool("ask_approval") == true) throw FerryException.Invalid("ask_approval is not supported by Ferry: rules need no approval");
-        var ignoreAccountLimit = body.OptBool("ignore_account_limit") ?? false;
-        if (ignoreAccountLimit && !caller.IsAdmin) throw FerryException.Denied($"Account {caller.Account} can not add rules that ignore account limits");
-        return new RuleSpec
-        {
-            Dids = dids, Account = account, Copies = (int)copies, RseExpression = body.RequiredString("rse_expression"),
-            Grouping = body.OptString("grouping") is { } g ? EnumNames.ParseGrouping(g) : RuleGrouping.Dataset,
-            Weight = body.OptString("weight"), LifetimeSeconds = body.OptLong("lifetime"), Locked = body.OptBool("locked") ?? false,
-            SourceReplicaExpression = body.OptString("source_replica_expression"), Activity = body.OptString("activity"),
-            Notification = notify, PurgeReplicas = body.OptBool("purge_replicas") ?? false, IgnoreAvailability = body.OptBool("ignore_availability") ?? false,
-            Priority = (int)(body.OptLong("priority") ?? 3), Comment = body.OptString("comment"),
-            IgnoreAccountLimit = ignoreAccountLimit, SplitContainer = body.OptBool("split_container") ?? false, Meta = MetaText(body["meta"]),
-        };
-    }
-
-    /// <summary>Rucio keeps a rule's meta as the JSON text of whatever was sent, and returns that text.</summary>
-    private static string? MetaText(JsonNode? meta)
-    {
-        var text = meta?.ToJsonString();
-        if (text is { Length: > 4000 }) throw FerryException.Invalid("A rule's meta is limited to 4000 characters of JSON");
-        return text;
-    }
-
     private static RuleCatalog Rules(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RuleCatalog>();
+
+    private static RuleRequests Requests(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RuleRequests>();
 }

@@ -2,6 +2,7 @@ using Ferry.Catalog.Retention;
 using Ferry.Catalog.Transfers;
 using Ferry.Core.Errors;
 using Ferry.Core.Policies;
+using Ferry.Core.Rules;
 using Ferry.Core.Time;
 using Ferry.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -27,10 +28,11 @@ internal static class SitePolicyEndpoints
                 System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => v.GetValue<double>(),
                 _ => throw FerryException.Invalid("'min_age_days' must be a number"),
             };
-            var copies = body.OptLong("min_copies") ?? throw new FerryException("KeyError", 400, "'min_copies' not defined");
-            if (copies is < 1 or > 1000) throw FerryException.Invalid($"min_copies must be between 1 and 1000, got {copies}");
+            // The rules' one copies check (Ferry.Core.Rules.RuleSpec), with the 400 this endpoint has always answered.
+            var copies = RuleSpec.CheckCopies(body.OptLong("min_copies") ?? throw new FerryException("KeyError", 400, "'min_copies' not defined"),
+                "min_copies", FerryException.Invalid);
             if (days is < 0 or > 36500 || double.IsNaN(days)) throw FerryException.Invalid($"min_age_days must be between 0 and 36500, got {days}");
-            var p = await Retention(ctx).SetAsync(ctx.Route("rse"), (int)copies, TimeSpan.FromDays(days), ageBy);
+            var p = await Retention(ctx).SetAsync(ctx.Route("rse"), copies, TimeSpan.FromDays(days), ageBy);
             await Wire.WriteJson(ctx, View(p));
         }, "SetRetentionPolicy", "Retention");
 

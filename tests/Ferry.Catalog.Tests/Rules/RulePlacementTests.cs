@@ -2,6 +2,7 @@ using Ferry.Catalog.Rules;
 using Ferry.Catalog.Tests.Infrastructure;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
+using Ferry.Core.Rules;
 
 namespace Ferry.Catalog.Tests.Rules;
 

@@ -12,10 +12,16 @@ public sealed class RedirectDialectTests(ServerFixture f) : IClassFixture<Server
 {
     private static readonly XNamespace Ns = "urn:ietf:params:xml:ns:metalink";
 
-    /// <summary>A file on an https RSE nobody can reach: the server cannot check it, so it takes the registration as given.</summary>
+    /// <summary>
+    /// An AVAILABLE replica whose only protocol is https on a host that does not exist. The replica is registered while the
+    /// RSE has no protocol (a catalogue-only RSE, nothing to verify against); with the protocol declared first the server
+    /// would have to verify the bytes there and would answer 503 StorageUnavailable (Rucio verifies nothing).
+    /// </summary>
     private async Task<string> HttpsReplicaAsync(string rse, string name)
     {
         Assert.Equal(201, (int)(await f.Api.SendAsync("POST", $"/rses/{rse}")).StatusCode);
+        using (var add = await f.Api.SendAsync("POST", "/replicas", $$"""{"rse":"{{rse}}","files":[{"scope":"user.root","name":"{{name}}","bytes":1,"adler32":"0cc737eb"}]}"""))
+            Assert.True(201 == (int)add.StatusCode, await add.Content.ReadAsStringAsync());
         var protocol = JsonSerializer.Serialize(new
         {
             hostname = $"{rse.ToLowerInvariant()}.invalid", port = 443, prefix = "/data/", impl = "rucio.rse.protocols.gfal.Default",
@@ -23,8 +29,6 @@ public sealed class RedirectDialectTests(ServerFixture f) : IClassFixture<Server
         });
         using (var p = await f.Api.SendAsync("POST", $"/rses/{rse}/protocols/https", protocol))
             Assert.True(201 == (int)p.StatusCode, await p.Content.ReadAsStringAsync());
-        using var add = await f.Api.SendAsync("POST", "/replicas", $$"""{"rse":"{{rse}}","files":[{"scope":"user.root","name":"{{name}}","bytes":1,"adler32":"0cc737eb"}]}""");
-        Assert.True(201 == (int)add.StatusCode, await add.Content.ReadAsStringAsync());
         return $"https://{rse.ToLowerInvariant()}.invalid";
     }
 

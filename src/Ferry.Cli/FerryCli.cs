@@ -21,7 +21,8 @@ public static class FerryCli
         return string.Join(' ', names.Prepend("ferry"));
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The whole command tree; built without side effects, so tests can check it and parse against it.</summary>
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("Ferry: data management for scientific collaborations (speaks Rucio's REST dialect)");
         root.Add(ServerCommand.Build());
@@ -43,7 +44,12 @@ public static class FerryCli
         root.Add(SyncCommands.Build());
         root.Add(AuditCommands.Build());
         foreach (var c in SiteCommands.Build()) root.Add(c);
+        return root;
+    }
 
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = BuildRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

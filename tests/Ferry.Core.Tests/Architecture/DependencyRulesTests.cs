@@ -94,6 +94,31 @@ public sealed class DependencyRulesTests
         Assert.True(broken.Count == 0, "Forbidden dependencies (see docs/architecture.md):\n" + string.Join("\n", broken));
     }
 
+    /// <summary>
+    /// The unit tier: every project has tests/Ferry.X.Tests, which references Ferry.X alone (what it tests is that
+    /// project's code, not what lies above it), and the solution builds and runs it (`dotnet test Ferry.slnx`).
+    /// </summary>
+    [Fact]
+    public void Every_project_has_its_own_test_project_in_the_solution()
+    {
+        var root = Path.GetDirectoryName(Src())!;
+        var solution = XDocument.Load(Path.Combine(root, "Ferry.slnx")).Descendants("Project").Select(e => (string)e.Attribute("Path")!).ToHashSet();
+        var broken = new List<string>();
+        foreach (var project in References.Keys)
+        {
+            var csproj = $"tests/Ferry.{project}.Tests/Ferry.{project}.Tests.csproj";
+            if (!File.Exists(Path.Combine(root, csproj)))
+            {
+                broken.Add($"{csproj} is missing");
+                continue;
+            }
+            if (!solution.Contains(csproj)) broken.Add($"{csproj} is not in Ferry.slnx");
+            var references = XDocument.Load(Path.Combine(root, csproj)).Descendants("ProjectReference").Select(e => Path.GetFileNameWithoutExtension((string)e.Attribute("Include")!)).ToList();
+            if (!references.SequenceEqual([$"Ferry.{project}"])) broken.Add($"{csproj} references {string.Join(", ", references)} (only Ferry.{project} allowed)");
+        }
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+    }
+
     [Fact]
     public void The_scanner_sees_usings_qualified_and_relative_names_but_not_comments_or_strings()
     {

@@ -61,9 +61,10 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
 
     public Task<IReadOnlyList<GlobalLimit>> GlobalAsync(string account) => db.ReadAsync(c => Global(c, null, account));
 
-    internal static async Task<IReadOnlyList<GlobalLimit>> Global(DbConnection c, DbTransaction? tx, string account)
+    /// <param name="facts">The RSEs as the caller's transaction already read them, when it has them.</param>
+    internal static async Task<IReadOnlyList<GlobalLimit>> Global(DbConnection c, DbTransaction? tx, string account, IReadOnlyList<RseFacts>? facts = null)
     {
-        var facts = await RseCatalog.Facts(c, tx);
+        facts ??= await RseCatalog.Facts(c, tx);
         var rows = await c.QueryAsync<(string Expression, long Bytes)>("SELECT rse_expression, bytes FROM account_global_limits WHERE account=@account ORDER BY rse_expression", new { account }, tx);
         var result = new List<GlobalLimit>();
         foreach (var (expression, bytes) in rows)
@@ -86,15 +87,7 @@ public sealed class QuotaCatalog(ICatalogDatabase db)
             .ToDictionary(x => x.RseId, x => x.Bytes);
         var usage = (await c.QueryAsync<(string RseId, long Bytes)>("SELECT rse_id, bytes FROM account_usage WHERE account=@account", new { account }, tx))
             .ToDictionary(x => x.RseId, x => x.Bytes);
-        var globals = new List<GlobalQuota>();
-        foreach (var (expression, bytes) in await c.QueryAsync<(string Expression, long Bytes)>(
-                     "SELECT rse_expression, bytes FROM account_global_limits WHERE account=@account ORDER BY rse_expression", new { account }, tx))
-        {
-            IReadOnlyList<string> names;
-            try { names = RseExpression.Parse(expression).Evaluate(rses); }
-            catch (FerryException) { names = []; }
-            globals.Add(new GlobalQuota(bytes, names.ToHashSet(StringComparer.Ordinal)));
-        }
+        var globals = (await Global(c, tx, account, rses)).Select(g => new GlobalQuota(g.Bytes, g.Rses.ToHashSet(StringComparer.Ordinal))).ToList();
         return new AccountQuota
         {
             Account = account, Limits = limits, Usage = usage, Globals = globals,

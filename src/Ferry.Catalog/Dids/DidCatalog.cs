@@ -209,7 +209,7 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, 
             """, new { scope, name })).AsList();
     });
 
-    private const string FilesCte = """
+    internal const string FilesCte = """
         WITH RECURSIVE tree(scope, name, type) AS (
             SELECT scope, name, type FROM dids WHERE scope=@scope AND name=@name
             UNION SELECT c.child_scope, c.child_name, c.child_type FROM contents c JOIN tree t ON c.scope=t.scope AND c.name=t.name),

@@ -157,48 +157,14 @@ public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids,
         FROM replicas r JOIN rses s ON s.id=r.rse_id
         """;
 
-    /// <summary>
-    /// The files of each requested DID with their replicas. A file asked for directly appears even without replicas;
-    /// files reached through a collection only when they have one that passes the filter.
-    /// </summary>
-    /// <param name="readableOnly">Leaves out replicas on RSEs blocked for reads (the dialect's ignore_availability=false).</param>
-    /// <param name="skipUnknown">Leaves out DIDs that do not exist, as the dialect's listing does, rather than refusing the request.</param>
-    /// <param name="resolveArchives">Also gives, for a file packed in archives, the archives' replicas (Rucio's resolve_archives).</param>
-    public Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
-        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false, bool resolveArchives = false) =>
-        db.ReadAsync<IReadOnlyList<FileReplicas>>(async c =>
+    /// <summary>The whole of <see cref="StreamAsync"/> in memory, for callers that need every file before they start.</summary>
+    public async Task<IReadOnlyList<FileReplicas>> ListAsync(IReadOnlyList<(string Scope, string Name)> requested, bool allStates,
+        IReadOnlySet<string>? rseIds, bool withParents, bool readableOnly = false, bool skipUnknown = false, bool resolveArchives = false)
     {
-        // Set-based: the requested DIDs and then their files' replicas are read a thousand at a time per scope,
-        // so listing 10,000 files is a few dozen queries rather than two per file.
-        var dids = await DidCatalog.FindMany(c, null, requested);
-        var plan = new List<(Did Did, IReadOnlyList<Did> Files)>();
-        foreach (var (scope, name) in requested)
-        {
-            var did = dids.GetValueOrDefault((scope, name));
-            if (did is null && skipUnknown) continue;
-            if (did is null) throw new FerryException("DataIdentifierNotFound", 400, $"Data identifier '{scope}:{name}' not found");
-            plan.Add((did, did.Type == DidType.File ? [did] : await DidCatalog.Files(c, null, scope, name)));
-        }
-        var allFiles = plan.SelectMany(p => p.Files).Select(f => (f.Scope, f.Name)).Distinct().ToList();
-        var replicasOf = (await FetchAll(c, allFiles, (scope, chunk) =>
-                c.QueryAsync<ReplicaView>($"{ViewSelect} WHERE r.scope=@scope AND r.name IN @chunk ORDER BY s.name", new { scope, chunk })))
-            .ToLookup(r => (r.Scope, r.Name));
-        var archived = resolveArchives ? await ArchiveReplicas(c, allFiles) : null;
-        bool Wanted(ReplicaView r) => (allStates || r.State == ReplicaState.Available) && (rseIds is null || rseIds.Contains(r.RseId)) && (!readableOnly || r.AvailabilityRead);
-        var result = new List<FileReplicas>();
-        var seen = new HashSet<(string, string)>();
-        foreach (var (did, files) in plan)
-            foreach (var file in files)
-            {
-                if (!seen.Add((file.Scope, file.Name))) continue;
-                var replicas = replicasOf[(file.Scope, file.Name)].Where(Wanted).ToList();
-                var inArchives = archived?[(file.Scope, file.Name)].Where(Wanted).ToList() ?? [];
-                if (did.Type != DidType.File && replicas.Count == 0 && inArchives.Count == 0) continue;
-                var parents = withParents ? await DidCatalog.Ancestors(c, null, file.Scope, file.Name) : [];
-                result.Add(new FileReplicas(file, replicas, parents) { InArchives = inArchives });
-            }
-        return result;
-    });
+        var all = new List<FileReplicas>();
+        await foreach (var f in StreamAsync(requested, new ReplicaFilter(allStates, rseIds, readableOnly, resolveArchives, withParents), skipUnknown)) all.Add(f);
+        return all;
+    }
 
     /// <summary>For each file, the replicas of the archives that hold it, keyed by the file.</summary>
     private static async Task<ILookup<(string, string), ReplicaView>> ArchiveReplicas(DbConnection c, IReadOnlyList<(string Scope, string Name)> files)

@@ -136,7 +136,7 @@ internal static partial class DidEndpoints
             case ("GET", "files"):
                 // Ferry keeps no luminosity blocks; the long form carries the key as Rucio's does, empty.
                 System.Text.Json.JsonElement? lumi = ctx.QueryBool("long") ? RucioDidFile.NoLumiBlock : null;
-                await RucioResults.Stream((await dids.FilesAsync(p.Scope, p.Name)).Select(f => new RucioDidFile
+                await RucioResults.Stream((await dids.ListFilesAsync(p.Scope, p.Name, ctx.RequestAborted)).Select(f => new RucioDidFile
                     { Scope = f.Scope, Name = f.Name, Bytes = f.Bytes, Adler32 = f.Adler32, Guid = f.Guid?.ToUpperInvariant(), Events = f.Events, Lumiblocknr = lumi }))
                     .ExecuteAsync(ctx);
                 return;

@@ -26,7 +26,7 @@ internal static class RedirectEndpoints
             // Points the client at the Metalink form of the same answer, with the choices this request made.
             ctx.Response.Headers.Link = $"<{ctx.Request.Path}/metalink?schemes={string.Join(',', schemes)}&select={sort}>; rel=describedby; type=\"application/metalink+xml\"";
             string? url = null;
-            foreach (var file in await ReplicaEndpoints.List(ctx, [(scope, name)], false, null, false, schemes.ToHashSet()))
+            foreach (var file in await (await ReplicaLister.CreateAsync(ctx, false, null, false, schemes.ToHashSet())).ToListAsync([(scope, name)], ctx.RequestAborted))
             {
                 if (file.Pfns.Count == 0) continue;
                 if (ctx.Query("rse") is { } rse)
@@ -48,10 +48,10 @@ internal static class RedirectEndpoints
             var (scope, name) = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
             Sorted([], ctx.Query("sort") ?? ctx.Query("select"), ctx.RequestServices.GetRequiredService<Random>());
             List<ListedFile> files;
-            try { files = await ReplicaEndpoints.List(ctx, [(scope, name)], false, null, false, Schemes(ctx, MetalinkSchemes).ToHashSet()); }
+            try { files = await (await ReplicaLister.CreateAsync(ctx, false, null, false, Schemes(ctx, MetalinkSchemes).ToHashSet())).ToListAsync([(scope, name)], ctx.RequestAborted); }
             catch (FerryException e) when (e.ExceptionClass is "DataIdentifierNotFound" or "ScopeNotFound") { files = []; }
             if (files.Count == 0) { await NotFound(ctx, "no redirection possible - cannot find the DID"); return; }
-            await new MetalinkResult(ReplicaListing.Metalink(files, "atlas", detailedUrls: false)).ExecuteAsync(ctx);
+            await new MetalinkResult(files, "atlas", detailedUrls: false).ExecuteAsync(ctx);
         }, "RedirectToMetalink", "Replicas");
     }
 

@@ -62,7 +62,7 @@ internal static class ReplicaEndpoints
             await Wire.WriteJson(ctx, failures, 201);
         }, "DeclareBadReplicas", "Replicas").Produces<Dictionary<string, List<string>>>(StatusCodes.Status201Created, Wire.Json);
 
-        app.Map("POST", "/replicas/list", async Task<Results<RucioStream<RucioReplica>, MetalinkResult>> (HttpContext ctx) =>
+        app.Map("POST", "/replicas/list", async Task<Results<ReplicaJsonStream, MetalinkResult>> (HttpContext ctx) =>
         {
             var body = await Wire.ReadObject(ctx);
             var dids = (body.OptArray("dids") ?? []).Select(d => Json.AsObject(d, "Each DID"))
@@ -71,11 +71,13 @@ internal static class ReplicaEndpoints
             // As the dialect has it: without ignore_availability, replicas on RSEs blocked for reads are left out unless
             // the older 'unavailable' key is given; Rucio's client sends true unless told otherwise, its downloader false.
             var readableOnly = !(body.OptBool("ignore_availability") ?? body.ContainsKey("unavailable"));
-            var files = await List(ctx, dids, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
+            var lister = await ReplicaLister.CreateAsync(ctx, body.OptBool("all_states") ?? false, body.OptString("rse_expression"), body.OptBool("resolve_parents") ?? false,
                 body.OptArray("schemes")?.Select(s => s?.ToString() ?? "").ToHashSet(), readableOnly, body.OptBool("resolve_archives") ?? true);
-            if (ReplicaListing.RandomCount(body) is { } n) files = ReplicaListing.PickRandom(files, n, ctx.RequestServices.GetRequiredService<Random>());
-            if (metalink) return new MetalinkResult(ReplicaListing.Metalink(files, "generic", detailedUrls: true));
-            return RucioResults.Stream(files.Select(ReplicaListing.Json));
+            var files = ReplicaListing.RandomCount(body) is { } n
+                ? ReplicaListing.PickRandom(await lister.ToListAsync(dids, ctx.RequestAborted), n, ctx.RequestServices.GetRequiredService<Random>()).ToAsyncEnumerable()
+                : lister.ListAsync(dids, ctx.RequestAborted);
+            if (metalink) return new MetalinkResult(files, "generic", detailedUrls: true);
+            return new ReplicaJsonStream(files);
         }, "ListReplicas", "Replicas");
 
         app.Map("GET", "/replicas/{scope}/{name}/datasets", async ctx =>
@@ -85,14 +87,14 @@ internal static class ReplicaEndpoints
             return RucioResults.Stream(rows.Select(r => DatasetReplicaEndpoints.Line(scope, name, r)));
         }, "ListDatasetReplicas", "Replicas");
 
-        app.Map("GET", "/replicas/{scope}/{name}", async Task<Results<RucioStream<RucioReplica>, MetalinkResult>> (HttpContext ctx) =>
+        app.Map("GET", "/replicas/{scope}/{name}", async Task<Results<ReplicaJsonStream, MetalinkResult>> (HttpContext ctx) =>
         {
             var metalink = ReplicaListing.WantsMetalink(ctx.Request);
-            var files = await List(ctx, [(Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")))], false, null, false,
-                ctx.Query("schemes") is { } s ? [s] : null);
+            var did = (Names.Scope(ctx.Route("scope")), Names.DidName(ctx.Route("name")));
+            var lister = await ReplicaLister.CreateAsync(ctx, false, null, false, ctx.Query("schemes") is { } s ? [s] : null);
             // Rucio's older single-DID form names the atlas schema and leaves domain and client_extract off the urls.
-            if (metalink) return new MetalinkResult(ReplicaListing.Metalink(files, "atlas", detailedUrls: false));
-            return RucioResults.Stream(files.Select(ReplicaListing.Json));
+            if (metalink) return new MetalinkResult(lister.ListAsync([did], ctx.RequestAborted), "atlas", detailedUrls: false);
+            return new ReplicaJsonStream(lister.ListAsync([did], ctx.RequestAborted));
         }, "ListReplicasOfDid", "Replicas");
     }
 
@@ -101,48 +103,6 @@ internal static class ReplicaEndpoints
         var files = body.OptArray("files") ?? throw new FerryException("KeyError", 400, "'files' not defined");
         if (files.Count > ReplicaCatalog.MaxBatch) throw FerryException.Invalid($"At most {ReplicaCatalog.MaxBatch} files per request, got {files.Count}");
         return files.Select(f => ReplicaWire.File(Json.AsObject(f, "Each file"), defaultState)).ToList();
-    }
-
-    internal static async Task<List<ListedFile>> List(HttpContext ctx, List<(string, string)> dids, bool allStates, string? rseExpression, bool parents,
-        HashSet<string>? schemes, bool readableOnly = false, bool resolveArchives = false)
-    {
-        var rses = ctx.RequestServices.GetRequiredService<RseCatalog>();
-        IReadOnlySet<string>? rseIds = null;
-        if (rseExpression is not null)
-        {
-            var names = (await rses.EvaluateAsync(rseExpression)).ToHashSet();
-            rseIds = (await rses.ListAsync()).Where(r => names.Contains(r.Name)).Select(r => r.Id).ToHashSet();
-        }
-        var files = await ctx.RequestServices.GetRequiredService<ReplicaCatalog>().ListAsync(dids, allStates, rseIds, parents, readableOnly, skipUnknown: true, resolveArchives);
-        var protocolCache = new Dictionary<string, IReadOnlyList<RseProtocol>>();
-        var listed = new List<ListedFile>();
-        foreach (var f in files)
-        {
-            var pfns = new List<(string Pfn, string Rse, string RseId, string Type, bool Volatile, int Priority, bool Extract)>();
-            async Task AddPfns(ReplicaView r, bool inArchive)
-            {
-                if (!protocolCache.TryGetValue(r.RseId, out var protocols)) protocolCache[r.RseId] = protocols = await rses.ProtocolsAsync(r.RseId);
-                foreach (var p in protocols)
-                {
-                    if (schemes is not null && !schemes.Contains(p.Scheme)) continue;
-                    if (RseStorage.Priority(p, StorageOperation.Read) is not { } prio) continue;
-                    var pfn = Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, r.Path ?? Lfn2Pfn.Hash(r.Scope, r.Name));
-                    // A file inside an archive is served by the archive's URL: XRootD reads it out of the zip itself,
-                    // every other protocol hands the client the whole archive to extract from (Rucio's client_extract).
-                    var readsInside = inArchive && p.Scheme == "root";
-                    if (readsInside) pfn += $"?xrdcl.unzip={Uri.EscapeDataString(f.File.Name)}";
-                    pfns.Add((pfn, r.Rse, r.RseId, r.RseType, r.Volatile, prio, inArchive && !readsInside));
-                }
-            }
-            foreach (var r in f.Replicas) await AddPfns(r, inArchive: false);
-            foreach (var r in f.InArchives) await AddPfns(r, inArchive: true);
-            // The file's own copies come first; archives only after them, as extracting costs the whole archive.
-            var ordered = pfns.OrderBy(p => p.Extract).ThenBy(p => p.Priority).ThenBy(p => p.Rse, StringComparer.Ordinal)
-                .Select((p, i) => new ListedPfn(p.Pfn, p.Rse, p.RseId, p.Type, p.Volatile, "wan", i + 1, p.Extract)).ToList();
-            var where = f.Replicas.Concat(f.InArchives).DistinctBy(r => r.RseId).ToList();
-            listed.Add(new ListedFile(f.File, ordered, where, parents ? f.Parents.Order(StringComparer.Ordinal).ToList() : null));
-        }
-        return listed;
     }
 
     private static ReplicaRequests Requests(HttpContext ctx) => ctx.RequestServices.GetRequiredService<ReplicaRequests>();

@@ -1,11 +1,16 @@
+using System.Buffers;
+using System.Reflection;
 using System.Security;
 using System.Text;
+using System.Text.Json;
 using Ferry.Catalog.Replicas;
 using Ferry.Core.Dialect;
 using Ferry.Core.Errors;
 using Ferry.Core.Model;
 using Ferry.Server.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Ferry.Server.Endpoints;
@@ -57,57 +62,134 @@ internal static class ReplicaListing
     private static bool MatchesMediaType(this MediaTypeHeaderValue accepted, string type) =>
         accepted.MatchesAllTypes || new MediaTypeHeaderValue(type).IsSubsetOf(accepted);
 
-    public static RucioReplica Json(ListedFile f) => new()
+    /// <summary>
+    /// Writes one file as the JSON object the listing's <see cref="RucioReplica"/> describes, straight from the listed
+    /// file instead of building its three dictionaries first: the listing's hot loop.
+    /// </summary>
+    public static void WriteJson(Utf8JsonWriter w, ListedFile f)
     {
-        Scope = f.File.Scope, Name = f.File.Name, Bytes = f.File.Bytes, Md5 = f.File.Md5, Adler32 = f.File.Adler32,
-        // Two RSEs (or two protocols) can resolve to the same URL when they point at one storage; the first, preferred one is kept.
-        Pfns = f.Pfns.DistinctBy(p => p.Pfn).ToDictionary(p => p.Pfn, p => new RucioPfn
+        w.WriteStartObject();
+        w.WriteString("scope", f.File.Scope);
+        w.WriteString("name", f.File.Name);
+        if (f.File.Bytes is { } bytes) w.WriteNumber("bytes", bytes); else w.WriteNull("bytes");
+        w.WriteString("md5", f.File.Md5);
+        w.WriteString("adler32", f.File.Adler32);
+        w.WriteStartObject("pfns");
+        for (var i = 0; i < f.Pfns.Count; i++)
         {
-            RseId = p.RseId, Rse = p.Rse, Type = p.Type, Volatile = p.Volatile, Domain = p.Domain, Priority = p.Priority, ClientExtract = p.ClientExtract,
-        }),
-        Rses = f.Replicas.ToDictionary(r => r.Rse, IReadOnlyList<string> (r) => f.Pfns.Where(p => p.RseId == r.RseId).Select(p => p.Pfn).ToList()),
-        States = f.Replicas.Count > 0 ? f.Replicas.ToDictionary(r => r.Rse, r => r.State.Wire()) : null,
-        Parents = f.Parents,
-    };
+            var p = f.Pfns[i];
+            // Two RSEs (or two protocols) can resolve to the same URL when they point at one storage; the first, preferred one is kept.
+            if (Earlier(f.Pfns, i)) continue;
+            w.WriteStartObject(p.Pfn);
+            w.WriteString("rse_id", p.RseId);
+            w.WriteString("rse", p.Rse);
+            w.WriteString("type", p.Type);
+            w.WriteBoolean("volatile", p.Volatile);
+            w.WriteString("domain", p.Domain);
+            w.WriteNumber("priority", p.Priority);
+            w.WriteBoolean("client_extract", p.ClientExtract);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("rses");
+        foreach (var r in f.Replicas)
+        {
+            w.WriteStartArray(r.Rse);
+            foreach (var p in f.Pfns)
+                if (p.RseId == r.RseId) w.WriteStringValue(p.Pfn);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        if (f.Replicas.Count > 0)
+        {
+            w.WriteStartObject("states");
+            foreach (var r in f.Replicas) w.WriteString(r.Rse, r.State.Wire());
+            w.WriteEndObject();
+        }
+        if (f.Parents is { } parents)
+        {
+            w.WriteStartArray("parents");
+            foreach (var p in parents) w.WriteStringValue(p);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static bool Earlier(IReadOnlyList<ListedPfn> pfns, int i)
+    {
+        for (var j = 0; j < i; j++)
+            if (pfns[j].Pfn == pfns[i].Pfn) return true;
+        return false;
+    }
+
+    public const string MetalinkHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\">\n";
+    public const string MetalinkTail = "</metalink>\n";
 
     /// <param name="policySchema">The glfn namespace: Rucio's policy schema, "generic" for POST; the older GET form says "atlas".</param>
     /// <param name="detailedUrls">POST gives each url its domain and client_extract as well; the older GET form only location and priority.</param>
-    public static string Metalink(IEnumerable<ListedFile> files, string policySchema, bool detailedUrls)
+    public static void AppendMetalink(StringBuilder sb, ListedFile f, string policySchema, bool detailedUrls)
     {
         static string X(string s) => SecurityElement.Escape(s);
-        var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\">\n");
-        foreach (var f in files)
+        var did = $"{f.File.Scope}:{f.File.Name}";
+        sb.Append($" <file name=\"{X(f.File.Name)}\">\n");
+        if (f.Parents is { Count: > 0 })
         {
-            var did = $"{f.File.Scope}:{f.File.Name}";
-            sb.Append($" <file name=\"{X(f.File.Name)}\">\n");
-            if (f.Parents is { Count: > 0 })
-            {
-                sb.Append("  <parents>\n");
-                foreach (var p in f.Parents) sb.Append($"   <did>{X(p)}</did>\n");
-                sb.Append("  </parents>\n");
-            }
-            sb.Append($"  <identity>{X(did)}</identity>\n");
-            if (f.File.Adler32 is { } adler) sb.Append($"  <hash type=\"adler32\">{X(adler)}</hash>\n");
-            if (f.File.Md5 is { } md5) sb.Append($"  <hash type=\"md5\">{X(md5)}</hash>\n");
-            sb.Append($"  <size>{f.File.Bytes ?? 0}</size>\n");
-            sb.Append($"  <glfn name=\"/{X(policySchema)}/rucio/{X(did)}\"></glfn>\n");
-            foreach (var p in f.Pfns)
-                sb.Append(detailedUrls
-                    ? $"  <url location=\"{X(p.Rse)}\" domain=\"{p.Domain}\" priority=\"{p.Priority}\" client_extract=\"{(p.ClientExtract ? "true" : "false")}\">{X(p.Pfn)}</url>\n"
-                    : $"  <url location=\"{X(p.Rse)}\" priority=\"{p.Priority}\">{X(p.Pfn)}</url>\n");
-            sb.Append(" </file>\n");
+            sb.Append("  <parents>\n");
+            foreach (var p in f.Parents) sb.Append($"   <did>{X(p)}</did>\n");
+            sb.Append("  </parents>\n");
         }
-        return sb.Append("</metalink>\n").ToString();
+        sb.Append($"  <identity>{X(did)}</identity>\n");
+        if (f.File.Adler32 is { } adler) sb.Append($"  <hash type=\"adler32\">{X(adler)}</hash>\n");
+        if (f.File.Md5 is { } md5) sb.Append($"  <hash type=\"md5\">{X(md5)}</hash>\n");
+        sb.Append($"  <size>{f.File.Bytes ?? 0}</size>\n");
+        sb.Append($"  <glfn name=\"/{X(policySchema)}/rucio/{X(did)}\"></glfn>\n");
+        foreach (var p in f.Pfns)
+            sb.Append(detailedUrls
+                ? $"  <url location=\"{X(p.Rse)}\" domain=\"{p.Domain}\" priority=\"{p.Priority}\" client_extract=\"{(p.ClientExtract ? "true" : "false")}\">{X(p.Pfn)}</url>\n"
+                : $"  <url location=\"{X(p.Rse)}\" priority=\"{p.Priority}\">{X(p.Pfn)}</url>\n");
+        sb.Append(" </file>\n");
     }
 }
 
 /// <summary>A replica listing as Metalink 4, for the clients that ask for it in Accept (<see cref="ReplicaListing.WantsMetalink"/>).</summary>
-internal sealed class MetalinkResult(string xml) : IResult
+internal sealed class MetalinkResult(IAsyncEnumerable<ListedFile> files, string policySchema, bool detailedUrls) : IResult
 {
+    public MetalinkResult(IEnumerable<ListedFile> files, string policySchema, bool detailedUrls) : this(files.ToAsyncEnumerable(), policySchema, detailedUrls) { }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = ReplicaListing.MetalinkType;
-        await httpContext.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(xml), httpContext.RequestAborted);
+        var body = httpContext.Response.BodyWriter;
+        var sb = new StringBuilder(ReplicaListing.MetalinkHead);
+        await foreach (var f in files.WithCancellation(httpContext.RequestAborted))
+        {
+            ReplicaListing.AppendMetalink(sb, f, policySchema, detailedUrls);
+            // Hand a page to the socket every 64 KiB, as the JSON form does.
+            if (sb.Length < 64 * 1024) continue;
+            await Flush(body, sb, httpContext.RequestAborted);
+        }
+        sb.Append(ReplicaListing.MetalinkTail);
+        await Flush(body, sb, httpContext.RequestAborted);
     }
+
+    private static async Task Flush(System.IO.Pipelines.PipeWriter body, StringBuilder sb, CancellationToken ct)
+    {
+        foreach (var chunk in sb.GetChunks()) Encoding.UTF8.GetBytes(chunk.Span, body);
+        sb.Clear();
+        await body.FlushAsync(ct);
+    }
+}
+
+/// <summary>
+/// A replica listing as newline-delimited JSON, written to the socket as the pages of files arrive. Its OpenAPI
+/// description is <see cref="RucioStream{T}"/>'s for <see cref="RucioReplica"/>, the type each line is.
+/// </summary>
+internal sealed class ReplicaJsonStream(IAsyncEnumerable<ListedFile> files) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public Task ExecuteAsync(HttpContext httpContext) => RucioStream<ListedFile>.WriteLinesAsync(httpContext, files, ReplicaListing.WriteJson);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => RucioStream<RucioReplica>.PopulateMetadata(method, builder);
 }

@@ -22,6 +22,9 @@ public static class RucioResults
     /// <summary>A listing as Rucio streams it: one JSON object per line, <c>application/x-json-stream</c>.</summary>
     public static RucioStream<T> Stream<T>(IEnumerable<T> items) => new(items);
 
+    /// <inheritdoc cref="Stream{T}(IEnumerable{T})"/>
+    public static RucioStream<T> Stream<T>(IAsyncEnumerable<T> items) => new(items);
+
     /// <summary>Where a type's metadata comes from: the generated context, or (for a type not yet there) reflection.</summary>
     internal static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Wire.Options.GetTypeInfo(typeof(T));
 }
@@ -43,22 +46,34 @@ public sealed class RucioJson<T>(T value, int status) : IResult, IEndpointMetada
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [Wire.Json]));
 }
 
-public sealed class RucioStream<T>(IEnumerable<T> items) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+public sealed class RucioStream<T> : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {
-    public IEnumerable<T> Items { get; } = items;
+    private readonly IAsyncEnumerable<T> _items;
+
+    public RucioStream(IEnumerable<T> items) => _items = items.ToAsyncEnumerable();
+
+    /// <summary>A listing read from the catalogue a page at a time, written as the pages arrive.</summary>
+    public RucioStream(IAsyncEnumerable<T> items) => _items = items;
+
     public int? StatusCode => StatusCodes.Status200OK;
 
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var info = RucioResults.Info<T>();
+        return WriteLinesAsync(httpContext, _items, (writer, item) => JsonSerializer.Serialize(writer, item, info));
+    }
+
+    /// <summary>Writes one JSON object per line with <paramref name="write"/>, as the items arrive.</summary>
+    internal static async Task WriteLinesAsync<TItem>(HttpContext httpContext, IAsyncEnumerable<TItem> items, Action<Utf8JsonWriter, TItem> write)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = Wire.Stream;
-        var info = RucioResults.Info<T>();
         var body = httpContext.Response.BodyWriter;
-        using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = Wire.Options.Encoder, SkipValidation = true });
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = Wire.Options.Encoder, SkipValidation = true });
         long pending = 0;
-        foreach (var item in Items)
+        await foreach (var item in items.WithCancellation(httpContext.RequestAborted))
         {
-            JsonSerializer.Serialize(writer, item, info);
+            write(writer, item);
             writer.Flush();
             pending += writer.BytesCommitted + 1;
             writer.Reset();

@@ -23,7 +23,10 @@ internal sealed class ReplicaLister
     private readonly ReplicaFilter _filter;
     private readonly HashSet<string>? _schemes;
     // Per RSE, the protocols that read, in the order their PFNs are offered; read once per listing.
-    private readonly Dictionary<string, RseProtocol[]> _readers = new();
+    private readonly Dictionary<string, Reader[]> _readers = new();
+
+    /// <summary>A protocol that reads, with what its PFNs start with and its read priority, worked out once per listing.</summary>
+    private sealed record Reader(string Scheme, string Base, int Priority);
 
     private ReplicaLister(ReplicaCatalog replicas, RseCatalog rses, ReplicaFilter filter, HashSet<string>? schemes) =>
         (_replicas, _rses, _filter, _schemes) = (replicas, rses, filter, schemes);
@@ -75,17 +78,19 @@ internal sealed class ReplicaLister
         if (!_readers.TryGetValue(r.RseId, out var protocols))
             _readers[r.RseId] = protocols = (await _rses.ProtocolsAsync(r.RseId))
                 .Where(p => _schemes is null || _schemes.Contains(p.Scheme))
-                .Where(p => RseStorage.Priority(p, StorageOperation.Read) is not null).ToArray();
+                .Select(p => (p, Priority: RseStorage.Priority(p, StorageOperation.Read)))
+                .Where(x => x.Priority is not null)
+                .Select(x => new Reader(x.p.Scheme, Lfn2Pfn.Base(x.p.Scheme, x.p.Hostname, x.p.Port, x.p.Prefix), x.Priority!.Value)).ToArray();
         if (protocols.Length == 0) return;
         var path = r.Path ?? Lfn2Pfn.Hash(r.Scope, r.Name);
         foreach (var p in protocols)
         {
-            var pfn = Lfn2Pfn.Pfn(p.Scheme, p.Hostname, p.Port, p.Prefix, path);
+            var pfn = p.Base + path;
             // A file inside an archive is served by the archive's URL: XRootD reads it out of the zip itself,
             // every other protocol hands the client the whole archive to extract from (Rucio's client_extract).
             var readsInside = inArchive && p.Scheme == "root";
             if (readsInside) pfn += $"?xrdcl.unzip={Uri.EscapeDataString(f.File.Name)}";
-            pfns.Add(new ListedPfn(pfn, r.Rse, r.RseId, r.RseType, r.Volatile, "wan", RseStorage.Priority(p, StorageOperation.Read)!.Value, inArchive && !readsInside));
+            pfns.Add(new ListedPfn(pfn, r.Rse, r.RseId, r.RseType, r.Volatile, "wan", p.Priority, inArchive && !readsInside));
         }
     }
 }

@@ -12,6 +12,19 @@ public sealed class Lfn2PfnTests
     public void Hash_algorithm_matches_rucio(string scope, string name, string path) => Assert.Equal(path, Lfn2Pfn.Hash(scope, name));
 
     [Fact]
+    public void Hash_of_any_name_is_the_md5_of_scope_colon_name_whatever_its_length_or_characters()
+    {
+        var random = new Random(25);
+        foreach (var length in new[] { 1, 10, 200, 511, 512, 513, 1000, 3000 })
+        {
+            var name = string.Concat(Enumerable.Range(0, length).Select(_ => "aZ9._-éü€𝄞"[random.Next(10)]));
+            if (char.IsHighSurrogate(name[^1])) name = name[..^1];
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes("user.x:" + name)));
+            Assert.Equal($"user/x/{digest[..2]}/{digest[2..4]}/{name}", Lfn2Pfn.Hash("user.x", name));
+        }
+    }
+
+    [Fact]
     public void Pfns_have_no_port_for_posix_and_a_port_otherwise()
     {
         Assert.Equal("file://localhost/srv/rse/test/59/14/x", Lfn2Pfn.Pfn("file", "localhost", 0, "/srv/rse", "test/59/14/x"));

@@ -27,9 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The CLI first: ./ferry rebuilds when anything under src/ is newer than its build, the bench build's obj/ files too.
+[ -n "$stores" ] && source "$here/bench/server.sh"
 dotnet build "$here/bench/Ferry.Bench/Ferry.Bench.csproj" -c Release -nologo -v quiet -o "$work/bench-build" > "$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
-source "$here/bench/server.sh"
 ferry_urls=()
 for store in ${stores//,/ }; do
   case "$store" in

@@ -1,4 +1,5 @@
 using Ferry.Bench;
+using Ferry.Bench.VsRucio;
 
 // Each benchmark is a name on the command line; see docs/benchmarks.md for what each measures.
 return args.FirstOrDefault() switch
@@ -9,6 +10,7 @@ return args.FirstOrDefault() switch
     "store" => await StoreBench.Run(args[1..]),
     "consistency" => await ConsistencyBench.Run(args[1..]),
     "catalog" => await CatalogBench.Run(args[1..]),
+    "vs-rucio" => await VsRucioBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -20,6 +22,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- store SRC-DIR SCHEME HOST PORT PREFIX [parallel] [key=value...]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- consistency [replicas] [runs]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- catalog sqlite|postgres://... [files] [rule-files] [list-dids] [transfers]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Ferry.Bench -- " + VsRucioBench.UsageLine);
     Console.Error.WriteLine("       bench/upload-vs-cp.sh [files] [size-bytes] [runs]");
     return 2;
 }

@@ -179,8 +179,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>The token's account, or null when the token is unknown or expired.</summary>
     public async Task<TokenInfo?> ValidateAsync(string token)
     {
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<(string Account, long ExpiresAt)>(
-            "SELECT account, expires_at FROM tokens WHERE token=@t", new { t = TokenKey(token) })).AsList());
+        var rows = await db.ReadPreparedAsync<TokenRow>("SELECT account AS Account, expires_at AS ExpiresAt FROM tokens WHERE token=@t", ("t", TokenKey(token)));
         if (rows.Count == 0) return null;
         var r = rows[0];
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(r.ExpiresAt);
@@ -236,5 +235,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         Convert.ToHexStringLower(Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Pbkdf2Iterations, HashAlgorithmName.SHA256, 32));
 
     // Only a digest of each token is stored, so a copy of the catalogue grants no sessions.
+    private sealed record TokenRow(string Account, long ExpiresAt);
+
     internal static string TokenKey(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -22,6 +22,11 @@ public sealed record AccountUsage
 /// <summary>Accounts, their attributes and userpass identities, auth tokens and scopes.</summary>
 public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
 {
+    private readonly AuthChanges _changes = new();
+
+    /// <summary>Bumped after each change to sessions or account facts; what the server's session cache compares.</summary>
+    public AuthChanges Changes => _changes;
+
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
     private const int Pbkdf2Iterations = 20_000;
 
@@ -72,7 +77,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     /// Changes an account's status (ACTIVE or SUSPENDED) or email. Suspending ends the account's sessions at once and
     /// refuses new logins until it is active again.
     /// </summary>
-    public Task UpdateAsync(string name, string? status, string? email) => db.WriteAsync(async (c, tx) =>
+    public Task UpdateAsync(string name, string? status, string? email) => Changing(db.WriteAsync(async (c, tx) =>
     {
         await RequireAccount(c, tx, name);
         if (status is not null && status is not ("ACTIVE" or "SUSPENDED"))
@@ -83,13 +88,13 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
             new { name, status, email, now }, tx);
         if (status == "SUSPENDED") await c.ExecuteAsync("DELETE FROM tokens WHERE account=@name", new { name }, tx);
         return 0;
-    });
+    }));
 
     /// <summary>
     /// Rucio's account deletion: the account stays (its DIDs, rules and history name it) with status DELETED, is
     /// left out of listings, and can no longer log in; its sessions end at once.
     /// </summary>
-    public Task DeleteAsync(string name) => db.WriteAsync(async (c, tx) =>
+    public Task DeleteAsync(string name) => Changing(db.WriteAsync(async (c, tx) =>
     {
         var status = await c.ExecuteScalarAsync<string?>("SELECT status FROM accounts WHERE name=@name", new { name }, tx);
         if (status is null or "DELETED") throw FerryException.AccountNotFound(name);
@@ -97,7 +102,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         await c.ExecuteAsync("UPDATE accounts SET status='DELETED', updated_at=@now WHERE name=@name", new { name, now = clock.GetUtcNow() }, tx);
         await c.ExecuteAsync("DELETE FROM tokens WHERE account=@name", new { name }, tx);
         return 0;
-    });
+    }));
 
     public Task AddAsync(string name, AccountType type, string? email) => db.WriteAsync(async (c, tx) =>
     {
@@ -117,17 +122,17 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     public async Task<bool> IsAdminAsync(string account) =>
         (await AttributesAsync(account)).TryGetValue("admin", out var v) && v.Equals("true", StringComparison.OrdinalIgnoreCase);
 
-    public Task SetAttributeAsync(string account, string key, string value) => db.WriteAsync(async (c, tx) =>
+    public Task SetAttributeAsync(string account, string key, string value) => Changing(db.WriteAsync(async (c, tx) =>
     {
         if (string.IsNullOrWhiteSpace(key) || key.Length > 255) throw FerryException.Invalid("Attribute key must be 1-255 characters");
         await RequireAccount(c, tx, account);
         await c.ExecuteAsync("INSERT INTO account_attrs(account,key,value) VALUES (@account,@key,@value) ON CONFLICT(account,key) DO UPDATE SET value=excluded.value",
             new { account, key, value }, tx);
         return 0;
-    });
+    }));
 
-    public Task DeleteAttributeAsync(string account, string key) => db.WriteAsync(async (c, tx) =>
-        await c.ExecuteAsync("DELETE FROM account_attrs WHERE account=@account AND key=@key", new { account, key }, tx));
+    public Task DeleteAttributeAsync(string account, string key) => Changing(db.WriteAsync(async (c, tx) =>
+        await c.ExecuteAsync("DELETE FROM account_attrs WHERE account=@account AND key=@key", new { account, key }, tx)));
 
     public Task AddUserpassAsync(string account, string username, string password, string? email) => db.WriteAsync(async (c, tx) =>
     {
@@ -174,8 +179,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
     /// <summary>The token's account, or null when the token is unknown or expired.</summary>
     public async Task<TokenInfo?> ValidateAsync(string token)
     {
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<(string Account, long ExpiresAt)>(
-            "SELECT account, expires_at FROM tokens WHERE token=@t", new { t = TokenKey(token) })).AsList());
+        var rows = await db.ReadPreparedAsync<TokenRow>("SELECT account AS Account, expires_at AS ExpiresAt FROM tokens WHERE token=@t", ("t", TokenKey(token)));
         if (rows.Count == 0) return null;
         var r = rows[0];
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(r.ExpiresAt);
@@ -214,6 +218,13 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         return true;
     }
 
+    /// <summary>Bumps the change counter once the change committed (or failed: a needless recheck costs one query).</summary>
+    internal async Task<T> Changing<T>(Task<T> write)
+    {
+        try { return await write; }
+        finally { _changes.Bump(); }
+    }
+
     internal static async Task RequireAccount(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string account)
     {
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE name=@account", new { account }, tx) == 0)
@@ -224,5 +235,7 @@ public sealed class AccountCatalog(ICatalogDatabase db, TimeProvider clock)
         Convert.ToHexStringLower(Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Pbkdf2Iterations, HashAlgorithmName.SHA256, 32));
 
     // Only a digest of each token is stored, so a copy of the catalogue grants no sessions.
+    private sealed record TokenRow(string Account, long ExpiresAt);
+
     internal static string TokenKey(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -10,7 +10,7 @@ public sealed record IdentityRow(string Identity, string Authtype, string Accoun
 /// Identities other than passwords (X.509 DNs, OIDC subjects), token revocation, and the failed-login record that
 /// drives lockout. Passwords stay in <see cref="AccountCatalog"/>.
 /// </summary>
-public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock)
+public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock, AccountCatalog accounts)
 {
     public static readonly IReadOnlyList<string> Types = ["USERPASS", "X509", "OIDC"];
 
@@ -31,13 +31,13 @@ public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock)
             new { account })).AsList());
 
     /// <summary>Removes an identity and every session it opened, so a removed certificate or subject stops working at once.</summary>
-    public Task DeleteAsync(string account, string identity, string authtype) => db.WriteAsync(async (c, tx) =>
+    public Task DeleteAsync(string account, string identity, string authtype) => accounts.Changing(db.WriteAsync(async (c, tx) =>
     {
         var n = await c.ExecuteAsync("DELETE FROM identities WHERE account=@account AND identity=@identity AND authtype=@authtype",
             new { account, identity, authtype }, tx);
         if (n == 0) throw FerryException.NotFound("IdentityNotFound", $"Account {account} has no {authtype} identity '{identity}'");
         return await c.ExecuteAsync("DELETE FROM tokens WHERE account=@account AND identity=@identity", new { account, identity }, tx);
-    });
+    }));
 
     /// <summary>The accounts an identity maps to.</summary>
     public Task<IReadOnlyList<string>> AccountsForAsync(string identity, string authtype) => db.ReadAsync<IReadOnlyList<string>>(async c =>
@@ -45,15 +45,15 @@ public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock)
             new { identity, authtype })).AsList());
 
     /// <summary>Ends an opaque session now. False when no such session exists.</summary>
-    public Task<bool> DeleteTokenAsync(string token) => db.WriteAsync(async (c, tx) =>
-        await c.ExecuteAsync("DELETE FROM tokens WHERE token=@t", new { t = AccountCatalog.TokenKey(token) }, tx) > 0);
+    public Task<bool> DeleteTokenAsync(string token) => accounts.Changing(db.WriteAsync(async (c, tx) =>
+        await c.ExecuteAsync("DELETE FROM tokens WHERE token=@t", new { t = AccountCatalog.TokenKey(token) }, tx) > 0));
 
     /// <summary>The account of an opaque token, expired or not (to decide who may revoke it).</summary>
     public Task<string?> TokenAccountAsync(string token) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>("SELECT account FROM tokens WHERE token=@t", new { t = AccountCatalog.TokenKey(token) }));
 
     /// <summary>Records a bearer token (by a key: its issuer and jti, or a digest) as revoked until it would expire anyway.</summary>
-    public Task RevokeAsync(string tokenKey, string? account, DateTimeOffset expiresAt) => db.WriteAsync(async (c, tx) =>
+    public Task RevokeAsync(string tokenKey, string? account, DateTimeOffset expiresAt) => accounts.Changing(db.WriteAsync(async (c, tx) =>
     {
         var now = clock.GetUtcNow();
         await c.ExecuteAsync("DELETE FROM revoked_tokens WHERE expires_at < @now", new { now }, tx);
@@ -61,7 +61,7 @@ public sealed class IdentityCatalog(ICatalogDatabase db, TimeProvider clock)
             INSERT INTO revoked_tokens(token_key,account,expires_at,revoked_at) VALUES (@tokenKey,@account,@expiresAt,@now)
             ON CONFLICT(token_key) DO NOTHING
             """, new { tokenKey, account, expiresAt, now }, tx);
-    });
+    }));
 
     public async Task<bool> IsRevokedAsync(string tokenKey) =>
         await db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM revoked_tokens WHERE token_key=@tokenKey", new { tokenKey })) > 0;

@@ -21,6 +21,17 @@ public interface ICatalogDatabase
     /// cause each other no serialization failures; SQLite as any other write.
     /// </summary>
     Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, ct);
+
+    /// <summary>
+    /// A one-statement read that runs on nearly every request (a DID's row, the RSE list): the store may keep it
+    /// prepared. Parameters are text, named without the @. Rows are mapped by Dapper, as <c>QueryAsync&lt;T&gt;</c> maps them.
+    /// </summary>
+    Task<IReadOnlyList<T>> ReadPreparedAsync<T>(string sql, params (string Name, string Value)[] args) => ReadAsync<IReadOnlyList<T>>(async c =>
+    {
+        var parameters = new DynamicParameters();
+        foreach (var (name, value) in args) parameters.Add(name, value);
+        return (await c.QueryAsync<T>(sql, parameters)).AsList();
+    });
 }
 
 public sealed class SqliteCatalogDatabase : ICatalogDatabase
@@ -29,6 +40,7 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
     // SQLite has one writer; queueing writers in-process avoids SQLITE_BUSY storms under load.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly WalCheckpointer _checkpointer;
+    private readonly PreparedReads _prepared;
 
     static SqliteCatalogDatabase() => DapperSetup.Configure();
 
@@ -36,6 +48,7 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
     {
         Path = path;
         _checkpointer = new WalCheckpointer(Open, TimeProvider.System);
+        _prepared = new PreparedReads(Open);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
@@ -59,12 +72,20 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
+        // The settings belong to the native connection, which the pool keeps open between uses: set them once per
+        // native connection, not on every open (two statements that cost as much as a small query).
+        if (Configured.TryGetValue(c.Handle!, out _)) return c;
         // A large page cache keeps big transactions (a rule over 100,000 files) from thrashing; temp tables stay in memory.
         c.Execute($"PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};");
         // DID names are case-sensitive (Rucio's, and LIKE on PostgreSQL): a search for 'Run*' must not list 'run_1'.
         c.Execute("PRAGMA case_sensitive_like=ON;");
+        Configured.AddOrUpdate(c.Handle!, Marker);
         return c;
     }
+
+    // Native connections already configured; weak, so a connection the pool closes leaves nothing behind.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
 
     /// <summary>Applies the migrations not yet applied; returns their versions.</summary>
     public IReadOnlyList<int> Migrate()
@@ -94,6 +115,8 @@ public sealed class SqliteCatalogDatabase : ICatalogDatabase
         await using var c = Open();
         return await work(c);
     }
+
+    public Task<IReadOnlyList<T>> ReadPreparedAsync<T>(string sql, params (string Name, string Value)[] args) => _prepared.QueryAsync<T>(sql, args);
 
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {

@@ -28,7 +28,8 @@ public sealed record CollectionSpec(string Scope, string Name, DidType Type, str
 
 public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, Random random)
 {
-    public Task<Did?> FindAsync(string scope, string name) => db.ReadAsync(c => Find(c, null, scope, name));
+    public async Task<Did?> FindAsync(string scope, string name) =>
+        (await db.ReadPreparedAsync<Did>("SELECT * FROM dids WHERE scope=@scope AND name=@name", ("scope", scope), ("name", name))).SingleOrDefault();
 
     public async Task<Did> GetAsync(string scope, string name) => await FindAsync(scope, name) ?? throw FerryException.DidNotFound(scope, name);
 

@@ -104,8 +104,7 @@ public sealed partial class RseCatalog(ICatalogDatabase db, TimeProvider clock)
     public Task<Rse?> FindByIdAsync(string id) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Rse>("SELECT * FROM rses WHERE id=@id", new { id }));
 
-    public Task<IReadOnlyList<Rse>> ListAsync() => db.ReadAsync<IReadOnlyList<Rse>>(async c =>
-        (await c.QueryAsync<Rse>("SELECT * FROM rses WHERE deleted=0 ORDER BY name")).AsList());
+    public Task<IReadOnlyList<Rse>> ListAsync() => db.ReadPreparedAsync<Rse>("SELECT * FROM rses WHERE deleted=0 ORDER BY name");
 
     /// <summary>Every live RSE as an expression sees it.</summary>
     public Task<IReadOnlyList<RseFacts>> FactsAsync() => db.ReadAsync(c => Facts(c, null));

@@ -86,7 +86,8 @@ public static class FerryServerHost
         app.UseMiddleware<ErrorMiddleware>();
         app.UseFerryUi();
         app.UseRouting();
-        app.UseRateLimiter();
+        // Only /auth/* is limited: other requests skip the limiter's partition lookup, which takes a lock per request.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/auth"), auth => auth.UseRateLimiter());
         app.UseMiddleware<AuthMiddleware>();
         app.UseMiddleware<PermissionMiddleware>();
         app.MapOpenApi("/openapi/v1.json");

@@ -1,4 +1,3 @@
-using Ferry.Catalog.Accounts;
 using Ferry.Core.Errors;
 using Ferry.Server.Security;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +15,7 @@ public sealed class AuthMiddleware(RequestDelegate next)
     // /metrics is open like /health: a local scraper, and labels never name accounts or tokens (docs/metrics.md).
     private static readonly string[] Open = ["/ping", "/auth/", "/traces", "/health", "/openapi", "/metrics"];
 
-    public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts, OidcValidator oidc)
+    public async Task InvokeAsync(HttpContext ctx, SessionCache sessions, OidcValidator oidc)
     {
         var path = ctx.Request.Path.Value ?? "/";
         var permission = PermissionMiddleware.Of(ctx);
@@ -32,13 +31,13 @@ public sealed class AuthMiddleware(RequestDelegate next)
         if (OidcValidator.LooksLikeJwt(token))
         {
             var bearer = await oidc.ValidateAsync(token, ctx.Request.Headers["X-Rucio-Account"].ToString());
-            ctx.Items[Caller.ItemKey] = new Caller(bearer.Account, await accounts.IsAdminAsync(bearer.Account)) { Identity = bearer.Identity, AuthType = "OIDC" };
+            ctx.Items[Caller.ItemKey] = new Caller(bearer.Account, await sessions.IsAdminAsync(bearer.Account)) { Identity = bearer.Identity, AuthType = "OIDC" };
         }
         else
         {
-            var info = await accounts.ValidateAsync(token)
+            var info = await sessions.ValidateAsync(token)
                 ?? throw new FerryException("CannotAuthenticate", 401, "Cannot authenticate with given credentials: the token is unknown or expired");
-            ctx.Items[Caller.ItemKey] = new Caller(info.Account, await accounts.IsAdminAsync(info.Account)) { AuthType = "TOKEN" };
+            ctx.Items[Caller.ItemKey] = new Caller(info.Account, await sessions.IsAdminAsync(info.Account)) { AuthType = "TOKEN" };
         }
         await next(ctx);
     }

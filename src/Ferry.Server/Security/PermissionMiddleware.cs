@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Ferry.Catalog.Accounts;
 using Ferry.Catalog.Rules;
 using Ferry.Server.Http;
@@ -13,9 +15,16 @@ namespace Ferry.Server.Security;
 /// </summary>
 public sealed class PermissionMiddleware(RequestDelegate next)
 {
+    // The row of each endpoint and method, found once: the matrix lookup normalises the route pattern, which is string
+    // work. Weak on the endpoint, so the in-process servers of a test run do not keep each other's endpoints alive.
+    private static readonly ConditionalWeakTable<Endpoint, ConcurrentDictionary<string, Permission?>> Resolved = new();
+
     /// <summary>The matrix row of the request's endpoint, or null when it matched none (or the endpoint has no row).</summary>
     public static Permission? Of(HttpContext ctx) =>
-        ctx.GetEndpoint() is RouteEndpoint ep ? Permissions.Find(ctx.Request.Method, ep.RoutePattern.RawText ?? "") : null;
+        ctx.GetEndpoint() is RouteEndpoint ep
+            ? Resolved.GetValue(ep, static _ => new ConcurrentDictionary<string, Permission?>(StringComparer.Ordinal))
+                .GetOrAdd(ctx.Request.Method, static (method, route) => Permissions.Find(method, route), ep.RoutePattern.RawText ?? "")
+            : null;
 
     public async Task InvokeAsync(HttpContext ctx, AccountCatalog accounts, RuleCatalog rules)
     {

@@ -18,6 +18,7 @@ public static class SecurityServices
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<OidcValidator>();
         services.AddSingleton<LoginGuard>();
+        services.AddSingleton<SessionCache>();
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>

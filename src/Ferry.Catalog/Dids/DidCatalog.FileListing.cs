@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Ferry.Core.Errors;
@@ -34,25 +35,61 @@ public sealed partial class DidCatalog
         (string Scope, string Name)? after = null;
         while (true)
         {
-            var page = await db.ReadAsync(c => c.QueryAsync<DidFileRow>(new CommandDefinition($"""
-                SELECT d.scope, d.name, d.bytes, d.adler32, d.guid, d.events
-                FROM contents ct JOIN dids d ON d.scope = ct.child_scope AND d.name = ct.child_name
-                WHERE ct.scope = @scope AND ct.name = @name AND ct.child_type = 0
-                  {(after is null ? "" : "AND (ct.child_scope, ct.child_name) > (@afterScope, @afterName)")}
-                ORDER BY ct.child_scope, ct.child_name LIMIT {pageSize}
-                """, new { scope, name, afterScope = after?.Scope, afterName = after?.Name }, cancellationToken: ct)), ct);
-            var rows = page.AsList();
+            var rows = await db.ReadAsync(async c =>
+            {
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = $"""
+                    SELECT d.scope, d.name, d.bytes, d.adler32, d.guid, d.events
+                    FROM contents ct JOIN dids d ON d.scope = ct.child_scope AND d.name = ct.child_name
+                    WHERE ct.scope = @scope AND ct.name = @name AND ct.child_type = 0
+                      {(after is null ? "" : "AND (ct.child_scope, ct.child_name) > (@afterScope, @afterName)")}
+                    ORDER BY ct.child_scope, ct.child_name LIMIT {pageSize}
+                    """;
+                Parameter(cmd, "scope", scope);
+                Parameter(cmd, "name", name);
+                if (after is { } a) { Parameter(cmd, "afterScope", a.Scope); Parameter(cmd, "afterName", a.Name); }
+                return await FileRows(cmd, pageSize, ct);
+            }, ct);
             foreach (var row in rows) yield return row;
             if (rows.Count < pageSize) yield break;
             after = (rows[^1].Scope, rows[^1].Name);
         }
     }
 
+    private static void Parameter(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    // Read by hand rather than mapped: a listing reads a hundred thousand of these, and rows of one scope share its string.
+    private static async Task<List<DidFileRow>> FileRows(DbCommand cmd, int capacity, CancellationToken ct)
+    {
+        var rows = new List<DidFileRow>(capacity);
+        await using var rd = await cmd.ExecuteReaderAsync(ct);
+        var scope = "";
+        while (await rd.ReadAsync(ct))
+        {
+            var s = rd.GetString(0);
+            if (s != scope) scope = s;
+            rows.Add(new DidFileRow(scope, rd.GetString(1), rd.IsDBNull(2) ? null : rd.GetInt64(2), rd.IsDBNull(3) ? null : rd.GetString(3),
+                rd.IsDBNull(4) ? null : rd.GetString(4), rd.IsDBNull(5) ? null : rd.GetInt64(5)));
+        }
+        return rows;
+    }
+
     private async IAsyncEnumerable<DidFileRow> NestedFiles(string scope, string name, [EnumeratorCancellation] CancellationToken ct)
     {
-        var rows = await db.ReadAsync(c => c.QueryAsync<DidFileRow>(new CommandDefinition(
-            $"{FilesCte} SELECT d.scope, d.name, d.bytes, d.adler32, d.guid, d.events FROM files f JOIN dids d ON d.scope=f.scope AND d.name=f.name ORDER BY d.scope, d.name",
-            new { scope, name }, cancellationToken: ct)), ct);
+        var rows = await db.ReadAsync(async c =>
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"{FilesCte} SELECT d.scope, d.name, d.bytes, d.adler32, d.guid, d.events FROM files f JOIN dids d ON d.scope=f.scope AND d.name=f.name ORDER BY d.scope, d.name";
+            Parameter(cmd, "scope", scope);
+            Parameter(cmd, "name", name);
+            return await FileRows(cmd, 0, ct);
+        }, ct);
         foreach (var row in rows) yield return row;
     }
 }

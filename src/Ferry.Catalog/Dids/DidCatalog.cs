@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Ferry.Catalog.Db;
-using Ferry.Catalog.Db.Postgres;
 using Ferry.Core.Errors;
 using Ferry.Core.Identifiers;
 using Ferry.Core.Model;
@@ -131,11 +130,6 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, 
         if (!parent.IsOpen) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is closed: reopen it before attaching");
         var ancestors = parent.Type == DidType.Container ? await Ancestors(c, tx, scope, name) : [];
         var now = clock.GetUtcNow();
-        if (c is PgConnection pg)
-        {
-            await PostgresAttach.RunAsync(pg, tx, parent, children, ignoreDuplicate, ancestors, now);
-            return;
-        }
         // Set-based: children and existing attachments are read a thousand at a time per scope, new rows inserted in bulk.
         var found = await FindMany(c, tx, children.Select(x => (x.Scope, x.Name)));
         var attached = new HashSet<(string, string)>();

@@ -131,8 +131,6 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, 
         if (!parent.IsOpen) throw FerryException.Conflict("UnsupportedOperation", $"'{scope}:{name}' is closed: reopen it before attaching");
         var ancestors = parent.Type == DidType.Container ? await Ancestors(c, tx, scope, name) : [];
         var now = clock.GetUtcNow();
-        DidType? childKind = null;
-        long addedBytes = 0, addedLength = 0;
         // Set-based: children and existing attachments are read a thousand at a time per scope, new rows inserted in bulk.
         var found = await FindMany(c, tx, children.Select(x => (x.Scope, x.Name)));
         var attached = new HashSet<(string, string)>();
@@ -141,37 +139,12 @@ public sealed partial class DidCatalog(ICatalogDatabase db, TimeProvider clock, 
                 foreach (var cn in await c.QueryAsync<string>("SELECT child_name FROM contents WHERE scope=@scope AND name=@name AND child_scope=@cs AND child_name IN @chunk",
                              new { scope, name, cs = group.Key, chunk }, tx))
                     attached.Add((group.Key, cn));
-        var rows = new List<object?[]>();
-        foreach (var spec in children)
-        {
-            var child = found.GetValueOrDefault((spec.Scope, spec.Name)) ?? throw FerryException.DidNotFound(spec.Scope, spec.Name);
-            if (parent.Type == DidType.Dataset && child.Type != DidType.File)
-                throw FerryException.Conflict("UnsupportedOperation", $"Only files can be attached to dataset '{scope}:{name}'; '{spec.Scope}:{spec.Name}' is a {child.Type.Wire()}");
-            if (parent.Type == DidType.Container)
-            {
-                if (child.Type == DidType.File)
-                    throw FerryException.Conflict("UnsupportedOperation", $"A file cannot be attached directly to container '{scope}:{name}': attach it to a dataset");
-                if (childKind is { } k && k != child.Type)
-                    throw FerryException.Conflict("UnsupportedOperation", "A container holds either datasets or containers, not both");
-                childKind = child.Type;
-                if ((child.Scope == scope && child.Name == name) || ancestors.Contains($"{child.Scope}:{child.Name}"))
-                    throw FerryException.Conflict("UnsupportedOperation", $"Attaching '{child.Scope}:{child.Name}' to '{scope}:{name}' would make a cycle");
-            }
-            CheckConsistency(child, spec);
-            if (!attached.Add((child.Scope, child.Name)))
-            {
-                if (ignoreDuplicate) continue;
-                throw FerryException.Conflict(parent.Type == DidType.Dataset ? "FileAlreadyExists" : "DuplicateContent",
-                    $"'{child.Scope}:{child.Name}' is already attached to '{scope}:{name}'");
-            }
-            rows.Add([scope, name, child.Scope, child.Name, child.Type, now]);
-            addedLength++;
-            addedBytes += child.Bytes ?? 0;
-        }
-        await BulkInsert.RunAsync(c, tx, "contents", ["scope", "name", "child_scope", "child_name", "child_type", "created_at"], rows);
-        if (parent.Type == DidType.Container) addedBytes = 0;
+        var added = CheckAttach(parent, children, found, attached, ignoreDuplicate, ancestors);
+        await BulkInsert.RunAsync(c, tx, "contents", ["scope", "name", "child_scope", "child_name", "child_type", "created_at"],
+            added.Select(child => new object?[] { scope, name, child.Scope, child.Name, child.Type, now }));
+        var addedBytes = parent.Type == DidType.Container ? 0 : added.Sum(child => child.Bytes ?? 0);
         await c.ExecuteAsync("UPDATE dids SET length=COALESCE(length,0)+@addedLength, bytes=COALESCE(bytes,0)+@addedBytes, updated_at=@now WHERE scope=@scope AND name=@name",
-            new { addedLength, addedBytes, now, scope, name }, tx);
+            new { addedLength = (long)added.Count, addedBytes, now, scope, name }, tx);
         await MarkRulesForEvaluation(c, tx, scope, name);
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Ferry.Catalog.Db;
+using Ferry.Catalog.Db.Postgres;
 using Ferry.Catalog.Dids;
 using Ferry.Catalog.Rses;
 using Ferry.Catalog.Rules;
@@ -67,21 +68,34 @@ public sealed partial class ReplicaCatalog(ICatalogDatabase db, DidCatalog dids,
         }
         if (files.GroupBy(f => (f.Scope, f.Name)).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw FerryException.Conflict("Duplicate", $"'{twice.Key.Scope}:{twice.Key.Name}' already has a replica on {rseName}");
-        var existed = await dids.EnsureFiles(c, tx, files.Select(f => new DidCatalog.FileSpec(f.Scope, f.Name, f.Bytes!.Value,
-            f.Adler32?.ToLowerInvariant(), f.Md5?.ToLowerInvariant(), f.Guid)).ToList(), account);
-        // A file that already has a replica on the RSE is left as it is, as the dialect does: registering again (a
-        // retried request, or a replica added with its dataset and then on its own) changes nothing and is no error.
-        var present = new HashSet<(string, string)>();
-        foreach (var group in files.GroupBy(f => f.Scope))
-            foreach (var chunk in group.Select(f => f.Name).Chunk(1000))
-                foreach (var name in await c.QueryAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
-                        new { id = rse.Id, scope = group.Key, chunk }, tx))
-                    present.Add((group.Key, name));
-        var fresh = files.Where(f => !present.Contains((f.Scope, f.Name))).ToList();
-        await BulkInsert.RunAsync(c, tx, "replicas", ["scope", "name", "rse_id", "state", "bytes", "path", "tombstone", "lock_cnt", "created_at", "updated_at"],
-            fresh.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
+        var specs = files.Select(f => new DidCatalog.FileSpec(f.Scope, f.Name, f.Bytes!.Value, f.Adler32?.ToLowerInvariant(), f.Md5?.ToLowerInvariant(), f.Guid)).ToList();
+        HashSet<(string, string)> existed;
+        IEnumerable<(string Scope, string Name)> inserted;
+        if (c is PgConnection pg)
+        {
+            DidCatalog.ValidateNames(specs);
+            (existed, inserted) = await PostgresRegistration.RunAsync(pg, tx, rse.Id, files, specs, account, now);
+        }
+        else
+        {
+            existed = await dids.EnsureFiles(c, tx, specs, account);
+            // A file that already has a replica on the RSE is left as it is, as the dialect does: registering again (a
+            // retried request, or a replica added with its dataset and then on its own) changes nothing and is no error.
+            // Only a file whose DID existed before can have one, so a batch of new files skips the lookup.
+            var present = new HashSet<(string, string)>();
+            foreach (var group in files.Where(f => existed.Contains((f.Scope, f.Name))).GroupBy(f => f.Scope))
+                foreach (var chunk in group.Select(f => f.Name).Chunk(1000))
+                    foreach (var name in await c.QueryAsync<string>("SELECT name FROM replicas WHERE rse_id=@id AND scope=@scope AND name IN @chunk",
+                            new { id = rse.Id, scope = group.Key, chunk }, tx))
+                        present.Add((group.Key, name));
+            var fresh = files.Where(f => !present.Contains((f.Scope, f.Name))).ToList();
+            await BulkInsert.RunAsync(c, tx, "replicas", ["scope", "name", "rse_id", "state", "bytes", "path", "tombstone", "lock_cnt", "created_at", "updated_at"],
+                fresh.Select(f => new object?[] { f.Scope, f.Name, rse.Id, f.State, f.Bytes!.Value, Lfn2Pfn.Hash(f.Scope, f.Name), null, 0L, now, now }));
+            inserted = fresh.Select(f => (f.Scope, f.Name));
+        }
         // Only files that existed before can have locks waiting for this replica or stuck elsewhere.
-        foreach (var f in fresh.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name))))
+        var added = inserted.ToHashSet();
+        foreach (var f in files.Where(f => f.State == ReplicaState.Available && existed.Contains((f.Scope, f.Name)) && added.Contains((f.Scope, f.Name))))
             await RuleReconciler.OnReplicaAvailable(c, tx, f.Scope, f.Name, rse.Id, now);
         return 0;
     });

@@ -39,11 +39,16 @@ public sealed partial class ManyWorkersTests
 
             var id = await Site.AddRuleAsync(api, "user.root", "work_ds", "WORK-B");
             var victim = conveyors[0];
-            await Site.WaitUntilAsync(async () => Transferred(victim.Log).Count > 0 || TotalDone(conveyors) >= Files, TimeSpan.FromSeconds(180), "the first conveyor to finish a transfer");
+            // Killed while it holds claims, seen in the catalogue: waiting for its first logged transfer instead let it,
+            // on a fast or busy machine, finish its last batch after the queue ran dry, and nothing was left to take over.
+            await using var db = CatalogConnection.Open(server, readOnly: true);
+            var deadline = DateTime.UtcNow.AddSeconds(180);
+            while (await HeldBy(db, victim) < 3 && TotalDone(conveyors) < Files && DateTime.UtcNow < deadline) await Task.Delay(10);
             var doneBeforeKill = TotalDone(conveyors);
             victim.Kill();
             var killedAt = DateTime.UtcNow;
             Assert.True(doneBeforeKill < Files, $"all {Files} transfers were done before the kill: the test proves nothing; make them slower");
+            Assert.True(await HeldBy(db, victim) > 0, "the killed conveyor held no claim: nothing to take over");
 
             var rule = await Site.WaitForRuleAsync(api, id, "OK", TimeSpan.FromSeconds(240));
             Assert.Equal(Files, rule.GetProperty("locks_ok_cnt").GetInt32());
@@ -76,6 +81,15 @@ public sealed partial class ManyWorkersTests
         }
     }
 
+    /// <summary>Transfers a conveyor has claimed and not finished (its lease owner is "machine:pid:…", the pid it logs).</summary>
+    private static async Task<long> HeldBy(System.Data.Common.DbConnection db, FerryWorker w)
+    {
+        var pid = WorkerPid().Match(w.Log).Groups[1].Value;
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM requests WHERE state = 1 AND lease_owner LIKE '%:{pid}:%'";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static int TotalDone(IEnumerable<FerryWorker> workers) => workers.Sum(w => Transferred(w.Log).Count);
 
     private static List<string> Transferred(string log) => TransferredLine().Matches(log).Select(m => m.Groups[1].Value).ToList();
@@ -87,6 +101,9 @@ public sealed partial class ManyWorkersTests
         if (!m.Success) return null;
         return DateTime.ParseExact(m.Groups[1].Value, "HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime().TimeOfDay;
     }
+
+    [GeneratedRegex(@"Ferry worker (\d+) running")]
+    private static partial Regex WorkerPid();
 
     [GeneratedRegex(@"Transferred (\S+:\S+) from ")]
     private static partial Regex TransferredLine();

@@ -25,10 +25,13 @@ public sealed partial class DidCatalog
     {
         var did = await FindAsync(scope, name) ?? throw FerryException.DidNotFound(scope, name);
         if (did.Type == DidType.File) return new[] { new DidFileRow(did.Scope, did.Name, did.Bytes, did.Adler32, did.Guid, did.Events) }.ToAsyncEnumerable();
-        var nested = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM contents WHERE scope=@scope AND name=@name AND child_type<>0 LIMIT 1) x", new { scope, name }));
-        return nested == 0 ? DatasetFiles(scope, name, pageSize, ct) : NestedFiles(scope, name, ct);
+        var nested = await db.ReadAsync(c => HoldsCollections(c, scope, name));
+        return nested ? NestedFiles(scope, name, ct) : DatasetFiles(scope, name, pageSize, ct);
     }
+
+    /// <summary>Whether a collection holds collections: its files then need the recursive walk, not its contents' key.</summary>
+    internal static async Task<bool> HoldsCollections(DbConnection c, string scope, string name) => await c.ExecuteScalarAsync<long>(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM contents WHERE scope=@scope AND name=@name AND child_type<>0 LIMIT 1) x", new { scope, name }) > 0;
 
     private async IAsyncEnumerable<DidFileRow> DatasetFiles(string scope, string name, int pageSize, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -128,9 +128,8 @@ public sealed partial class ReplicaCatalog
     public Task<IReadOnlyList<(string Scope, string Name)>> FileKeysAsync(string scope, string name, CancellationToken ct = default) =>
         db.ReadAsync<IReadOnlyList<(string, string)>>(async c =>
     {
-        var nested = await c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM contents WHERE scope=@scope AND name=@name AND child_type<>0 LIMIT 1) x", new { scope, name });
-        var query = nested == 0
+        var nested = await DidCatalog.HoldsCollections(c, scope, name);
+        var query = !nested
             ? "SELECT child_scope, child_name FROM contents WHERE scope=@scope AND name=@name AND child_type=0 ORDER BY child_scope, child_name"
             : $"{DidCatalog.FilesCte} SELECT scope, name FROM files ORDER BY scope, name";
         return (await c.QueryAsync<(string, string)>(new CommandDefinition(query, new { scope, name }, cancellationToken: ct))).AsList();
